@@ -1,0 +1,82 @@
+// The gateway: Apollo Gateway over the composed supergraph, authentication, the signed caller
+// context for subgraphs, error masking and the playground, on one express app.
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CONTEXT_HEADER, maskError, rootLogger, setInternalErrorReporter, signCallerIdentity, type CallerIdentity } from '@bacbos/common';
+import { authenticate } from './auth';
+import { playgroundRouter } from './playground';
+
+export interface GatewayContext {
+  caller: CallerIdentity;
+}
+
+export interface GatewayOptions {
+  supergraphSdl: string;
+  /** Subgraph name → URL; overrides the URLs written in the supergraph (ports differ per run). */
+  subgraphUrls?: Partial<Record<string, string>>;
+  internalContextSecret: string;
+  accessTokenSecret: string;
+  port: number;
+  host?: string;
+}
+
+export interface RunningGateway {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const log = rootLogger.child({ component: 'gateway' });
+  setInternalErrorReporter((error) => log.error({ err: error }, 'internal error (masked for the client)'));
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraphSdl,
+    buildService: ({ name, url }) =>
+      new RemoteGraphQLDataSource<GatewayContext>({
+        url: options.subgraphUrls?.[name] ?? url,
+        async willSendRequest({ request, context }) {
+          // Subgraphs refuse requests without this header, so nothing reaches them around the gateway.
+          if (context.caller) request.http?.headers.set(CONTEXT_HEADER, await signCallerIdentity(context.caller, options.internalContextSecret));
+        },
+      }),
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', process.env.TRUST_PROXY ?? false);
+  const httpServer = http.createServer(app);
+  const server = new ApolloServer<GatewayContext>({
+    gateway,
+    formatError: maskError,
+    introspection: process.env.INTROSPECTION !== 'false',
+    includeStacktraceInErrorResponses: false,
+    // Credentials travel only in headers (Authorization, x-api-key), never in cookies, so a
+    // cross-site request cannot carry them; that is what CSRF prevention guards against, and it
+    // would also refuse the contract's plain `GET /graphql?query=...`.
+    csrfPrevention: false,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+  });
+  await server.start();
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.use(playgroundRouter({ endpoint: '/graphql' }));
+  app.use(
+    '/graphql',
+    express.json({ limit: '2mb' }),
+    expressMiddleware(server, {
+      context: async ({ req }) => ({ caller: await authenticate(req, options.accessTokenSecret) }),
+    }),
+  );
+
+  await new Promise<void>((resolve) => httpServer.listen(options.port, options.host ?? '127.0.0.1', resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}/graphql`;
+  log.info({ url }, 'gateway listening');
+  return { url, stop: () => server.stop() };
+}

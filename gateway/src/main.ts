@@ -1,0 +1,13 @@
+// Runs the gateway on its own (docker-compose, production) over the committed supergraph.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { accessTokenSecret, internalContextSecret, portFor } from '@bacbos/common';
+import { startGateway } from './app';
+
+void startGateway({
+  supergraphSdl: readFileSync(process.env.SUPERGRAPH_PATH ?? join(__dirname, '../../schema/supergraph.graphql'), 'utf8'),
+  internalContextSecret: internalContextSecret(),
+  accessTokenSecret: accessTokenSecret(),
+  port: portFor('gateway'),
+  host: process.env.HOST ?? '0.0.0.0',
+});

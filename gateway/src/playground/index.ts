@@ -1,0 +1,163 @@
+/**
+ * Browser playground (GraphiQL 3) for the gateway.
+ *
+ * Why no CDN: the platform runs on machines and networks without internet
+ * access, so every byte the page loads comes from this server, read from the
+ * project's own installed packages (react, react-dom, graphiql). Nothing is
+ * copied into the repo; upgrading the packages upgrades the playground.
+ *
+ * Mount it BEFORE the GraphQL handler on the same path:
+ *   app.use(playgroundRouter({ endpoint: '/graphql' }));
+ *   app.use('/graphql', express.json(), expressMiddleware(server));
+ * A browser navigation (Accept prefers text/html) to GET <endpoint> gets the
+ * page; every other request falls through to the GraphQL handler.
+ */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import express, { type Router } from 'express';
+
+const ASSETS_PREFIX = '/playground/assets';
+
+/** Assets are URL-versioned (?v=...), so they can be cached "forever". */
+const ASSET_CACHE = { maxAge: '365d', immutable: true } as const;
+
+/** `react` and `react-dom` restrict subpaths via "exports"; resolve their package.json instead. */
+function packageFile(pkg: string, file: string): string {
+  return path.join(path.dirname(require.resolve(`${pkg}/package.json`)), file);
+}
+
+function packageVersion(pkg: string): string {
+  return (require(`${pkg}/package.json`) as { version: string }).version;
+}
+
+// Auth hint lives here, not in default headers: a placeholder token would make
+// every request (even introspection) fail. Lines kept short to fit the editor.
+const DEFAULT_QUERY = `# Welcome to the BAC-BOS playground.
+#
+# 1. Sign up or log in: run the signUp or logIn
+#    mutation and select its accessToken (the
+#    Docs explorer, book icon, lists arguments):
+#      mutation { logIn(...) { accessToken } }
+# 2. Under "Headers" below, paste:
+#      {"Authorization": "Bearer <accessToken>"}
+# 3. Run with the play button or Ctrl+Enter.
+
+{ __typename }
+`;
+
+// Bootstrap script served as a file, so the CSP needs no 'unsafe-inline' script.
+// The endpoint is read from the page (data-endpoint), keeping this file static.
+const BOOT_JS = `(function () {
+  var root = document.getElementById('graphiql');
+  var fetcher = GraphiQL.createFetcher({ url: root.dataset.endpoint });
+  ReactDOM.createRoot(root).render(
+    React.createElement(GraphiQL, {
+      fetcher: fetcher,
+      defaultQuery: ${JSON.stringify(DEFAULT_QUERY)},
+      defaultHeaders: '{}',
+      isHeadersEditorEnabled: true,
+      shouldPersistHeaders: true
+      // Docs explorer and History are GraphiQL 3's built-in plugins.
+    })
+  );
+})();
+`;
+
+const PAGE_CSS = `html, body, #graphiql { height: 100%; margin: 0; }\n`;
+
+const CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  // Radix dialogs in GraphiQL (settings, search) inject <style> tags (react-style-singleton).
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:", // graphiql.min.css inlines its fonts as data: URIs
+  "connect-src 'self' ws: wss:", // ws/wss for future subscriptions
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+type Asset = { file: string; version: string } | { body: string; type: string; version: string };
+
+function hash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 12);
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function playgroundRouter(options: { endpoint: string }): Router {
+  const { endpoint } = options;
+  const react = packageVersion('react');
+  const reactDom = packageVersion('react-dom');
+  const graphiql = packageVersion('graphiql');
+
+  // Resolved once at startup: a missing package fails loudly here, not in the browser.
+  const assets = new Map<string, Asset>(Object.entries({
+    'react.production.min.js': { file: packageFile('react', 'umd/react.production.min.js'), version: react },
+    'react-dom.production.min.js': {
+      file: packageFile('react-dom', 'umd/react-dom.production.min.js'),
+      version: reactDom,
+    },
+    'graphiql.min.js': { file: packageFile('graphiql', 'graphiql.min.js'), version: graphiql },
+    'graphiql.min.css': { file: packageFile('graphiql', 'graphiql.min.css'), version: graphiql },
+    // Source maps, only fetched when browser devtools are open.
+    'graphiql.min.js.map': { file: packageFile('graphiql', 'graphiql.min.js.map'), version: graphiql },
+    'graphiql.min.css.map': { file: packageFile('graphiql', 'graphiql.min.css.map'), version: graphiql },
+    'boot.js': { body: BOOT_JS, type: 'js', version: hash(BOOT_JS) },
+    'playground.css': { body: PAGE_CSS, type: 'css', version: hash(PAGE_CSS) },
+  } satisfies Record<string, Asset>));
+  const url = (name: string) => `${ASSETS_PREFIX}/${name}?v=${encodeURIComponent(assets.get(name)!.version)}`;
+
+  const html = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>BAC-BOS playground</title>
+  <link rel="icon" href="data:,">
+  <link rel="stylesheet" href="${url('graphiql.min.css')}">
+  <link rel="stylesheet" href="${url('playground.css')}">
+</head>
+<body>
+  <div id="graphiql" data-endpoint="${escapeHtml(endpoint)}">Loading the playground…</div>
+  <script src="${url('react.production.min.js')}"></script>
+  <script src="${url('react-dom.production.min.js')}"></script>
+  <script src="${url('graphiql.min.js')}"></script>
+  <script src="${url('boot.js')}"></script>
+</body>
+</html>
+`;
+
+  const router = express.Router();
+
+  router.get(`${ASSETS_PREFIX}/:name`, (req, res, next) => {
+    const asset = assets.get(req.params.name);
+    if (!asset) return next();
+    res.set('X-Content-Type-Options', 'nosniff');
+    if ('file' in asset) return res.sendFile(asset.file, ASSET_CACHE);
+    res.type(asset.type).set('Cache-Control', 'public, max-age=31536000, immutable').send(asset.body);
+  });
+
+  router.get(endpoint, (req, res, next) => {
+    res.vary('Accept'); // same URL answers HTML or JSON depending on Accept
+    // Browsers send "text/html,...,*/*;q=0.8"; curl sends "*/*" and GraphQL
+    // clients send application/json, which both pick the first entry.
+    if (req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) !== 'text/html') {
+      return next();
+    }
+    res
+      .set({
+        'Content-Security-Policy': CSP,
+        'X-Content-Type-Options': 'nosniff',
+        'Referrer-Policy': 'no-referrer',
+        'Cache-Control': 'no-cache',
+      })
+      .type('html')
+      .send(html);
+  });
+
+  return router;
+}

@@ -1,0 +1,31 @@
+// Settings read from the environment. Each subgraph reads its own database URL
+// (<SUBGRAPH>_DATABASE_URL) and falls back to the shared DATABASE_URL, so any subgraph can move to
+// a database of its own without code changes.
+export const SUBGRAPHS = ['platform', 'crm', 'office', 'identity', 'hr'] as const;
+export type SubgraphName = (typeof SUBGRAPHS)[number];
+
+export const DEFAULT_PORTS: Record<SubgraphName | 'gateway', number> = {
+  gateway: 4000, platform: 4001, crm: 4002, office: 4003, identity: 4004, hr: 4005,
+};
+
+export function databaseUrlFor(subgraph: SubgraphName): string {
+  const url = process.env[`${subgraph.toUpperCase()}_DATABASE_URL`] ?? process.env.DATABASE_URL;
+  if (!url) throw new Error(`No database URL: set ${subgraph.toUpperCase()}_DATABASE_URL or DATABASE_URL`);
+  return url;
+}
+
+export function portFor(name: SubgraphName | 'gateway'): number {
+  const raw = process.env[`${name.toUpperCase()}_PORT`];
+  return raw ? Number(raw) : DEFAULT_PORTS[name];
+}
+
+function requiredSecret(name: string): string {
+  const value = process.env[name];
+  if (!value || value.length < 32) throw new Error(`${name} must be set to a random string of at least 32 characters`);
+  return value;
+}
+
+/** Secret the gateway signs the forwarded caller identity with; only gateway and subgraphs know it. */
+export const internalContextSecret = () => requiredSecret('INTERNAL_CONTEXT_SECRET');
+/** Secret access tokens (JWT) are signed with; known to the platform subgraph and the gateway. */
+export const accessTokenSecret = () => requiredSecret('ACCESS_TOKEN_SECRET');

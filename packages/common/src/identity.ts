@@ -1,0 +1,66 @@
+// What the gateway tells a subgraph about the caller. The gateway verifies the client's credential
+// and forwards this, signed, in one header; a subgraph trusts nothing else the request carries.
+import { SignJWT, jwtVerify } from 'jose';
+import { randomUUID } from 'node:crypto';
+import { forbidden, unauthenticated } from './errors';
+
+export const CONTEXT_HEADER = 'x-bacbos-context';
+const ISSUER = 'bacbos-gateway';
+const AUDIENCE = 'bacbos-subgraphs';
+/** The signed context covers one request; a captured header is useless a minute later. */
+const CONTEXT_TTL_SECONDS = 60;
+
+export type CallerKind = 'anonymous' | 'user' | 'api_key' | 'oauth_client';
+
+export interface CallerIdentity {
+  kind: CallerKind;
+  tenantId: string | null;
+  userId: string | null;
+  sessionId: string | null;
+  apiKeyId: string | null;
+  permissions: string[];
+  ipAddress: string | null;
+  userAgent: string | null;
+  requestId: string;
+}
+
+export const anonymousCaller = (extra: Partial<CallerIdentity> = {}): CallerIdentity => ({
+  kind: 'anonymous', tenantId: null, userId: null, sessionId: null, apiKeyId: null, permissions: [],
+  ipAddress: null, userAgent: null, requestId: randomUUID(), ...extra,
+});
+
+const key = (secret: string) => new TextEncoder().encode(secret);
+
+export async function signCallerIdentity(identity: CallerIdentity, secret: string): Promise<string> {
+  return new SignJWT({ caller: identity })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(`${CONTEXT_TTL_SECONDS}s`)
+    .sign(key(secret));
+}
+
+/** Throws UNAUTHENTICATED unless the header was signed by the gateway and is fresh. */
+export async function verifyCallerIdentity(token: string | undefined, secret: string): Promise<CallerIdentity> {
+  if (!token) throw unauthenticated('Requests must come through the gateway');
+  try {
+    const { payload } = await jwtVerify(token, key(secret), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+    return payload.caller as CallerIdentity;
+  } catch {
+    throw unauthenticated('Requests must come through the gateway');
+  }
+}
+
+/** `*` grants everything, `crm:*` every action of a module, otherwise an exact match. */
+export function hasPermission(granted: readonly string[], required: string): boolean {
+  const [module] = required.split(':');
+  return granted.includes('*') || granted.includes(required) || granted.includes(`${module}:*`);
+}
+
+/** The tenant of an authenticated caller holding `permission`; otherwise UNAUTHENTICATED/FORBIDDEN. */
+export function authorize(caller: CallerIdentity, permission: string): string {
+  if (!caller.tenantId || caller.kind === 'anonymous') throw unauthenticated();
+  if (!hasPermission(caller.permissions, permission)) throw forbidden(`Missing permission ${permission}`);
+  return caller.tenantId;
+}

@@ -1,0 +1,104 @@
+// One way to run a subgraph: an Apollo subgraph schema behind express, a health endpoint,
+// structured logs, masked errors, and a gate that refuses every request the gateway did not sign.
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLSchemaModule } from '@apollo/subgraph/dist/schema-helper';
+import express from 'express';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { GraphQLSchema } from 'graphql';
+import { internalContextSecret, type SubgraphName } from './config';
+import { maskError, setInternalErrorReporter } from './errors';
+import { CONTEXT_HEADER, verifyCallerIdentity, type CallerIdentity } from './identity';
+import { rootLogger, type Logger } from './logger';
+
+export interface SubgraphDefinition<Context extends object> {
+  name: SubgraphName;
+  /** One module per bounded context: its SDL and its resolvers. */
+  modules: GraphQLSchemaModule[];
+  /** Builds the per-request context once, from the verified caller. */
+  createContext(caller: CallerIdentity, log: Logger): Context | Promise<Context>;
+  /** Answers the health check (for example `SELECT 1`). */
+  healthCheck(): Promise<void>;
+  /** Releases pools and other resources on shutdown. */
+  close(): Promise<void>;
+}
+
+export interface RunningSubgraph {
+  name: SubgraphName;
+  url: string;
+  schema: GraphQLSchema;
+  stop(): Promise<void>;
+}
+
+export function buildSchema(modules: GraphQLSchemaModule[]): GraphQLSchema {
+  return buildSubgraphSchema(modules);
+}
+
+export async function startSubgraph<Context extends object>(
+  definition: SubgraphDefinition<Context>,
+  options: { port: number; host?: string },
+): Promise<RunningSubgraph> {
+  const log = rootLogger.child({ subgraph: definition.name });
+  setInternalErrorReporter((error) => rootLogger.error({ err: error }, 'internal error (masked for the client)'));
+  const schema = buildSchema(definition.modules);
+  const app = express();
+  const httpServer = http.createServer(app);
+  const server = new ApolloServer<Context>({
+    schema,
+    formatError: maskError,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    // Inline traces are for Apollo's hosted studio, which this platform does not report to.
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
+  });
+  await server.start();
+  const secret = internalContextSecret();
+
+  app.get('/health', async (_req, res) => {
+    try {
+      await definition.healthCheck();
+      res.json({ status: 'ok', subgraph: definition.name });
+    } catch {
+      res.status(503).json({ status: 'unavailable', subgraph: definition.name });
+    }
+  });
+
+  app.use(
+    '/graphql',
+    // The gate: only requests carrying a fresh context signed by the gateway get through.
+    async (req, res, next) => {
+      try {
+        res.locals.caller = await verifyCallerIdentity(req.header(CONTEXT_HEADER), secret);
+        next();
+      } catch (error) {
+        res.status(401).json({ errors: [{ message: (error as Error).message, extensions: { code: 'UNAUTHENTICATED' } }] });
+      }
+    },
+    express.json({ limit: '2mb' }),
+    expressMiddleware(server, {
+      context: async ({ res }) => {
+        const caller = res.locals.caller as CallerIdentity;
+        return definition.createContext(caller, log.child({ requestId: caller.requestId, tenantId: caller.tenantId }));
+      },
+    }),
+  );
+
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => httpServer.listen(options.port, host, resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://${host}:${port}/graphql`;
+  log.info({ url }, 'subgraph listening');
+  return {
+    name: definition.name,
+    url,
+    schema,
+    stop: async () => {
+      await server.stop();
+      await definition.close();
+    },
+  };
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// Generates one Prisma client per subgraph (prisma/<subgraph>/schema.prisma). Generated clients are
+// build output (gitignored). `prisma generate` insists on a schema-engine binary being present even
+// though it never runs it, and Prisma's CDN cannot be reached here, so any existing executable will do.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const prismaBin = join(root, 'node_modules', '.bin', 'prisma');
+if (!existsSync(prismaBin)) process.exit(0); // partial install (e.g. --omit=dev): nothing to do
+const env = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: '1' };
+for (const name of readdirSync(join(root, 'prisma')).sort()) {
+  const schema = join(root, 'prisma', name, 'schema.prisma');
+  if (!existsSync(schema)) continue;
+  execFileSync(prismaBin, ['generate', '--schema', schema], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  console.log(`prisma: generated the ${name} client`);
+}

@@ -1,0 +1,712 @@
+#!/usr/bin/env bash
+# scripts/services.sh — Docker-free stand-in for docker-compose: runs the four
+# backing services of the platform as plain local processes for tests and CI.
+#
+#   scripts/services.sh up|down|status|env|clean [pg|redis|kafka|s3 ...]
+#
+#   up      install what is missing, start the services, wait until each one
+#           really answers (already-running services are left alone)
+#   down    stop them (data is kept)
+#   status  one line per service; exits 3 when any named service is stopped
+#   env     print `export NAME='value'` lines:  eval "$(scripts/services.sh env)"
+#   clean   stop and delete the runtime data of the named services (not the caches)
+#
+# No service name means all four. Everything listens on 127.0.0.1 only.
+#
+#   service  what                                       port (override)
+#   pg       PostgreSQL 15, own cluster, db `bacbos`     ${PGPORT_BACBOS:-55432}
+#   redis    Redis 7, no persistence                     ${REDIS_PORT_BACBOS:-56379}
+#   kafka    Apache Kafka 3.9 (KRaft, single node)       ${KAFKA_PORT_BACBOS:-59092} (+1: controller)
+#   s3       S3Proxy (filesystem backend)                ${S3_PORT_BACBOS:-59000}
+#
+# Downloads/builds are cached outside the checkout in ${BACBOS_CACHE:-~/.cache/bacbos}
+# (Maven jars come through ~/.m2 as usual); pid files, data and logs live in
+# ${BACBOS_RUN:-~/.cache/bacbos/run}/<service>/. Missing Debian packages
+# (postgresql-15, redis-server, a JRE, maven) are apt-get installed (as root).
+set -euo pipefail
+
+: "${HOME:=$(getent passwd "$(id -u)" | cut -d: -f6)}"
+CACHE="${BACBOS_CACHE:-$HOME/.cache/bacbos}"
+RUN="${BACBOS_RUN:-$HOME/.cache/bacbos/run}"
+
+PG_PORT="${PGPORT_BACBOS:-55432}"
+REDIS_PORT="${REDIS_PORT_BACBOS:-56379}"
+KAFKA_PORT="${KAFKA_PORT_BACBOS:-59092}"
+KAFKA_CONTROLLER_PORT=$((KAFKA_PORT + 1))
+S3_PORT="${S3_PORT_BACBOS:-59000}"
+
+PG_USER=postgres
+PG_PASSWORD=postgres
+PG_DB=bacbos
+S3_ACCESS_KEY=bacbos
+S3_SECRET_KEY=bacbos-secret-key
+S3_REGION=us-east-1
+
+# Kafka 3.9 is the last 3.x line. Kafka 4 removed the old protocol versions
+# that kafkajs (the client the platform uses) still speaks.
+KAFKA_VERSION=3.9.2
+SLF4J_VERSION=1.7.36 # the slf4j-api line kafka 3.9 is built against
+RELOAD4J_VERSION=1.2.25 # what the Kafka 3.9 distribution ships (slf4j-reload4j would pull 1.2.19)
+# S3Proxy from Maven Central starts in about a second and installs in seconds;
+# building versitygw from source took ~95 s of CPU on 2 cores.
+S3PROXY_VERSION=4.1.0
+# s3proxy 4.1.0's pom lets Maven pick jackson-annotations 2.18, too old for the
+# jackson-databind 3.x it also uses (NoClassDefFoundError JsonSerializeAs).
+S3PROXY_JACKSON_ANNOTATIONS=2.22
+MVN_DEP_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
+
+PG_BIN=/usr/lib/postgresql/15/bin
+JAVA="${BACBOS_JAVA:-java}"
+
+ALL_SERVICES=(pg redis kafka s3)
+
+# ----------------------------------------------------------------------------
+# helpers
+
+log() { printf 'services: %s\n' "$*" >&2; }
+
+# fail SERVICE LOGFILE MESSAGE — say which service failed, show its log, exit 1
+fail() {
+  local svc=$1 logfile=$2
+  shift 2
+  printf 'services: %s FAILED: %s\n' "$svc" "$*" >&2
+  if [ -n "$logfile" ] && [ -s "$logfile" ]; then
+    printf 'services: ---- last 40 lines of %s ----\n' "$logfile" >&2
+    tail -n 40 "$logfile" >&2 || true
+    printf 'services: ---- end of %s ----\n' "$logfile" >&2
+  fi
+  exit 1
+}
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+APT_UPDATED=0
+apt_install() {
+  local sudo=()
+  if ! is_root; then
+    command -v sudo >/dev/null 2>&1 || { log "need root (or sudo) to apt-get install $*"; return 1; }
+    sudo=(sudo)
+  fi
+  if [ "$APT_UPDATED" -eq 0 ]; then
+    log "apt-get update"
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    APT_UPDATED=1
+  fi
+  log "apt-get install $*"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# true when something accepts TCP connections on 127.0.0.1:PORT
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# pid_alive PID MARKER — PID runs and its command line contains MARKER
+# (guards against a stale pid file whose pid was reused by another process)
+pid_alive() {
+  local pid=$1 marker=$2
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$marker"
+}
+
+read_pid() { [ -s "$1" ] && head -n1 "$1" | tr -dc '0-9' || true; }
+
+# stop_pid SERVICE PID SIGNAL TIMEOUT_S — signal, wait, then SIGKILL
+stop_pid() {
+  local svc=$1 pid=$2 sig=$3 timeout=$4 i
+  kill "-$sig" "$pid" 2>/dev/null || return 0
+  for ((i = 0; i < timeout * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  log "$svc: did not stop within ${timeout}s, killing pid $pid"
+  kill -KILL "$pid" 2>/dev/null || true
+  sleep 0.2
+}
+
+ensure_java() {
+  if ! command -v "$JAVA" >/dev/null 2>&1; then
+    apt_install openjdk-17-jre-headless
+  fi
+}
+
+ensure_mvn() {
+  command -v mvn >/dev/null 2>&1 || apt_install maven
+}
+
+# maven_fetch SERVICE DIR POM_XML — resolve the pom's runtime dependencies into
+# DIR/lib once; DIR/.complete (holding the pom's checksum) marks a finished
+# download of exactly this pom, so editing the pom here refreshes the jars.
+maven_fetch() {
+  local svc=$1 dir=$2 pom=$3 sum
+  sum=$(printf '%s\n' "$pom" | cksum)
+  [ -f "$dir/.complete" ] && [ "$(cat "$dir/.complete")" = "$sum" ] && return 0
+  ensure_java
+  ensure_mvn
+  mkdir -p "$dir"
+  printf '%s\n' "$pom" >"$dir/pom.xml"
+  rm -rf "$dir/lib.tmp" "$dir/lib" "$dir/.complete"
+  local start=$SECONDS
+  log "$svc: downloading jars from Maven Central into $dir/lib"
+  if ! mvn -q -B -f "$dir/pom.xml" "$MVN_DEP_PLUGIN:copy-dependencies" \
+    -DincludeScope=runtime -DoutputDirectory="$dir/lib.tmp" >"$dir/mvn.log" 2>&1; then
+    fail "$svc" "$dir/mvn.log" "maven could not resolve the jars (pom: $dir/pom.xml)"
+  fi
+  mv "$dir/lib.tmp" "$dir/lib"
+  printf '%s\n' "$sum" >"$dir/.complete"
+  log "$svc: jars ready in $((SECONDS - start))s"
+}
+
+pom_xml() { # pom_xml ARTIFACT_ID DEPENDENCY_MANAGEMENT DEPENDENCIES
+  cat <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- generated by scripts/services.sh: only used to fetch runtime jars -->
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.bacbos.services</groupId>
+  <artifactId>$1</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencyManagement><dependencies>$2
+  </dependencies></dependencyManagement>
+  <dependencies>$3
+  </dependencies>
+</project>
+EOF
+}
+
+dep() { printf '\n    <dependency><groupId>%s</groupId><artifactId>%s</artifactId><version>%s</version></dependency>' "$1" "$2" "$3"; }
+
+# ----------------------------------------------------------------------------
+# PostgreSQL
+
+PG_DIR="$RUN/pg"
+PG_LOG="$PG_DIR/postgres.log"
+
+# As root, postgres runs as the `postgres` OS user, which must be able to reach
+# its data dir. $HOME (/root) is usually mode 0700, so when the run dir is out
+# of that user's reach the cluster lives in /var/tmp instead (one per run dir)
+# and $RUN/pg/data is a symlink to it. Logs and pid stay in $RUN/pg.
+pg_datadir() {
+  if ! is_root; then
+    printf '%s\n' "$PG_DIR/data"
+  elif [ -L "$PG_DIR/data" ]; then
+    readlink -f "$PG_DIR/data"
+  elif [ -d "$PG_DIR/data" ] || runuser -u "$PG_USER" -- test -x "$PG_DIR" 2>/dev/null; then
+    printf '%s\n' "$PG_DIR/data"
+  else
+    printf '/var/tmp/bacbos-pg-%s\n' "$(printf '%s' "$RUN" | cksum | cut -d' ' -f1)"
+  fi
+}
+
+as_pg() {
+  if is_root; then
+    setpriv --reuid="$PG_USER" --regid="$PG_USER" --init-groups "$@"
+  else
+    "$@"
+  fi
+}
+
+pg_pid() {
+  local data pid
+  data=$(pg_datadir)
+  pid=$(read_pid "$data/postmaster.pid")
+  pid_alive "$pid" postgres && printf '%s\n' "$pid"
+}
+
+pg_running() { pg_pid >/dev/null; }
+
+pg_ensure_installed() {
+  if [ ! -x "$PG_BIN/postgres" ] || [ ! -x "$PG_BIN/psql" ]; then
+    apt_install postgresql-15 postgresql-client-15
+  fi
+  if is_root && ! id -u "$PG_USER" >/dev/null 2>&1; then
+    log "pg: creating OS user $PG_USER"
+    useradd --system --user-group --home-dir /var/lib/postgresql --shell /bin/bash "$PG_USER"
+  fi
+}
+
+pg_write_config() {
+  local data=$1
+  # Re-written on every `up`, so edits here reach existing clusters too.
+  cat >"$data/bacbos.conf" <<EOF
+# written by scripts/services.sh on every 'up' — edit the script, not this file
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = ''   # TCP only (127.0.0.1)
+max_connections = 200
+password_encryption = scram-sha-256
+# Throwaway test cluster: durability is worthless here, speed is not. These skip
+# the WAL/data fsyncs, so migrations, CREATE DATABASE and per-test truncation run
+# much faster. A crash of the machine can corrupt this cluster — never use these
+# settings on a database whose contents matter.
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+EOF
+  cat >"$data/pg_hba.conf" <<'EOF'
+# written by scripts/services.sh: password (SCRAM) logins over TCP on loopback only
+# TYPE  DATABASE  USER  ADDRESS        METHOD
+host    all       all   127.0.0.1/32   scram-sha-256
+EOF
+  if is_root; then chown "$PG_USER:" "$data/bacbos.conf" "$data/pg_hba.conf"; fi
+}
+
+pg_init() {
+  local data=$1 pwfile locale=C
+  log "pg: initdb in $data"
+  mkdir -p "$data"
+  chmod 700 "$data"
+  if is_root; then chown "$PG_USER:" "$data"; fi
+  if locale -a 2>/dev/null | grep -qix 'c.utf-\?8'; then locale=C.UTF-8; fi
+  pwfile=$(mktemp)
+  printf '%s\n' "$PG_PASSWORD" >"$pwfile"
+  if is_root; then chown "$PG_USER:" "$pwfile"; fi
+  if ! (cd / && as_pg "$PG_BIN/initdb" -D "$data" -U "$PG_USER" --pwfile="$pwfile" \
+    -E UTF8 --locale="$locale" --auth-host=scram-sha-256 --auth-local=trust --no-sync) \
+    >>"$PG_LOG" 2>&1; then
+    rm -f "$pwfile"
+    fail pg "$PG_LOG" "initdb failed"
+  fi
+  rm -f "$pwfile"
+  printf "\ninclude 'bacbos.conf'\n" >>"$data/postgresql.conf"
+}
+
+pg_up() {
+  local data pid i start=$SECONDS
+  mkdir -p "$PG_DIR"
+  if pid=$(pg_pid); then
+    log "pg: already running on 127.0.0.1:$PG_PORT (pid $pid)"
+    return 0
+  fi
+  pg_ensure_installed
+  data=$(pg_datadir)
+  if [ "$data" != "$PG_DIR/data" ]; then
+    ln -sfn "$data" "$PG_DIR/data"
+  fi
+  if port_open "$PG_PORT"; then
+    fail pg "" "port 127.0.0.1:$PG_PORT is already in use by another process (set PGPORT_BACBOS)"
+  fi
+  [ -f "$data/PG_VERSION" ] || pg_init "$data"
+  pg_write_config "$data"
+  rm -f "$data/postmaster.pid" # stale: the server is not running (checked above)
+  printf '\n==== %s starting postgres\n' "$(date -Is)" >>"$PG_LOG"
+  local as_user=()
+  if is_root; then as_user=(setpriv --reuid="$PG_USER" --regid="$PG_USER" --init-groups); fi
+  (cd / && exec setsid "${as_user[@]}" "$PG_BIN/postgres" -D "$data") </dev/null >>"$PG_LOG" 2>&1 &
+  local launcher=$!
+  for ((i = 0; i < 600; i++)); do
+    if "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -t 1; then break; fi
+    if ! kill -0 "$launcher" 2>/dev/null; then fail pg "$PG_LOG" "postgres exited during startup"; fi
+    sleep 0.1
+  done
+  "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -t 1 ||
+    fail pg "$PG_LOG" "not ready after 60s (pg_isready)"
+  pid=$(pg_pid) || fail pg "$PG_LOG" "running but no postmaster.pid"
+  printf '%s\n' "$pid" >"$PG_DIR/postgres.pid"
+  export PGPASSWORD=$PG_PASSWORD
+  local psql=("$PG_BIN/psql" -X -q -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d postgres -v ON_ERROR_STOP=1 -tA)
+  if [ "$("${psql[@]}" -c "SELECT 1 FROM pg_database WHERE datname = '$PG_DB'" 2>>"$PG_LOG")" != 1 ]; then
+    "${psql[@]}" -c "CREATE DATABASE $PG_DB" >>"$PG_LOG" 2>&1 || fail pg "$PG_LOG" "CREATE DATABASE $PG_DB failed"
+  fi
+  log "pg: started on 127.0.0.1:$PG_PORT in $((SECONDS - start))s (pid $pid, data $data)"
+}
+
+pg_down() {
+  local pid
+  if ! pid=$(pg_pid); then
+    log "pg: not running"
+    rm -f "$PG_DIR/postgres.pid"
+    return 0
+  fi
+  stop_pid pg "$pid" INT 60 # SIGINT = "fast" shutdown
+  rm -f "$PG_DIR/postgres.pid"
+  log "pg: stopped"
+}
+
+pg_status() {
+  local pid
+  if pid=$(pg_pid); then echo "pg     running  127.0.0.1:$PG_PORT  pid $pid"; else echo "pg     stopped  127.0.0.1:$PG_PORT" && return 1; fi
+}
+
+pg_clean() { pg_down; local d; d=$(pg_datadir); rm -rf "$d" "$PG_DIR"; }
+
+# ----------------------------------------------------------------------------
+# Redis
+
+REDIS_DIR="$RUN/redis"
+REDIS_LOG="$REDIS_DIR/redis.log"
+REDIS_PIDFILE="$REDIS_DIR/redis.pid"
+
+redis_pid() {
+  local pid
+  pid=$(read_pid "$REDIS_PIDFILE")
+  pid_alive "$pid" redis-server && printf '%s\n' "$pid"
+}
+
+redis_up() {
+  local pid i start=$SECONDS
+  mkdir -p "$REDIS_DIR"
+  if pid=$(redis_pid); then
+    log "redis: already running on 127.0.0.1:$REDIS_PORT (pid $pid)"
+    return 0
+  fi
+  if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
+    apt_install redis-server redis-tools
+  fi
+  if port_open "$REDIS_PORT"; then
+    fail redis "" "port 127.0.0.1:$REDIS_PORT is already in use by another process (set REDIS_PORT_BACBOS)"
+  fi
+  rm -f "$REDIS_PIDFILE"
+  # no persistence at all: no RDB snapshots, no AOF
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --protected-mode yes \
+    --daemonize yes --pidfile "$REDIS_PIDFILE" --logfile "$REDIS_LOG" --dir "$REDIS_DIR" \
+    --save '' --appendonly no --loglevel notice </dev/null >>"$REDIS_LOG" 2>&1 ||
+    fail redis "$REDIS_LOG" "redis-server did not start"
+  for ((i = 0; i < 200; i++)); do
+    if [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]; then
+      pid=$(redis_pid) || fail redis "$REDIS_LOG" "answers PONG but pid file $REDIS_PIDFILE is missing"
+      log "redis: started on 127.0.0.1:$REDIS_PORT in $((SECONDS - start))s (pid $pid)"
+      return 0
+    fi
+    sleep 0.1
+  done
+  fail redis "$REDIS_LOG" "no PONG after 20s"
+}
+
+redis_down() {
+  local pid
+  if pid=$(redis_pid); then
+    stop_pid redis "$pid" TERM 20
+    log "redis: stopped"
+  else
+    log "redis: not running"
+  fi
+  rm -f "$REDIS_PIDFILE"
+}
+
+redis_status() {
+  local pid
+  if pid=$(redis_pid); then echo "redis  running  127.0.0.1:$REDIS_PORT  pid $pid"; else echo "redis  stopped  127.0.0.1:$REDIS_PORT" && return 1; fi
+}
+
+redis_clean() { redis_down; rm -rf "$REDIS_DIR"; }
+
+# ----------------------------------------------------------------------------
+# Kafka (KRaft: one process is both broker and controller)
+
+KAFKA_HOME="$CACHE/kafka-$KAFKA_VERSION"
+KAFKA_DIR="$RUN/kafka"
+KAFKA_LOG="$KAFKA_DIR/kafka.log"
+KAFKA_PIDFILE="$KAFKA_DIR/kafka.pid"
+KAFKA_CP="$KAFKA_HOME/lib/*"
+
+kafka_pid() {
+  local pid
+  pid=$(read_pid "$KAFKA_PIDFILE")
+  pid_alive "$pid" "$KAFKA_DIR/server.properties" && printf '%s\n' "$pid"
+}
+
+kafka_install() {
+  # kafka_2.13 brings kafka-server/-storage/-metadata/-raft/-clients; kafka-tools
+  # holds TopicCommand (readiness check, and handy for debugging); slf4j-reload4j
+  # is the log binding the Kafka distribution ships.
+  maven_fetch kafka "$KAFKA_HOME" "$(pom_xml kafka-runtime "$(dep ch.qos.reload4j reload4j "$RELOAD4J_VERSION")" \
+    "$(dep org.apache.kafka kafka_2.13 "$KAFKA_VERSION")$(dep org.apache.kafka kafka-tools "$KAFKA_VERSION")$(dep org.slf4j slf4j-reload4j "$SLF4J_VERSION")")"
+}
+
+kafka_java() { # runs a Kafka command-line tool with the cached jars
+  "$JAVA" -Xms64m -Xmx256m -XX:TieredStopAtLevel=1 -Dlog4j.configuration="file:$KAFKA_DIR/tools-log4j.properties" \
+    -cp "$KAFKA_CP" "$@"
+}
+
+kafka_write_config() {
+  mkdir -p "$KAFKA_DIR/data"
+  cat >"$KAFKA_DIR/server.properties" <<EOF
+# written by scripts/services.sh on every 'up'
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$KAFKA_DIR/data
+auto.create.topics.enable=true
+num.partitions=3
+default.replication.factor=1
+offsets.topic.replication.factor=1
+# a single __consumer_offsets partition: the first consumer group joins faster
+offsets.topic.num.partitions=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=1
+group.initial.rebalance.delay.ms=0
+num.network.threads=2
+num.io.threads=4
+log.retention.hours=24
+EOF
+  cat >"$KAFKA_DIR/log4j.properties" <<'EOF'
+log4j.rootLogger=INFO, stdout
+log4j.appender.stdout=org.apache.log4j.ConsoleAppender
+log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
+log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka.request.logger=WARN
+log4j.logger.state.change.logger=WARN
+log4j.logger.org.apache.kafka.clients=WARN
+EOF
+  cat >"$KAFKA_DIR/tools-log4j.properties" <<'EOF'
+log4j.rootLogger=WARN, stderr
+log4j.appender.stderr=org.apache.log4j.ConsoleAppender
+log4j.appender.stderr.Target=System.err
+log4j.appender.stderr.layout=org.apache.log4j.PatternLayout
+log4j.appender.stderr.layout.ConversionPattern=[%d] %p %m (%c)%n
+EOF
+}
+
+kafka_up() {
+  local pid i start=$SECONDS
+  mkdir -p "$KAFKA_DIR"
+  if pid=$(kafka_pid); then
+    log "kafka: already running on 127.0.0.1:$KAFKA_PORT (pid $pid)"
+    return 0
+  fi
+  local p
+  for p in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
+    if port_open "$p"; then
+      fail kafka "" "port 127.0.0.1:$p is already in use by another process (set KAFKA_PORT_BACBOS; it uses PORT and PORT+1)"
+    fi
+  done
+  kafka_install
+  ensure_java
+  kafka_write_config
+  if [ ! -f "$KAFKA_DIR/data/meta.properties" ]; then
+    if [ ! -s "$KAFKA_DIR/cluster.id" ]; then
+      kafka_java kafka.tools.StorageTool random-uuid 2>>"$KAFKA_LOG" | tail -n1 >"$KAFKA_DIR/cluster.id" ||
+        fail kafka "$KAFKA_LOG" "could not generate a cluster id"
+    fi
+    log "kafka: formatting storage (cluster id $(cat "$KAFKA_DIR/cluster.id"))"
+    kafka_java kafka.tools.StorageTool format --ignore-formatted -t "$(cat "$KAFKA_DIR/cluster.id")" \
+      -c "$KAFKA_DIR/server.properties" >>"$KAFKA_LOG" 2>&1 ||
+      fail kafka "$KAFKA_LOG" "kafka-storage format failed"
+  fi
+  printf '\n==== %s starting kafka\n' "$(date -Is)" >>"$KAFKA_LOG"
+  (cd "$KAFKA_DIR" && exec setsid "$JAVA" -Xms256m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+    -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
+    -Dlog4j.configuration="file:$KAFKA_DIR/log4j.properties" \
+    -cp "$KAFKA_CP" kafka.Kafka "$KAFKA_DIR/server.properties") </dev/null >>"$KAFKA_LOG" 2>&1 &
+  pid=$!
+  printf '%s\n' "$pid" >"$KAFKA_PIDFILE"
+  for ((i = 0; i < 1200; i++)); do
+    port_open "$KAFKA_PORT" && break
+    kill -0 "$pid" 2>/dev/null || fail kafka "$KAFKA_LOG" "kafka exited during startup"
+    sleep 0.1
+  done
+  port_open "$KAFKA_PORT" || fail kafka "$KAFKA_LOG" "port $KAFKA_PORT not open after 120s"
+  # The port opens before the broker is unfenced; a metadata round-trip proves it serves clients.
+  for ((i = 0; i < 30; i++)); do
+    if kafka_java org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$KAFKA_PORT" --list \
+      >>"$KAFKA_DIR/readiness.log" 2>&1; then
+      log "kafka: started on 127.0.0.1:$KAFKA_PORT in $((SECONDS - start))s (pid $pid, controller :$KAFKA_CONTROLLER_PORT)"
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || fail kafka "$KAFKA_LOG" "kafka exited during startup"
+    sleep 1
+  done
+  fail kafka "$KAFKA_LOG" "metadata request (TopicCommand --list) keeps failing; see also $KAFKA_DIR/readiness.log"
+}
+
+kafka_down() {
+  local pid
+  if pid=$(kafka_pid); then
+    stop_pid kafka "$pid" TERM 60 # TERM = controlled shutdown
+    log "kafka: stopped"
+  else
+    log "kafka: not running"
+  fi
+  rm -f "$KAFKA_PIDFILE"
+}
+
+kafka_status() {
+  local pid
+  if pid=$(kafka_pid); then echo "kafka  running  127.0.0.1:$KAFKA_PORT  pid $pid"; else echo "kafka  stopped  127.0.0.1:$KAFKA_PORT" && return 1; fi
+}
+
+kafka_clean() { kafka_down; rm -rf "$KAFKA_DIR"; }
+
+# ----------------------------------------------------------------------------
+# S3 (S3Proxy, filesystem backend)
+
+S3PROXY_HOME="$CACHE/s3proxy-$S3PROXY_VERSION"
+S3_DIR="$RUN/s3"
+S3_LOG="$S3_DIR/s3proxy.log"
+S3_PIDFILE="$S3_DIR/s3proxy.pid"
+
+s3_pid() {
+  local pid
+  pid=$(read_pid "$S3_PIDFILE")
+  pid_alive "$pid" "$S3_DIR/s3proxy.conf" && printf '%s\n' "$pid"
+}
+
+# http_answers PORT — something speaking HTTP answers on 127.0.0.1:PORT (any status)
+http_answers() {
+  local line
+  line=$(timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" && printf "GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n" >&3 && head -n1 <&3' _ "$1" 2>/dev/null) || return 1
+  [[ "$line" == HTTP/* ]]
+}
+
+s3_up() {
+  local pid i start=$SECONDS
+  mkdir -p "$S3_DIR/data"
+  if pid=$(s3_pid); then
+    log "s3: already running on 127.0.0.1:$S3_PORT (pid $pid)"
+    return 0
+  fi
+  if port_open "$S3_PORT"; then
+    fail s3 "" "port 127.0.0.1:$S3_PORT is already in use by another process (set S3_PORT_BACBOS)"
+  fi
+  maven_fetch s3 "$S3PROXY_HOME" "$(pom_xml s3proxy-runtime \
+    "$(dep com.fasterxml.jackson.core jackson-annotations "$S3PROXY_JACKSON_ANNOTATIONS")" \
+    "$(dep org.gaul s3proxy "$S3PROXY_VERSION")")"
+  ensure_java
+  cat >"$S3_DIR/s3proxy.conf" <<EOF
+# written by scripts/services.sh on every 'up'
+s3proxy.endpoint=http://127.0.0.1:$S3_PORT
+s3proxy.authorization=aws-v2-or-v4
+s3proxy.identity=$S3_ACCESS_KEY
+s3proxy.credential=$S3_SECRET_KEY
+s3proxy.cors-allow-all=true
+jclouds.provider=filesystem-nio2
+jclouds.identity=$S3_ACCESS_KEY
+jclouds.credential=$S3_SECRET_KEY
+jclouds.region=$S3_REGION
+jclouds.filesystem.basedir=$S3_DIR/data
+EOF
+  cat >"$S3_DIR/logback.xml" <<'EOF'
+<configuration>
+  <appender name="STDOUT" class="ch.qos.logback.core.ConsoleAppender">
+    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level %logger{36} - %msg%n</pattern></encoder>
+  </appender>
+  <root level="INFO"><appender-ref ref="STDOUT"/></root>
+</configuration>
+EOF
+  printf '\n==== %s starting s3proxy\n' "$(date -Is)" >>"$S3_LOG"
+  (cd "$S3_DIR" && exec setsid "$JAVA" -Xms64m -Xmx256m -XX:+ExitOnOutOfMemoryError \
+    -Dlogback.configurationFile="$S3_DIR/logback.xml" -cp "$S3PROXY_HOME/lib/*" \
+    org.gaul.s3proxy.Main --properties "$S3_DIR/s3proxy.conf") </dev/null >>"$S3_LOG" 2>&1 &
+  pid=$!
+  printf '%s\n' "$pid" >"$S3_PIDFILE"
+  for ((i = 0; i < 600; i++)); do
+    if http_answers "$S3_PORT"; then
+      log "s3: started on 127.0.0.1:$S3_PORT in $((SECONDS - start))s (pid $pid)"
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || fail s3 "$S3_LOG" "s3proxy exited during startup"
+    sleep 0.1
+  done
+  fail s3 "$S3_LOG" "no HTTP answer on port $S3_PORT after 60s"
+}
+
+s3_down() {
+  local pid
+  if pid=$(s3_pid); then
+    stop_pid s3 "$pid" TERM 20
+    log "s3: stopped"
+  else
+    log "s3: not running"
+  fi
+  rm -f "$S3_PIDFILE"
+}
+
+s3_status() {
+  local pid
+  if pid=$(s3_pid); then echo "s3     running  127.0.0.1:$S3_PORT  pid $pid"; else echo "s3     stopped  127.0.0.1:$S3_PORT" && return 1; fi
+}
+
+s3_clean() { s3_down; rm -rf "$S3_DIR"; }
+
+# ----------------------------------------------------------------------------
+# env
+
+env_lines() {
+  local svc
+  for svc in "$@"; do
+    case $svc in
+    pg) echo "export DATABASE_URL='postgresql://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/$PG_DB'" ;;
+    redis) echo "export REDIS_URL='redis://127.0.0.1:$REDIS_PORT'" ;;
+    kafka) echo "export KAFKA_BROKERS='127.0.0.1:$KAFKA_PORT'" ;;
+    s3)
+      echo "export S3_ENDPOINT='http://127.0.0.1:$S3_PORT'"
+      echo "export S3_ACCESS_KEY='$S3_ACCESS_KEY'"
+      echo "export S3_SECRET_KEY='$S3_SECRET_KEY'"
+      echo "export S3_REGION='$S3_REGION'"
+      ;;
+    esac
+  done
+}
+
+# ----------------------------------------------------------------------------
+# main
+
+usage() {
+  sed -n '2,/^set -euo/p' "$0" | sed -e '/^set -euo/d' -e 's/^# \{0,1\}//' >&2
+  exit 2
+}
+
+[ $# -ge 1 ] || usage
+cmd=$1
+shift
+case $cmd in up | down | status | env | clean) ;; -h | --help | help) usage ;; *) usage ;; esac
+
+services=("$@")
+[ ${#services[@]} -gt 0 ] || services=("${ALL_SERVICES[@]}")
+for s in "${services[@]}"; do
+  case $s in pg | redis | kafka | s3) ;; *) log "unknown service '$s' (expected: ${ALL_SERVICES[*]})" && exit 2 ;; esac
+done
+
+if [ "$cmd" = env ]; then
+  env_lines "${services[@]}"
+  exit 0
+fi
+
+mkdir -p "$CACHE" "$RUN"
+
+if [ "$cmd" = status ]; then
+  rc=0
+  for s in "${services[@]}"; do "${s}_status" || rc=3; done
+  exit "$rc"
+fi
+
+# one up/down/clean at a time per run dir
+exec 9>"$RUN/.lock"
+if ! flock -n 9; then
+  log "waiting for another services.sh in $RUN to finish"
+  flock -w 900 9 || { log "gave up waiting for the lock $RUN/.lock"; exit 1; }
+fi
+
+failed=()
+if [ "$cmd" = up ]; then
+  order=("${services[@]}")
+else # stop in reverse order
+  order=()
+  for ((i = ${#services[@]} - 1; i >= 0; i--)); do order+=("${services[i]}"); done
+fi
+for s in "${order[@]}"; do
+  # Each service in a subshell so one failure still lets the others run;
+  # `set -e` stays in force inside it because its status is read afterwards.
+  set +e
+  (
+    set -e
+    "${s}_${cmd}"
+  )
+  rc=$?
+  set -e
+  [ "$rc" -eq 0 ] || failed+=("$s")
+done
+
+if [ ${#failed[@]} -gt 0 ]; then
+  log "FAILED: ${failed[*]} ($cmd)"
+  exit 1
+fi
+if [ "$cmd" = up ]; then
+  log "all up: eval \"\$(scripts/services.sh env ${services[*]})\""
+fi

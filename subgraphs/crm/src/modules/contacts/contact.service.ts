@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { authorize, conflict, isUniqueViolation, isUuid, notFound, paginate, parseInput, type PageArgs, type SortSpec } from '@bacbos/common';
+import type { CrmContext } from '../../context';
+import type { Contact, Prisma } from '../../generated/prisma/client';
+
+const text = (max: number) => z.string().trim().max(max);
+const contactFields = {
+  firstName: text(100).min(1),
+  lastName: text(100).min(1),
+  email: z.string().trim().toLowerCase().email().max(255),
+  phone: text(50).nullish(),
+  company: text(200).nullish(),
+  title: text(100).nullish(),
+  source: text(50).nullish(),
+  status: text(50).min(1).nullish(),
+  tags: z.array(text(100).min(1)).max(100).nullish(),
+  customFields: z.record(z.string(), z.unknown()).nullish(),
+};
+const createSchema = z.object(contactFields);
+const updateSchema = z.object(contactFields).partial();
+
+export interface ContactFilter {
+  search?: string | null;
+  status?: string | null;
+  tags?: string[] | null;
+  source?: string | null;
+  company?: string | null;
+}
+
+export interface ContactOrder {
+  field: 'CREATED_AT' | 'LAST_NAME' | 'EMAIL' | 'COMPANY';
+  direction?: 'ASC' | 'DESC' | null;
+}
+
+const ORDER_FIELDS: Record<ContactOrder['field'], Omit<SortSpec, 'direction'>> = {
+  CREATED_AT: { field: 'createdAt', type: 'date' },
+  LAST_NAME: { field: 'lastName', type: 'string' },
+  EMAIL: { field: 'email', type: 'string' },
+  COMPANY: { field: 'company', type: 'string', nullable: true },
+};
+
+export class ContactService {
+  constructor(private readonly ctx: CrmContext) {}
+
+  /** The one place that scopes contacts to the caller's tenant. */
+  private scope(permission: 'crm:read' | 'crm:write', where: Prisma.ContactWhereInput = {}): Prisma.ContactWhereInput {
+    return { ...where, tenantId: authorize(this.ctx.caller, permission) };
+  }
+
+  async list(args: PageArgs & { filter?: ContactFilter | null; orderBy?: ContactOrder | null }) {
+    const where = this.scope('crm:read', filterWhere(args.filter));
+    const order = args.orderBy ?? { field: 'CREATED_AT', direction: 'ASC' };
+    const sort: SortSpec = { ...ORDER_FIELDS[order.field], direction: order.direction === 'DESC' ? 'desc' : 'asc' };
+    return paginate<Contact>({
+      args,
+      sort,
+      fetch: ({ after, orderBy, take }) =>
+        this.ctx.db.contact.findMany({ where: after ? { AND: [where, after] } : where, orderBy: orderBy as Prisma.ContactOrderByWithRelationInput[], take }),
+      count: () => this.ctx.db.contact.count({ where }),
+    });
+  }
+
+  async get(id: string): Promise<Contact | null> {
+    this.scope('crm:read');
+    return isUuid(id) ? this.ctx.loaders.contactById.load(id) : null;
+  }
+
+  async create(input: unknown): Promise<Contact> {
+    const where = this.scope('crm:write');
+    const data = parseInput(createSchema, input);
+    try {
+      return await this.ctx.db.contact.create({
+        data: {
+          ...data,
+          id: randomUUID(),
+          tenantId: where.tenantId as string,
+          tags: data.tags ?? [],
+          customFields: (data.customFields ?? undefined) as Prisma.InputJsonValue | undefined,
+          status: data.status ?? 'active',
+          // Millisecond precision, so that keyset cursors (which carry JS dates) compare exactly.
+          createdAt: new Date(),
+        },
+      });
+    } catch (error) {
+      throw isUniqueViolation(error) ? conflict(`A contact with email ${data.email} already exists`, 'email') : error;
+    }
+  }
+
+  async update(id: string, input: unknown): Promise<Contact> {
+    const where = this.scope('crm:write', { id });
+    const data = parseInput(updateSchema, input);
+    if (!isUuid(id)) throw notFound('Contact');
+    const existing = await this.ctx.db.contact.findFirst({ where });
+    if (!existing) throw notFound('Contact');
+    try {
+      return await this.ctx.db.contact.update({
+        where: { id: existing.id },
+        data: { ...data, customFields: (data.customFields ?? undefined) as Prisma.InputJsonValue | undefined, tags: data.tags ?? undefined },
+      });
+    } catch (error) {
+      throw isUniqueViolation(error) ? conflict(`A contact with email ${data.email} already exists`, 'email') : error;
+    }
+  }
+
+  /** Deletes the contact; its leads go with it (cascade), its opportunities stay with contact null. */
+  async delete(id: string): Promise<boolean> {
+    if (!isUuid(id)) throw notFound('Contact');
+    const { count } = await this.ctx.db.contact.deleteMany({ where: this.scope('crm:write', { id }) });
+    if (count === 0) throw notFound('Contact');
+    return true;
+  }
+}
+
+function filterWhere(filter: ContactFilter | null | undefined): Prisma.ContactWhereInput {
+  if (!filter) return {};
+  const where: Prisma.ContactWhereInput = {};
+  const search = filter.search?.trim();
+  if (search) {
+    const like = { contains: search, mode: 'insensitive' as const };
+    where.OR = [{ firstName: like }, { lastName: like }, { email: like }, { company: like }];
+  }
+  if (filter.status) where.status = filter.status;
+  if (filter.source) where.source = filter.source;
+  if (filter.company) where.company = { equals: filter.company, mode: 'insensitive' };
+  if (filter.tags?.length) where.tags = { hasSome: filter.tags };
+  return where;
+}

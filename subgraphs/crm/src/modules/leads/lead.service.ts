@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { authorize, conflict, isUuid, notFound, paginate, parseInput, type PageArgs } from '@bacbos/common';
+import type { CrmContext } from '../../context';
+import type { Lead, Opportunity, Prisma } from '../../generated/prisma/client';
+
+const decimal = z.string().regex(/^-?\d{1,13}(\.\d{1,2})?$/, 'a decimal string such as "1250.00"');
+const currency = z.string().regex(/^[A-Za-z]{3}$/, 'a 3-letter ISO 4217 code').transform((c) => c.toUpperCase());
+
+const createSchema = z.object({
+  contactId: z.string().refine(isUuid, 'not an id'),
+  title: z.string().trim().min(1).max(200),
+  value: decimal.nullish(),
+  currency: currency.nullish(),
+  source: z.string().trim().max(50).nullish(),
+  stage: z.string().trim().min(1).max(50).nullish(),
+  ownerId: z.string().refine(isUuid, 'not an id').nullish(),
+  priority: z.enum(['low', 'medium', 'high', 'urgent']).nullish(),
+  tags: z.array(z.string().trim().min(1).max(100)).max(100).nullish(),
+});
+
+const convertSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  amount: decimal,
+  closeDate: z.string().nullish(),
+  probability: z.number().int().min(0).max(100).nullish(),
+});
+
+export class LeadService {
+  constructor(private readonly ctx: CrmContext) {}
+
+  private scope(permission: 'crm:read' | 'crm:write', where: Prisma.LeadWhereInput = {}): Prisma.LeadWhereInput & { tenantId: string } {
+    return { ...where, tenantId: authorize(this.ctx.caller, permission) };
+  }
+
+  async get(id: string): Promise<Lead | null> {
+    this.scope('crm:read');
+    return isUuid(id) ? this.ctx.loaders.leadById.load(id) : null;
+  }
+
+  async ofContact(contactId: string): Promise<Lead[]> {
+    this.scope('crm:read');
+    return this.ctx.loaders.leadsByContactId.load(contactId);
+  }
+
+  /** The leads a user owns, newest first (the `User.leads` extension). */
+  async ownedBy(userId: string, args: PageArgs) {
+    const where = this.scope('crm:read', { ownerId: userId });
+    return paginate<Lead>({
+      args,
+      sort: { field: 'createdAt', direction: 'desc', type: 'date' },
+      fetch: ({ after, orderBy, take }) =>
+        this.ctx.db.lead.findMany({ where: after ? { AND: [where, after] } : where, orderBy: orderBy as Prisma.LeadOrderByWithRelationInput[], take }),
+      count: () => this.ctx.db.lead.count({ where }),
+    });
+  }
+
+  /**
+   * The owner is a platform user, an entity of another subgraph: CRM cannot check it with SQL. An
+   * id that is not a user of the caller's tenant resolves to `owner: null` through the gateway.
+   */
+  async create(input: unknown): Promise<Lead> {
+    const { tenantId } = this.scope('crm:write');
+    const data = parseInput(createSchema, input);
+    const contact = await this.ctx.db.contact.findFirst({ where: { id: data.contactId, tenantId }, select: { id: true } });
+    if (!contact) throw notFound('Contact', 'contactId');
+    return this.ctx.db.lead.create({
+      data: {
+        id: randomUUID(),
+        tenantId,
+        contactId: contact.id,
+        title: data.title,
+        value: data.value ?? null,
+        currency: data.currency ?? null,
+        source: data.source ?? null,
+        stage: data.stage ?? null,
+        ownerId: data.ownerId ?? null,
+        priority: data.priority ?? 'medium',
+        tags: data.tags ?? [],
+        status: 'new',
+        createdAt: new Date(),
+      },
+    });
+  }
+
+  /**
+   * Turns a lead into an opportunity for the same contact, and marks the lead converted. The
+   * status flip is a conditional update inside the transaction, so two concurrent conversions
+   * cannot both succeed: the second gets CONFLICT.
+   */
+  async convert(id: string, input: unknown): Promise<Opportunity> {
+    const { tenantId } = this.scope('crm:write');
+    const data = parseInput(convertSchema, input);
+    const closeDate = data.closeDate ? parseDay(data.closeDate) : null;
+    if (!isUuid(id)) throw notFound('Lead');
+    return this.ctx.db.$transaction(async (tx) => {
+      const flipped = await tx.lead.updateMany({
+        where: { id, tenantId, OR: [{ status: null }, { status: { not: 'converted' } }] },
+        data: { status: 'converted' },
+      });
+      if (flipped.count === 0) {
+        const exists = await tx.lead.findFirst({ where: { id, tenantId }, select: { id: true } });
+        throw exists ? conflict('This lead is already converted') : notFound('Lead');
+      }
+      const lead = await tx.lead.findFirstOrThrow({ where: { id, tenantId } });
+      return tx.opportunity.create({
+        data: {
+          id: randomUUID(),
+          tenantId,
+          leadId: lead.id,
+          contactId: lead.contactId,
+          name: data.name,
+          amount: data.amount,
+          currency: lead.currency,
+          stage: 'prospect',
+          probability: data.probability ?? 0,
+          closeDate,
+          productsServices: [],
+          createdAt: new Date(),
+        },
+      });
+    });
+  }
+}
+
+/** closeDate arrives validated by the Date scalar (YYYY-MM-DD); DATE columns take midnight UTC. */
+function parseDay(value: string): Date {
+  return new Date(`${value}T00:00:00.000Z`);
+}

@@ -1,0 +1,43 @@
+import DataLoader from 'dataloader';
+import type { CallerIdentity, Logger } from '@bacbos/common';
+import type { IdentityDb } from './db';
+import type { Organization } from './generated/prisma/client';
+import { OrganizationService } from './modules/organizations/organization.service';
+
+export interface IdentityContext {
+  caller: CallerIdentity;
+  db: IdentityDb;
+  log: Logger;
+  loaders: IdentityLoaders;
+  organizations: OrganizationService;
+}
+
+export interface IdentityLoaders {
+  organizationById: DataLoader<string, Organization | null>;
+  childrenByParentId: DataLoader<string, Organization[]>;
+  memberIdsByOrganizationId: DataLoader<string, string[]>;
+}
+
+/** Batched, and always within the caller's tenant. */
+export function createLoaders(db: IdentityDb, tenantId: string | null): IdentityLoaders {
+  return {
+    organizationById: new DataLoader(async (ids) => {
+      const rows = tenantId ? await db.organization.findMany({ where: { tenantId, id: { in: [...ids] } } }) : [];
+      return ids.map((id) => rows.find((r) => r.id === id) ?? null);
+    }),
+    childrenByParentId: new DataLoader(async (ids) => {
+      const rows = tenantId ? await db.organization.findMany({ where: { tenantId, parentId: { in: [...ids] } }, orderBy: [{ name: 'asc' }, { id: 'asc' }] }) : [];
+      return ids.map((id) => rows.filter((r) => r.parentId === id));
+    }),
+    memberIdsByOrganizationId: new DataLoader(async (ids) => {
+      const rows = tenantId ? await db.organizationMember.findMany({ where: { tenantId, organizationId: { in: [...ids] } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }) : [];
+      return ids.map((id) => rows.filter((r) => r.organizationId === id).map((r) => r.userId));
+    }),
+  };
+}
+
+export function createIdentityContext(db: IdentityDb, caller: CallerIdentity, log: Logger): IdentityContext {
+  const ctx = { caller, db, log, loaders: createLoaders(db, caller.tenantId) } as IdentityContext;
+  ctx.organizations = new OrganizationService(ctx);
+  return ctx;
+}

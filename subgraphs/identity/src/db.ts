@@ -1,0 +1,14 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { databaseUrlFor, instrumentPrisma } from '@bacbos/common';
+import { PrismaClient } from './generated/prisma/client';
+
+export type IdentityDb = PrismaClient;
+
+export function createIdentityDb(connectionString = databaseUrlFor('identity')): IdentityDb {
+  const db = new PrismaClient({
+    adapter: new PrismaPg({ connectionString, max: Number(process.env.DB_POOL_SIZE ?? 10) }),
+    log: [{ emit: 'event', level: 'query' }],
+  });
+  instrumentPrisma(db, 'identity');
+  return db;
+}

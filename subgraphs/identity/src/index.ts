@@ -1,0 +1,20 @@
+import { join } from 'node:path';
+import { baseModule, loadTypeDefs, type SubgraphDefinition } from '@bacbos/common';
+import { createIdentityContext, type IdentityContext } from './context';
+import { createIdentityDb, type IdentityDb } from './db';
+import { organizationResolvers } from './modules/organizations/resolvers';
+
+export const identityModules = [
+  baseModule,
+  { typeDefs: loadTypeDefs(join(__dirname, 'modules/organizations/schema.graphql')), resolvers: organizationResolvers as never },
+];
+
+export function identitySubgraph(db: IdentityDb = createIdentityDb()): SubgraphDefinition<IdentityContext> {
+  return {
+    name: 'identity',
+    modules: identityModules,
+    createContext: (caller, log) => createIdentityContext(db, caller, log),
+    healthCheck: async () => { await db.$queryRaw`SELECT 1`; },
+    close: () => db.$disconnect(),
+  };
+}

@@ -1,0 +1,56 @@
+import DataLoader from 'dataloader';
+import type { CallerIdentity, Logger } from '@bacbos/common';
+import type { PlatformDb } from './db';
+import type { Role, Tenant, User } from './generated/prisma/client';
+import { AuthService } from './modules/auth/auth.service';
+import { TenancyService } from './modules/tenancy/tenancy.service';
+
+/** Built once per request; loaders are per request so nothing is cached across callers. */
+export interface PlatformContext {
+  caller: CallerIdentity;
+  db: PlatformDb;
+  log: Logger;
+  loaders: PlatformLoaders;
+  auth: AuthService;
+  tenancy: TenancyService;
+}
+
+export interface PlatformLoaders {
+  userById: DataLoader<string, User | null>;
+  rolesByUserId: DataLoader<string, Role[]>;
+  tenantById: DataLoader<string, Tenant | null>;
+}
+
+function byId<T extends { id: string }>(ids: readonly string[], rows: T[]): (T | null)[] {
+  const map = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => map.get(id) ?? null);
+}
+
+/** Every loader filters by the caller's tenant: an id of another tenant loads as null. */
+export function createLoaders(db: PlatformDb, caller: CallerIdentity): PlatformLoaders {
+  const tenantId = caller.tenantId;
+  return {
+    userById: new DataLoader(async (ids) =>
+      tenantId ? byId(ids, await db.user.findMany({ where: { id: { in: [...ids] }, tenantId } })) : ids.map(() => null),
+    ),
+    rolesByUserId: new DataLoader(async (userIds) => {
+      if (!tenantId) return userIds.map(() => []);
+      const links = await db.userRole.findMany({
+        where: { userId: { in: [...userIds] }, role: { tenantId } },
+        include: { role: true },
+        orderBy: { role: { name: 'asc' } },
+      });
+      return userIds.map((id) => links.filter((l) => l.userId === id).map((l) => l.role));
+    }),
+    tenantById: new DataLoader(async (ids) =>
+      tenantId ? byId(ids, await db.tenant.findMany({ where: { id: { in: [...ids].filter((id) => id === tenantId) } } })) : ids.map(() => null),
+    ),
+  };
+}
+
+export function createPlatformContext(db: PlatformDb, caller: CallerIdentity, log: Logger): PlatformContext {
+  const ctx = { caller, db, log, loaders: createLoaders(db, caller) } as PlatformContext;
+  ctx.auth = new AuthService(ctx);
+  ctx.tenancy = new TenancyService(ctx);
+  return ctx;
+}

@@ -1,0 +1,187 @@
+// Sign-up, log-in and sessions. Passwords are hashed with argon2id; refresh tokens are random
+// 256-bit values stored as SHA-256 hashes and rotated on every use; access tokens are short JWTs.
+import argon2 from 'argon2';
+import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import {
+  accessTokenSecret, conflict, isUniqueViolation, issueAccessToken, parseInput, unauthenticated,
+} from '@bacbos/common';
+import type { PlatformContext } from '../../context';
+import type { Session, Tenant, User } from '../../generated/prisma/client';
+import { DEFAULT_MODULES, PLANS, SYSTEM_ROLES, TRIAL_DAYS } from '../tenancy/plans';
+
+const REFRESH_TOKEN_TTL_DAYS = 30;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const signUpSchema = z.object({
+  tenantName: z.string().trim().min(1).max(255),
+  tenantSlug: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{1,98}[a-z0-9])$/, 'lowercase letters, digits and dashes, 3 to 100 characters'),
+  email: z.string().trim().toLowerCase().email().max(255),
+  password: z.string().min(12, 'at least 12 characters').max(1024),
+  firstName: z.string().trim().max(100).nullish(),
+  lastName: z.string().trim().max(100).nullish(),
+  plan: z.string().refine((p) => p in PLANS, 'unknown plan').nullish(),
+});
+
+const logInSchema = z.object({
+  tenantSlug: z.string().max(100),
+  email: z.string().trim().toLowerCase().max(255),
+  password: z.string().max(1024),
+  mfaCode: z.string().max(16).nullish(),
+});
+
+export interface AuthResult {
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: Date;
+  user: User;
+  tenant: Tenant;
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+const newRefreshToken = () => `rt_${randomBytes(32).toString('base64url')}`;
+/** Verified against when the account does not exist, so every failure costs the same time. */
+let dummyHash: Promise<string> | undefined;
+
+export class AuthService {
+  constructor(private readonly ctx: PlatformContext) {}
+
+  async signUp(input: unknown): Promise<AuthResult> {
+    const data = parseInput(signUpSchema, input);
+    const plan = PLANS[data.plan ?? 'starter'];
+    const passwordHash = await argon2.hash(data.password, { type: argon2.argon2id });
+    const refreshToken = newRefreshToken();
+    const now = new Date();
+    try {
+      // Tenant, system roles, first user and first session commit together or not at all.
+      const { tenant, user, session, permissions } = await this.ctx.db.$transaction(async (tx) => {
+        const tenant = await tx.tenant.create({
+          data: {
+            name: data.tenantName,
+            slug: data.tenantSlug,
+            plan: plan.id,
+            status: 'active',
+            trialEndsAt: new Date(now.getTime() + TRIAL_DAYS * DAY_MS),
+            enabledModules: DEFAULT_MODULES,
+            limits: plan.limits,
+            usage: { users: 1, contacts: 0, storageBytes: 0 },
+            settings: { timeZone: 'UTC' },
+          },
+        });
+        await tx.role.createMany({
+          data: SYSTEM_ROLES.map((r) => ({ tenantId: tenant.id, name: r.name, description: r.description, permissions: r.permissions, isSystemRole: true })),
+        });
+        const owner = await tx.role.findFirstOrThrow({ where: { tenantId: tenant.id, name: 'owner' } });
+        const user = await tx.user.create({
+          data: {
+            tenantId: tenant.id, email: data.email, passwordHash, firstName: data.firstName ?? null, lastName: data.lastName ?? null,
+            lastLogin: now, roles: { create: { roleId: owner.id } },
+          },
+        });
+        const session = await tx.session.create({ data: this.sessionData(tenant.id, user.id, refreshToken, now) });
+        return { tenant, user, session, permissions: owner.permissions };
+      });
+      return this.result(tenant, user, session, permissions, refreshToken, now);
+    } catch (error) {
+      if (isUniqueViolation(error, 'slug')) throw conflict(`The slug ${data.tenantSlug} is taken`, 'tenantSlug');
+      throw error;
+    }
+  }
+
+  /** Wrong password, unknown email and unknown tenant give the same answer in the same time. */
+  async logIn(input: unknown): Promise<AuthResult> {
+    const data = parseInput(logInSchema, input);
+    const user = await this.ctx.db.user.findFirst({
+      where: { email: data.email, tenant: { slug: data.tenantSlug, isDeleted: { not: true } } },
+      include: { tenant: true },
+    });
+    const ok = user?.passwordHash
+      ? await argon2.verify(user.passwordHash, data.password)
+      : (await argon2.verify(await (dummyHash ??= argon2.hash(randomBytes(16).toString('hex'))), data.password), false);
+    if (!user || !ok || user.status !== 'active' || user.tenant.status !== 'active') {
+      throw unauthenticated('Invalid tenant, email or password');
+    }
+    const refreshToken = newRefreshToken();
+    const now = new Date();
+    const [session] = await this.ctx.db.$transaction([
+      this.ctx.db.session.create({ data: this.sessionData(user.tenantId, user.id, refreshToken, now) }),
+      this.ctx.db.user.update({ where: { id: user.id }, data: { lastLogin: now } }),
+    ]);
+    return this.result(user.tenant, { ...user, lastLogin: now }, session, await this.permissionsOf(user.id), refreshToken, now);
+  }
+
+  /**
+   * Rotates the refresh token. The presented token must be the session's current one; presenting
+   * an already-rotated token means it leaked, so the whole session is revoked.
+   */
+  async refreshSession(refreshToken: string): Promise<AuthResult> {
+    const hash = sha256(refreshToken);
+    const now = new Date();
+    const session = await this.ctx.db.session.findUnique({ where: { refreshTokenHash: hash }, include: { user: { include: { tenant: true } } } });
+    if (!session) {
+      const reused = await this.ctx.db.session.updateMany({
+        where: { previousRefreshTokenHash: hash, revokedAt: null },
+        data: { revokedAt: now, status: 'revoked' },
+      });
+      if (reused.count > 0) this.ctx.log.warn('refresh token reuse detected; session revoked');
+      throw unauthenticated('Invalid refresh token');
+    }
+    if (session.revokedAt || session.expiresAt <= now || session.user.status !== 'active') throw unauthenticated('Invalid refresh token');
+    const next = newRefreshToken();
+    // Compare-and-swap on the old hash: two concurrent refreshes cannot both succeed.
+    const swapped = await this.ctx.db.session.updateMany({
+      where: { id: session.id, refreshTokenHash: hash, revokedAt: null },
+      data: { refreshTokenHash: sha256(next), previousRefreshTokenHash: hash, lastSeenAt: now },
+    });
+    if (swapped.count !== 1) throw unauthenticated('Invalid refresh token');
+    return this.result(session.user.tenant, session.user, session, await this.permissionsOf(session.userId), next, now);
+  }
+
+  /** Revokes the caller's current session. */
+  async logOut(): Promise<boolean> {
+    const { sessionId, tenantId, userId } = this.ctx.caller;
+    if (!sessionId || !tenantId || !userId) throw unauthenticated();
+    await this.ctx.db.session.updateMany({
+      where: { id: sessionId, tenantId, userId, revokedAt: null },
+      data: { revokedAt: new Date(), status: 'revoked' },
+    });
+    return true;
+  }
+
+  /** A user's live sessions; only the user themself may see them. */
+  async sessionsOf(userId: string): Promise<(Session & { current: boolean })[]> {
+    const { tenantId, userId: callerId, sessionId } = this.ctx.caller;
+    if (!tenantId || callerId !== userId) return [];
+    const sessions = await this.ctx.db.session.findMany({
+      where: { tenantId, userId, revokedAt: null, expiresAt: { gt: new Date() } },
+      orderBy: { createdAt: 'desc' },
+    });
+    return sessions.map((s) => ({ ...s, current: s.id === sessionId }));
+  }
+
+  private sessionData(tenantId: string, userId: string, refreshToken: string, now: Date) {
+    return {
+      tenantId, userId,
+      refreshTokenHash: sha256(refreshToken),
+      userAgent: this.ctx.caller.userAgent,
+      ipAddress: this.ctx.caller.ipAddress,
+      expiresAt: new Date(now.getTime() + REFRESH_TOKEN_TTL_DAYS * DAY_MS),
+      lastSeenAt: now,
+      createdAt: now,
+    };
+  }
+
+  private async permissionsOf(userId: string): Promise<string[]> {
+    const links = await this.ctx.db.userRole.findMany({ where: { userId }, include: { role: true } });
+    return [...new Set(links.flatMap((l) => l.role.permissions))].sort();
+  }
+
+  private async result(tenant: Tenant, user: User, session: Session, permissions: string[], refreshToken: string, now: Date): Promise<AuthResult> {
+    const { token, expiresAt } = await issueAccessToken(
+      { userId: user.id, tenantId: tenant.id, sessionId: session.id, permissions },
+      accessTokenSecret(),
+      now,
+    );
+    return { accessToken: token, refreshToken, expiresAt, user, tenant };
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Smoke test: the Kafka broker from scripts/services.sh (or any broker named by
+ * KAFKA_BROKERS) accepts a topic, a keyed message, and a fresh consumer group.
+ * Skipped only when KAFKA_BROKERS is unset: eval "$(scripts/services.sh env)".
+ */
+import { afterAll, describe, expect, it, jest } from '@jest/globals';
+import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
+
+const brokers = process.env.KAFKA_BROKERS;
+const describeIfKafka = brokers ? describe : describe.skip;
+
+jest.setTimeout(60_000);
+
+describeIfKafka('kafka (KAFKA_BROKERS)', () => {
+  const topic = `smoke-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  const kafka = new Kafka({
+    clientId: 'bacbos-smoke',
+    brokers: (brokers ?? '').split(',').map((b) => b.trim()).filter(Boolean),
+    logLevel: logLevel.NOTHING,
+  });
+  let admin: Admin | undefined;
+  let producer: Producer | undefined;
+  let consumer: Consumer | undefined;
+
+  afterAll(async () => {
+    await consumer?.disconnect().catch(() => undefined);
+    await producer?.disconnect().catch(() => undefined);
+    if (admin) {
+      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+      await admin.disconnect().catch(() => undefined);
+    }
+  });
+
+  it('creates a topic, produces a keyed message and consumes it back', async () => {
+    admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    expect(await admin.listTopics()).toContain(topic);
+
+    producer = kafka.producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    const [meta] = await producer.send({
+      topic,
+      messages: [{ key: 'order-42', value: JSON.stringify({ hello: 'kafka' }) }],
+    });
+    expect(meta?.errorCode).toBe(0);
+
+    consumer = kafka.consumer({ groupId: `${topic}-group`, maxWaitTimeInMs: 100 });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const received = new Promise<KafkaMessage>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no message on ${topic} within 30s`)), 30_000);
+      void consumer!
+        .run({
+          eachMessage: async ({ message }) => {
+            clearTimeout(timer);
+            resolve(message);
+          },
+        })
+        .catch(reject);
+    });
+    const message = await received;
+
+    expect(message.key?.toString()).toBe('order-42');
+    expect(JSON.parse(message.value?.toString() ?? 'null')).toEqual({ hello: 'kafka' });
+  });
+});
