@@ -1,10 +1,21 @@
-// Runs once before all tests: the database must exist and be migrated. Fails loudly without one,
-// because every integration test needs a real PostgreSQL.
+// Runs once before all tests: a fresh, migrated database on the real PostgreSQL of DATABASE_URL.
+// Every run starts from an empty `bacbos_test` database so results never depend on earlier runs.
+import { Client } from 'pg';
 import { migrateAll } from '../../scripts/platform';
 
 export default async function globalSetup(): Promise<void> {
-  if (!process.env.DATABASE_URL) {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
     throw new Error('DATABASE_URL is not set: run the tests with `npm test`, which starts PostgreSQL (scripts/services.sh)');
   }
+  const name = process.env.TEST_DATABASE_NAME ?? 'bacbos_test';
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  process.env.DATABASE_URL = url.toString();
   await migrateAll();
 }

@@ -6,13 +6,13 @@ import { contactResolvers } from './modules/contacts/resolvers';
 import { leadResolvers } from './modules/leads/resolvers';
 import { opportunityResolvers } from './modules/opportunities/resolvers';
 
-const module = (name: string, resolvers: object) => ({ typeDefs: loadTypeDefs(join(__dirname, 'modules', name, 'schema.graphql')), resolvers: resolvers as never });
+const schemaModule = (name: string, resolvers: object) => ({ typeDefs: loadTypeDefs(join(__dirname, 'modules', name, 'schema.graphql')), resolvers: resolvers as never });
 
 export const crmModules = [
   baseModule,
-  module('contacts', contactResolvers),
-  module('leads', leadResolvers),
-  module('opportunities', opportunityResolvers),
+  schemaModule('contacts', contactResolvers),
+  schemaModule('leads', leadResolvers),
+  schemaModule('opportunities', opportunityResolvers),
 ];
 
 export function crmSubgraph(db: CrmDb = createCrmDb()): SubgraphDefinition<CrmContext> {

@@ -237,5 +237,5 @@ CREATE TABLE hr.outbox (
     published_at   TIMESTAMPTZ(6)  -- NULL until the relay has published the event
 );
 CREATE INDEX outbox_tenant_id_idx ON hr.outbox (tenant_id);
-CREATE INDEX outbox_published_at_occurred_at_idx ON hr.outbox (published_at, occurred_at) WHERE published_at IS NULL;
+CREATE INDEX outbox_unpublished_idx ON hr.outbox (published_at, occurred_at) WHERE published_at IS NULL;
 CREATE INDEX outbox_aggregate_type_aggregate_id_occurred_at_idx ON hr.outbox (aggregate_type, aggregate_id, occurred_at);

@@ -894,5 +894,5 @@ CREATE TABLE office.outbox (
     published_at   TIMESTAMPTZ(6)  -- NULL until the relay has published the event
 );
 CREATE INDEX outbox_tenant_id_idx ON office.outbox (tenant_id);
-CREATE INDEX outbox_published_at_occurred_at_idx ON office.outbox (published_at, occurred_at) WHERE published_at IS NULL;
+CREATE INDEX outbox_unpublished_idx ON office.outbox (published_at, occurred_at) WHERE published_at IS NULL;
 CREATE INDEX outbox_aggregate_type_aggregate_id_occurred_at_idx ON office.outbox (aggregate_type, aggregate_id, occurred_at);
