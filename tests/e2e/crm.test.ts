@@ -1,6 +1,6 @@
 // The contract's CRM operations (shared/contract/operations/crm.graphql), end to end through the
 // gateway against real PostgreSQL, with assertions on data and on the errors the contract names.
-import { codeOf, contractOperation as op, gql, signUpTenant, type TestTenant } from '../helpers/graphql';
+import { codeOf, contractOperation as op, gql, signUpTenant, type GraphQLResponse, type TestTenant } from '../helpers/graphql';
 import { startPlatform, type RunningPlatform } from '../helpers/platform';
 
 let platform: RunningPlatform;
@@ -89,7 +89,7 @@ describe('pagination, filters and ordering', () => {
     const people = [
       ['Zoe', 'Adams', 'Globex', ['a']], ['Yan', 'Baker', null, ['b']], ['Xia', 'Chen', 'Acme', ['a', 'b']], ['Will', 'Diaz', 'Initech', []],
       ['Val', 'Evans', null, ['c']], ['Uma', 'Fox', 'Acme', ['a']], ['Tom', 'Gray', 'Hooli', []],
-    ] as const;
+    ] as [string, string, string | null, string[]][];
     for (const [firstName, lastName, company, tags] of people) {
       const res = await createContact({ firstName, lastName, email: `${firstName.toLowerCase()}@p.example`, company, tags, source: tags.includes('a') ? 'web' : 'event' }, tenant);
       expect(res.errors).toBeUndefined();
@@ -100,9 +100,9 @@ describe('pagination, filters and ordering', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 20; i += 1) {
-      const res = await gql(url, op('crm', 'Contacts'), { ...variables, first: pageSize, after }, tenant.headers);
+      const res: GraphQLResponse = await gql(url, op('crm', 'Contacts'), { ...variables, first: pageSize, after }, tenant.headers);
       expect(res.errors).toBeUndefined();
-      const conn = res.data!.contacts;
+      const conn: any = res.data!.contacts;
       expect(conn.pageInfo.hasPreviousPage).toBe(after !== null);
       seen.push(...conn.edges.map((e: any) => e.node.lastName));
       if (!conn.pageInfo.hasNextPage) break;
