@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 /**
  * Browser playground (GraphiQL 3) for the gateway.
  *
@@ -27,7 +28,7 @@ function packageFile(pkg: string, file: string): string {
 }
 
 function packageVersion(pkg: string): string {
-  return (require(`${pkg}/package.json`) as { version: string }).version;
+  return (JSON.parse(readFileSync(packageFile(pkg, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 // Auth hint lives here, not in default headers: a placeholder token would make

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The test command (`npm test`, README): starts the real services natively (PostgreSQL 15, Redis 7,
+# Kafka, S3 — scripts/services.sh installs what is missing), then checks composition, types and
+# lint, and runs the whole jest suite against those services. Extra arguments go to jest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export TURBO_TELEMETRY_DISABLED=1 CI="${CI:-}"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "services"
+bash scripts/services.sh up
+eval "$(bash scripts/services.sh env)"
+
+step "chromium (playground test)"
+bash scripts/install-chromium.sh
+
+step "prisma clients"
+node scripts/prisma-generate.mjs
+
+step "supergraph is composed and committed"
+npx tsx scripts/compose.ts --check
+
+step "typecheck"
+npm run --silent typecheck
+
+step "lint"
+npm run --silent lint
+
+step "jest"
+npx jest --runInBand "$@"
