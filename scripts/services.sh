@@ -93,7 +93,7 @@ apt_install() {
     APT_UPDATED=1
   fi
   log "apt-get install $*"
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null 9>&-
 }
 
 # true when something accepts TCP connections on 127.0.0.1:PORT
@@ -291,7 +291,7 @@ pg_up() {
   printf '\n==== %s starting postgres\n' "$(date -Is)" >>"$PG_LOG"
   local as_user=()
   if is_root; then as_user=(setpriv --reuid="$PG_USER" --regid="$PG_USER" --init-groups); fi
-  (cd / && exec setsid "${as_user[@]}" "$PG_BIN/postgres" -D "$data") </dev/null >>"$PG_LOG" 2>&1 &
+  (cd / && exec setsid "${as_user[@]}" "$PG_BIN/postgres" -D "$data") </dev/null >>"$PG_LOG" 2>&1 9>&- &
   local launcher=$!
   for ((i = 0; i < 600; i++)); do
     if "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -t 1; then break; fi
@@ -359,7 +359,7 @@ redis_up() {
   # no persistence at all: no RDB snapshots, no AOF
   redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --protected-mode yes \
     --daemonize yes --pidfile "$REDIS_PIDFILE" --logfile "$REDIS_LOG" --dir "$REDIS_DIR" \
-    --save '' --appendonly no --loglevel notice </dev/null >>"$REDIS_LOG" 2>&1 ||
+    --save '' --appendonly no --loglevel notice </dev/null >>"$REDIS_LOG" 2>&1 9>&- ||
     fail redis "$REDIS_LOG" "redis-server did not start"
   for ((i = 0; i < 200; i++)); do
     if [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]; then
@@ -493,7 +493,7 @@ kafka_up() {
   (cd "$KAFKA_DIR" && exec setsid "$JAVA" -Xms256m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
     -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
     -Dlog4j.configuration="file:$KAFKA_DIR/log4j.properties" \
-    -cp "$KAFKA_CP" kafka.Kafka "$KAFKA_DIR/server.properties") </dev/null >>"$KAFKA_LOG" 2>&1 &
+    -cp "$KAFKA_CP" kafka.Kafka "$KAFKA_DIR/server.properties") </dev/null >>"$KAFKA_LOG" 2>&1 9>&- &
   pid=$!
   printf '%s\n' "$pid" >"$KAFKA_PIDFILE"
   for ((i = 0; i < 1200; i++)); do
@@ -592,7 +592,7 @@ EOF
   printf '\n==== %s starting s3proxy\n' "$(date -Is)" >>"$S3_LOG"
   (cd "$S3_DIR" && exec setsid "$JAVA" -Xms64m -Xmx256m -XX:+ExitOnOutOfMemoryError \
     -Dlogback.configurationFile="$S3_DIR/logback.xml" -cp "$S3PROXY_HOME/lib/*" \
-    org.gaul.s3proxy.Main --properties "$S3_DIR/s3proxy.conf") </dev/null >>"$S3_LOG" 2>&1 &
+    org.gaul.s3proxy.Main --properties "$S3_DIR/s3proxy.conf") </dev/null >>"$S3_LOG" 2>&1 9>&- &
   pid=$!
   printf '%s\n' "$pid" >"$S3_PIDFILE"
   for ((i = 0; i < 600; i++)); do
@@ -676,7 +676,8 @@ if [ "$cmd" = status ]; then
   exit "$rc"
 fi
 
-# one up/down/clean at a time per run dir
+# one up/down/clean at a time per run dir (fd 9; the servers are started with
+# 9>&- so they do not inherit, and keep holding, the lock)
 exec 9>"$RUN/.lock"
 if ! flock -n 9; then
   log "waiting for another services.sh in $RUN to finish"

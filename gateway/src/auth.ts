@@ -17,7 +17,7 @@ export async function authenticate(req: Request, accessTokenSecret: string): Pro
     const claims = await verifyAccessToken(match[1], accessTokenSecret).catch(() => {
       throw unauthenticated('Invalid or expired access token');
     });
-    return { ...base, kind: 'user', tenantId: claims.tenantId, userId: claims.userId, sessionId: claims.sessionId, permissions: claims.permissions };
+    return { ...base, kind: 'user', tenantId: claims.tenantId, userId: claims.userId, sessionId: claims.sessionId, permissions: claims.permissions, modules: claims.modules };
   }
   if (req.get('x-api-key')) {
     // API keys are verified by the platform's key store, which arrives with the access issue.

@@ -1,5 +1,6 @@
 // Runs once before all tests: a fresh, migrated database on the real PostgreSQL of DATABASE_URL.
-// Every run starts from an empty `bacbos_test` database so results never depend on earlier runs.
+// Every run starts from an empty database of its own (bacbos_test_<pid>, dropped by the teardown),
+// so results never depend on earlier runs and two runs at once do not collide.
 import { Client } from 'pg';
 import { migrateAll } from '../../scripts/platform';
 
@@ -8,7 +9,9 @@ export default async function globalSetup(): Promise<void> {
   if (!serverUrl) {
     throw new Error('DATABASE_URL is not set: run the tests with `npm test`, which starts PostgreSQL (scripts/services.sh)');
   }
-  const name = process.env.TEST_DATABASE_NAME ?? 'bacbos_test';
+  const name = process.env.TEST_DATABASE_NAME ?? `bacbos_test_${process.pid}`;
+  process.env.TEST_DATABASE_NAME = name;
+  process.env.TEST_SERVER_URL = serverUrl;
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

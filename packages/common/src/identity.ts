@@ -19,13 +19,15 @@ export interface CallerIdentity {
   sessionId: string | null;
   apiKeyId: string | null;
   permissions: string[];
+  /** Modules the tenant has enabled (tenant.enabledModules); gates every module's operations. */
+  modules: string[];
   ipAddress: string | null;
   userAgent: string | null;
   requestId: string;
 }
 
 export const anonymousCaller = (extra: Partial<CallerIdentity> = {}): CallerIdentity => ({
-  kind: 'anonymous', tenantId: null, userId: null, sessionId: null, apiKeyId: null, permissions: [],
+  kind: 'anonymous', tenantId: null, userId: null, sessionId: null, apiKeyId: null, permissions: [], modules: [],
   ipAddress: null, userAgent: null, requestId: randomUUID(), ...extra,
 });
 
@@ -58,9 +60,19 @@ export function hasPermission(granted: readonly string[], required: string): boo
   return granted.includes('*') || granted.includes(required) || granted.includes(`${module}:*`);
 }
 
-/** The tenant of an authenticated caller holding `permission`; otherwise UNAUTHENTICATED/FORBIDDEN. */
+/** Modules a tenant can switch on and off; `platform` is always on. */
+export const GATED_MODULES = ['crm', 'office', 'hr', 'identity'];
+
+/**
+ * The tenant of an authenticated caller holding `permission` (`<module>:<action>`), in a tenant that
+ * has the module enabled; otherwise UNAUTHENTICATED or FORBIDDEN. Every service method calls it.
+ */
 export function authorize(caller: CallerIdentity, permission: string): string {
   if (!caller.tenantId || caller.kind === 'anonymous') throw unauthenticated();
+  const [module] = permission.split(':');
+  if (GATED_MODULES.includes(module) && !caller.modules.includes(module)) {
+    throw forbidden(`The ${module} module is not enabled for this tenant`);
+  }
   if (!hasPermission(caller.permissions, permission)) throw forbidden(`Missing permission ${permission}`);
   return caller.tenantId;
 }

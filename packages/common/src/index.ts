@@ -10,3 +10,4 @@ export * from './subgraph-server';
 export * from './tokens';
 export * from './validation';
 export * from './federation';
+export * from './outbox';

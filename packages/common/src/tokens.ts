@@ -12,6 +12,8 @@ export interface AccessTokenClaims {
   tenantId: string;
   sessionId: string;
   permissions: string[];
+  /** The tenant's enabled modules when the token was issued. */
+  modules: string[];
 }
 
 const key = (secret: string) => new TextEncoder().encode(secret);
@@ -19,7 +21,7 @@ const key = (secret: string) => new TextEncoder().encode(secret);
 export async function issueAccessToken(claims: AccessTokenClaims, secret: string, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
   const issuedAt = Math.floor(now.getTime() / 1000);
   const expiresAt = new Date((issuedAt + ACCESS_TOKEN_TTL_SECONDS) * 1000);
-  const token = await new SignJWT({ tid: claims.tenantId, sid: claims.sessionId, perms: claims.permissions })
+  const token = await new SignJWT({ tid: claims.tenantId, sid: claims.sessionId, perms: claims.permissions, mods: claims.modules })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.userId)
     .setIssuer(ISSUER)
@@ -37,7 +39,8 @@ export async function verifyAccessToken(token: string, secret: string): Promise<
     if (typeof payload.sub !== 'string' || typeof payload.tid !== 'string' || typeof payload.sid !== 'string' || !Array.isArray(payload.perms)) {
       throw new Error('malformed claims');
     }
-    return { userId: payload.sub, tenantId: payload.tid, sessionId: payload.sid, permissions: payload.perms.map(String) };
+    const modules = Array.isArray(payload.mods) ? payload.mods.map(String) : [];
+    return { userId: payload.sub, tenantId: payload.tid, sessionId: payload.sid, permissions: payload.perms.map(String), modules };
   } catch {
     throw unauthenticated('Invalid or expired access token');
   }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { authorize, conflict, isUniqueViolation, isUuid, notFound, paginate, parseInput, type PageArgs, type SortSpec } from '@bacbos/common';
+import {
+  authorize, conflict, diffFields, isUniqueViolation, isUuid, notFound, paginate, parseInput, recordChange, snapshot, type PageArgs, type SortSpec,
+} from '@bacbos/common';
 import type { CrmContext } from '../../context';
 import type { Contact, Prisma } from '../../generated/prisma/client';
 
@@ -18,6 +20,8 @@ const contactFields = {
   customFields: z.record(z.string(), z.unknown()).nullish(),
 };
 const createSchema = z.object(contactFields);
+/** Fields an event and an audit entry carry. */
+export const CONTACT_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'company', 'title', 'source', 'status', 'tags', 'customFields'];
 const updateSchema = z.object(contactFields).partial();
 
 export interface ContactFilter {
@@ -70,17 +74,24 @@ export class ContactService {
     const where = this.scope('crm:write');
     const data = parseInput(createSchema, input);
     try {
-      return await this.ctx.db.contact.create({
-        data: {
-          ...data,
-          id: randomUUID(),
-          tenantId: where.tenantId as string,
-          tags: data.tags ?? [],
-          customFields: (data.customFields ?? undefined) as Prisma.InputJsonValue | undefined,
-          status: data.status ?? 'active',
-          // Millisecond precision, so that keyset cursors (which carry JS dates) compare exactly.
-          createdAt: new Date(),
-        },
+      return await this.ctx.db.$transaction(async (tx) => {
+        const contact = await tx.contact.create({
+          data: {
+            ...data,
+            id: randomUUID(),
+            tenantId: where.tenantId as string,
+            tags: data.tags ?? [],
+            customFields: (data.customFields ?? undefined) as Prisma.InputJsonValue | undefined,
+            status: data.status ?? 'active',
+            // Millisecond precision, so that keyset cursors (which carry JS dates) compare exactly.
+            createdAt: new Date(),
+          },
+        });
+        await recordChange(tx, this.ctx.caller, {
+          type: 'crm.contact.created', aggregateType: 'Contact', aggregateId: contact.id, action: 'create',
+          changes: diffFields(null, contact, CONTACT_FIELDS), data: snapshot(contact, ['id', ...CONTACT_FIELDS]),
+        });
+        return contact;
       });
     } catch (error) {
       throw isUniqueViolation(error) ? conflict(`A contact with email ${data.email} already exists`, 'email') : error;
@@ -94,9 +105,16 @@ export class ContactService {
     const existing = await this.ctx.db.contact.findFirst({ where });
     if (!existing) throw notFound('Contact');
     try {
-      return await this.ctx.db.contact.update({
-        where: { id: existing.id },
-        data: { ...data, customFields: (data.customFields ?? undefined) as Prisma.InputJsonValue | undefined, tags: data.tags ?? undefined },
+      return await this.ctx.db.$transaction(async (tx) => {
+        const contact = await tx.contact.update({
+          where: { id: existing.id },
+          data: { ...data, customFields: (data.customFields ?? undefined) as Prisma.InputJsonValue | undefined, tags: data.tags ?? undefined },
+        });
+        await recordChange(tx, this.ctx.caller, {
+          type: 'crm.contact.updated', aggregateType: 'Contact', aggregateId: contact.id, action: 'update',
+          changes: diffFields(existing, contact, CONTACT_FIELDS), data: snapshot(contact, ['id', ...CONTACT_FIELDS]),
+        });
+        return contact;
       });
     } catch (error) {
       throw isUniqueViolation(error) ? conflict(`A contact with email ${data.email} already exists`, 'email') : error;
@@ -105,10 +123,18 @@ export class ContactService {
 
   /** Deletes the contact; its leads go with it (cascade), its opportunities stay with contact null. */
   async delete(id: string): Promise<boolean> {
+    const where = this.scope('crm:write', { id });
     if (!isUuid(id)) throw notFound('Contact');
-    const { count } = await this.ctx.db.contact.deleteMany({ where: this.scope('crm:write', { id }) });
-    if (count === 0) throw notFound('Contact');
-    return true;
+    return this.ctx.db.$transaction(async (tx) => {
+      const existing = await tx.contact.findFirst({ where });
+      if (!existing) throw notFound('Contact');
+      await tx.contact.delete({ where: { id: existing.id } });
+      await recordChange(tx, this.ctx.caller, {
+        type: 'crm.contact.deleted', aggregateType: 'Contact', aggregateId: existing.id, action: 'delete',
+        changes: diffFields(existing, null, CONTACT_FIELDS), data: snapshot(existing, ['id', ...CONTACT_FIELDS]),
+      });
+      return true;
+    });
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { authorize, conflict, isUuid, notFound, paginate, parseInput, type PageArgs } from '@bacbos/common';
+import { authorize, conflict, diffFields, isUuid, notFound, paginate, parseInput, recordChange, snapshot, type PageArgs } from '@bacbos/common';
 import type { CrmContext } from '../../context';
 import type { Lead, Opportunity, Prisma } from '../../generated/prisma/client';
 
@@ -18,6 +18,9 @@ const createSchema = z.object({
   priority: z.enum(['low', 'medium', 'high', 'urgent']).nullish(),
   tags: z.array(z.string().trim().min(1).max(100)).max(100).nullish(),
 });
+
+const LEAD_FIELDS = ['contactId', 'title', 'value', 'currency', 'source', 'status', 'stage', 'ownerId', 'priority', 'tags'];
+const OPPORTUNITY_FIELDS = ['contactId', 'leadId', 'name', 'amount', 'currency', 'stage', 'probability', 'closeDate'];
 
 const convertSchema = z.object({
   name: z.string().trim().min(1).max(200),
@@ -64,22 +67,29 @@ export class LeadService {
     const data = parseInput(createSchema, input);
     const contact = await this.ctx.db.contact.findFirst({ where: { id: data.contactId, tenantId }, select: { id: true } });
     if (!contact) throw notFound('Contact', 'contactId');
-    return this.ctx.db.lead.create({
-      data: {
-        id: randomUUID(),
-        tenantId,
-        contactId: contact.id,
-        title: data.title,
-        value: data.value ?? null,
-        currency: data.currency ?? null,
-        source: data.source ?? null,
-        stage: data.stage ?? null,
-        ownerId: data.ownerId ?? null,
-        priority: data.priority ?? 'medium',
-        tags: data.tags ?? [],
-        status: 'new',
-        createdAt: new Date(),
-      },
+    return this.ctx.db.$transaction(async (tx) => {
+      const lead = await tx.lead.create({
+        data: {
+          id: randomUUID(),
+          tenantId,
+          contactId: contact.id,
+          title: data.title,
+          value: data.value ?? null,
+          currency: data.currency ?? null,
+          source: data.source ?? null,
+          stage: data.stage ?? null,
+          ownerId: data.ownerId ?? null,
+          priority: data.priority ?? 'medium',
+          tags: data.tags ?? [],
+          status: 'new',
+          createdAt: new Date(),
+        },
+      });
+      await recordChange(tx, this.ctx.caller, {
+        type: 'crm.lead.created', aggregateType: 'Lead', aggregateId: lead.id, action: 'create',
+        changes: diffFields(null, lead, LEAD_FIELDS), data: snapshot(lead, ['id', ...LEAD_FIELDS]),
+      });
+      return lead;
     });
   }
 
@@ -103,7 +113,7 @@ export class LeadService {
         throw exists ? conflict('This lead is already converted') : notFound('Lead');
       }
       const lead = await tx.lead.findFirstOrThrow({ where: { id, tenantId } });
-      return tx.opportunity.create({
+      const opportunity = await tx.opportunity.create({
         data: {
           id: randomUUID(),
           tenantId,
@@ -119,6 +129,15 @@ export class LeadService {
           createdAt: new Date(),
         },
       });
+      await recordChange(tx, this.ctx.caller, {
+        type: 'crm.lead.converted', aggregateType: 'Lead', aggregateId: lead.id, action: 'convert',
+        changes: { status: { from: 'new', to: 'converted' } }, data: { ...snapshot(lead, ['id', ...LEAD_FIELDS]), opportunityId: opportunity.id },
+      });
+      await recordChange(tx, this.ctx.caller, {
+        type: 'crm.opportunity.created', aggregateType: 'Opportunity', aggregateId: opportunity.id, action: 'create',
+        changes: diffFields(null, opportunity, OPPORTUNITY_FIELDS), data: snapshot(opportunity, ['id', ...OPPORTUNITY_FIELDS]),
+      });
+      return opportunity;
     });
   }
 }

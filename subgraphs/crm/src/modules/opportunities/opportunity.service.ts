@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authorize, isUuid, notFound, parseInput } from '@bacbos/common';
+import { authorize, diffFields, isUuid, notFound, parseInput, recordChange, snapshot } from '@bacbos/common';
 import type { CrmContext } from '../../context';
 import type { Opportunity, Prisma } from '../../generated/prisma/client';
 
@@ -39,11 +39,18 @@ export class OpportunityService {
     const where = this.scope('crm:write', { id });
     const data = parseInput(moveSchema, { stage, probability });
     if (!isUuid(id)) throw notFound('Opportunity');
-    const existing = await this.ctx.db.opportunity.findFirst({ where, select: { id: true } });
-    if (!existing) throw notFound('Opportunity');
-    return this.ctx.db.opportunity.update({
-      where: { id: existing.id },
-      data: { stage: data.stage, ...(data.probability != null ? { probability: data.probability } : {}) },
+    return this.ctx.db.$transaction(async (tx) => {
+      const existing = await tx.opportunity.findFirst({ where });
+      if (!existing) throw notFound('Opportunity');
+      const moved = await tx.opportunity.update({
+        where: { id: existing.id },
+        data: { stage: data.stage, ...(data.probability != null ? { probability: data.probability } : {}) },
+      });
+      await recordChange(tx, this.ctx.caller, {
+        type: 'crm.opportunity.moved', aggregateType: 'Opportunity', aggregateId: moved.id, action: 'update',
+        changes: diffFields(existing, moved, ['stage', 'probability']), data: snapshot(moved, ['id', 'contactId', 'leadId', 'name', 'amount', 'currency', 'stage', 'probability']),
+      });
+      return moved;
     });
   }
 

@@ -178,7 +178,7 @@ export class AuthService {
 
   private async result(tenant: Tenant, user: User, session: Session, permissions: string[], refreshToken: string, now: Date): Promise<AuthResult> {
     const { token, expiresAt } = await issueAccessToken(
-      { userId: user.id, tenantId: tenant.id, sessionId: session.id, permissions },
+      { userId: user.id, tenantId: tenant.id, sessionId: session.id, permissions, modules: tenant.enabledModules },
       accessTokenSecret(),
       now,
     );
