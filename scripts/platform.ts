@@ -1,7 +1,7 @@
 // Boots the whole platform in one process: migrations, the five subgraphs and the gateway. Used by
 // `npm start` (scripts/start.ts) and by the end-to-end tests (tests/helpers/platform.ts).
 import { join } from 'node:path';
-import { DEFAULT_PORTS, databaseUrlFor, migrate, startSubgraph, type RunningSubgraph } from '@bacbos/common';
+import { DEFAULT_PORTS, createEventBus, databaseUrlFor, migrate, startSubgraph, type EventBus, type RunningSubgraph } from '@bacbos/common';
 import { startGateway, type RunningGateway } from '../gateway/src/app';
 import { composeSupergraph } from './compose';
 import { SUBGRAPH_ENTRIES } from './subgraphs';
@@ -23,6 +23,8 @@ export async function migrateAll(log: (line: string) => void = () => {}): Promis
 export interface RunningPlatform {
   gatewayUrl: string;
   subgraphs: RunningSubgraph[];
+  /** Kafka when KAFKA_BROKERS is set, otherwise the in-process bus. */
+  bus: EventBus;
   stop(): Promise<void>;
 }
 
@@ -35,11 +37,12 @@ export async function bootPlatform(options: {
   log?: (line: string) => void;
 }): Promise<RunningPlatform> {
   await migrateAll(options.log);
+  const bus = createEventBus('bacbos');
   const subgraphs: RunningSubgraph[] = [];
   let gateway: RunningGateway | undefined;
   try {
     for (const entry of SUBGRAPH_ENTRIES) {
-      subgraphs.push(await startSubgraph(entry.create(), { port: options.ephemeralPorts ? 0 : DEFAULT_PORTS[entry.name], host: '127.0.0.1' }));
+      subgraphs.push(await startSubgraph(entry.create(), { port: options.ephemeralPorts ? 0 : DEFAULT_PORTS[entry.name], host: '127.0.0.1', bus }));
     }
     // Composed from the subgraphs' current SDL, so local schema edits show without a compose step.
     const { supergraph } = composeSupergraph();
@@ -53,15 +56,18 @@ export async function bootPlatform(options: {
     });
   } catch (error) {
     await Promise.allSettled(subgraphs.map((s) => s.stop()));
+    await bus.close();
     throw error;
   }
   const running = gateway;
   return {
     gatewayUrl: running.url,
     subgraphs,
+    bus,
     stop: async () => {
       await running.stop();
       await Promise.allSettled(subgraphs.map((s) => s.stop()));
+      await bus.close();
     },
   };
 }

@@ -11,3 +11,4 @@ export * from './tokens';
 export * from './validation';
 export * from './federation';
 export * from './outbox';
+export * from './events';

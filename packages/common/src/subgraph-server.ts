@@ -10,7 +10,8 @@ import express from 'express';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
-import { internalContextSecret, type SubgraphName } from './config';
+import { databaseUrlFor, internalContextSecret, type SubgraphName } from './config';
+import { OutboxRelay, type EventBus } from './events';
 import { maskError, setInternalErrorReporter } from './errors';
 import { CONTEXT_HEADER, verifyCallerIdentity, type CallerIdentity } from './identity';
 import { rootLogger, type Logger } from './logger';
@@ -31,6 +32,7 @@ export interface RunningSubgraph {
   name: SubgraphName;
   url: string;
   schema: GraphQLSchema;
+  relay?: OutboxRelay;
   stop(): Promise<void>;
 }
 
@@ -40,7 +42,12 @@ export function buildSchema(modules: GraphQLSchemaModule[]): GraphQLSchema {
 
 export async function startSubgraph<Context extends object>(
   definition: SubgraphDefinition<Context>,
-  options: { port: number; host?: string },
+  options: {
+    port: number;
+    host?: string;
+    /** When given, this instance also runs an outbox relay publishing the subgraph's events to it. */
+    bus?: EventBus;
+  },
 ): Promise<RunningSubgraph> {
   const log = rootLogger.child({ subgraph: definition.name });
   setInternalErrorReporter((error) => rootLogger.error({ err: error }, 'internal error (masked for the client)'));
@@ -91,13 +98,20 @@ export async function startSubgraph<Context extends object>(
   await new Promise<void>((resolve) => httpServer.listen(options.port, host, resolve));
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://${host}:${port}/graphql`;
-  log.info({ url }, 'subgraph listening');
+  let relay: OutboxRelay | undefined;
+  if (options.bus) {
+    relay = new OutboxRelay({ connectionString: databaseUrlFor(definition.name), subgraph: definition.name, bus: options.bus, log });
+    await relay.start();
+  }
+  log.info({ url, relay: Boolean(relay) }, 'subgraph listening');
   return {
     name: definition.name,
     url,
     schema,
+    relay,
     stop: async () => {
       await server.stop();
+      await relay?.stop();
       await definition.close();
     },
   };

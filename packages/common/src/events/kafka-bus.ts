@@ -1,0 +1,145 @@
+// The Kafka event bus (kafkajs). The producer is idempotent with one request in flight, so a retry
+// after a lost acknowledgement neither duplicates nor reorders a partition. Consumers are tuned
+// for live collaboration: kafkajs waits up to 5 s for data by default, we wait at most 25 ms.
+import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { rootLogger } from '../logger';
+import type { EventBus, SubscribeOptions } from './bus';
+import { ALL_TOPICS, type EventEnvelope } from './envelope';
+
+export interface KafkaBusOptions {
+  brokers: string[];
+  clientId: string;
+  /** Partitions of each topic the bus creates (keys spread over them; order holds per key). */
+  partitions?: number;
+}
+
+export class KafkaEventBus implements EventBus {
+  readonly kind = 'kafka' as const;
+  private readonly kafka: Kafka;
+  private producer?: Promise<Producer>;
+  private topicsReady?: Promise<void>;
+  private readonly consumers = new Set<Consumer>();
+  private readonly log = rootLogger.child({ component: 'kafka' });
+
+  constructor(private readonly options: KafkaBusOptions) {
+    const log = this.log;
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      logLevel: logLevel.WARN,
+      logCreator: () => ({ level, log: entry }) => {
+        const { message, ...rest } = entry;
+        if (level <= logLevel.ERROR) log.error(rest, message);
+        else log.warn(rest, message);
+      },
+      retry: { initialRetryTime: 100, retries: 8 },
+    });
+  }
+
+  /** Creates the platform's topics if missing (brokers may forbid auto-creation). */
+  ensureTopics(): Promise<void> {
+    this.topicsReady ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      try {
+        const existing = new Set(await admin.listTopics());
+        const missing = ALL_TOPICS.filter((t) => !existing.has(t));
+        if (missing.length) {
+          await admin.createTopics({
+            waitForLeaders: true,
+            topics: missing.map((topic) => ({ topic, numPartitions: this.options.partitions ?? 3, replicationFactor: -1 })),
+          });
+        }
+      } finally {
+        await admin.disconnect();
+      }
+    })().catch((error) => {
+      this.topicsReady = undefined;
+      throw error;
+    });
+    return this.topicsReady;
+  }
+
+  private getProducer(): Promise<Producer> {
+    this.producer ??= (async () => {
+      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      await producer.connect();
+      return producer;
+    })().catch((error) => {
+      this.producer = undefined;
+      throw error;
+    });
+    return this.producer;
+  }
+
+  async publish(topic: string, events: EventEnvelope[]): Promise<void> {
+    if (!events.length) return;
+    await this.ensureTopics();
+    const producer = await this.getProducer();
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: events.map((event) => ({
+        key: event.aggregateId,
+        value: JSON.stringify(event),
+        headers: { 'event-id': event.id, 'event-type': event.type, 'tenant-id': event.tenantId },
+      })),
+    });
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<() => Promise<void>> {
+    await this.ensureTopics();
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      maxWaitTimeInMs: 25,
+      minBytes: 1,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      rebalanceTimeout: 10_000,
+      allowAutoTopicCreation: false,
+    });
+    await consumer.connect();
+    this.consumers.add(consumer);
+    const joined = new Promise<void>((resolve) => {
+      const off = consumer.on(consumer.events.GROUP_JOIN, () => {
+        off();
+        resolve();
+      });
+    });
+    // "Only new events" must mean events published after this call. Kafka's `latest` reset happens
+    // at the first fetch, after the group join, and would miss what is published in between; so
+    // capture the end offsets now and seek there once running.
+    const startAt = options.fromBeginning ? [] : await this.endOffsets(options.topics);
+    await consumer.subscribe({ topics: options.topics, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ topic, message }) => {
+        if (!message.value) return;
+        await options.onEvent(JSON.parse(message.value.toString('utf8')) as EventEnvelope, topic);
+      },
+    });
+    for (const { topic, partition, offset } of startAt) consumer.seek({ topic, partition, offset });
+    await joined;
+    return async () => {
+      this.consumers.delete(consumer);
+      await consumer.disconnect();
+    };
+  }
+
+  private async endOffsets(topics: string[]): Promise<{ topic: string; partition: number; offset: string }[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const all = await Promise.all(topics.map(async (topic) => (await admin.fetchTopicOffsets(topic)).map((p) => ({ topic, partition: p.partition, offset: p.high }))));
+      return all.flat();
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.consumers].map((c) => c.disconnect()));
+    this.consumers.clear();
+    if (this.producer) await (await this.producer.catch(() => undefined))?.disconnect();
+    this.producer = undefined;
+  }
+}

@@ -1,0 +1,154 @@
+// The outbox relay: publishes a subgraph's committed outbox rows to its topic, in order, at least
+// once. Several relays may run against one outbox (one per subgraph instance):
+// - rows are claimed with FOR UPDATE SKIP LOCKED, so relays never publish the same row at once;
+// - a claimed row whose aggregate has an earlier unpublished row claimed by someone else is held
+//   back until that one is out, so one object's events reach the topic in commit order;
+// - rows are marked published only after the broker acknowledged them; if the broker is away the
+//   transaction rolls back (the rows stay unpublished) and the relay retries with backoff.
+// A NOTIFY from the outbox insert trigger wakes the relay at once; a slow poll covers lost notifies.
+import { Client, Pool, type PoolClient } from 'pg';
+import type { Logger } from '../logger';
+import type { EventBus } from './bus';
+import { topicFor, type EventEnvelope } from './envelope';
+
+export interface OutboxRelayOptions {
+  connectionString: string;
+  /** The subgraph, which is also its Postgres schema and names its topic. */
+  subgraph: string;
+  bus: EventBus;
+  log: Logger;
+  batchSize?: number;
+  /** Poll interval when no NOTIFY arrives. */
+  pollMs?: number;
+  maxBackoffMs?: number;
+}
+
+interface OutboxRow {
+  id: string;
+  seq: string;
+  tenant_id: string;
+  aggregate_type: string;
+  aggregate_id: string;
+  type: string;
+  payload: EventEnvelope['payload'];
+  actor_id: string | null;
+  occurred_at: Date;
+}
+
+export class OutboxRelay {
+  private readonly pool: Pool;
+  private listener?: Client;
+  private running = false;
+  private wake?: () => void;
+  private loop?: Promise<void>;
+  private backoffMs = 0;
+  /** Published events since start (for benchmarks and health). */
+  published = 0;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.pool = new Pool({ connectionString: options.connectionString, max: 2 });
+  }
+
+  private get schema(): string {
+    return `"${this.options.subgraph}"`;
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    this.listener = new Client({ connectionString: this.options.connectionString });
+    this.listener.on('notification', () => this.wake?.());
+    this.listener.on('error', (error) => this.options.log.warn({ err: error }, 'outbox listener lost'));
+    await this.listener.connect();
+    await this.listener.query(`LISTEN ${this.options.subgraph}_outbox`);
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.listener?.end().catch(() => undefined);
+    await this.pool.end();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        const published = await this.publishBatch();
+        this.backoffMs = 0;
+        if (published > 0) continue; // more may be waiting
+      } catch (error) {
+        this.backoffMs = Math.min(Math.max(this.backoffMs * 2, 100), this.options.maxBackoffMs ?? 5_000);
+        this.options.log.warn({ err: error, retryInMs: this.backoffMs }, 'outbox relay could not publish; will retry');
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.backoffMs || (this.options.pollMs ?? 1_000));
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  /** Publishes one batch; returns how many rows it published. */
+  async publishBatch(): Promise<number> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const events = await this.claim(client);
+      if (events.length) {
+        await this.options.bus.publish(topicFor(this.options.subgraph), events);
+        await client.query(`UPDATE ${this.schema}.outbox SET published_at = now() WHERE id = ANY($1::uuid[])`, [events.map((e) => e.id)]);
+      }
+      await client.query('COMMIT');
+      this.published += events.length;
+      return events.length;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async claim(client: PoolClient): Promise<EventEnvelope[]> {
+    const { rows } = await client.query<OutboxRow>(
+      `SELECT id, seq::text AS seq, tenant_id, aggregate_type, aggregate_id, type, payload, actor_id, occurred_at
+         FROM ${this.schema}.outbox
+        WHERE published_at IS NULL
+        ORDER BY seq
+        LIMIT $1
+        FOR UPDATE SKIP LOCKED`,
+      [this.options.batchSize ?? 200],
+    );
+    if (!rows.length) return [];
+    // Earliest unpublished row of each claimed aggregate that is NOT in our claim (someone else has it).
+    const { rows: blockers } = await client.query<{ aggregate_id: string; seq: string }>(
+      `SELECT aggregate_id, min(seq)::text AS seq FROM ${this.schema}.outbox
+        WHERE published_at IS NULL AND aggregate_id = ANY($1::uuid[]) AND id <> ALL($2::uuid[])
+        GROUP BY aggregate_id`,
+      [[...new Set(rows.map((r) => r.aggregate_id))], rows.map((r) => r.id)],
+    );
+    const blockedAfter = new Map(blockers.map((b) => [b.aggregate_id, BigInt(b.seq)]));
+    return rows
+      .filter((r) => {
+        const blocker = blockedAfter.get(r.aggregate_id);
+        return blocker === undefined || BigInt(r.seq) < blocker;
+      })
+      .map((r) => ({
+        id: r.id,
+        seq: r.seq,
+        source: this.options.subgraph,
+        tenantId: r.tenant_id,
+        type: r.type,
+        aggregateType: r.aggregate_type,
+        aggregateId: r.aggregate_id,
+        actor: { userId: r.actor_id, apiKeyId: (r.payload.audit?.apiKeyId as string | null | undefined) ?? null },
+        occurredAt: r.occurred_at.toISOString(),
+        version: 1 as const,
+        payload: r.payload,
+      }));
+  }
+}

@@ -1,0 +1,94 @@
+// One contract suite, run against every EventBus implementation: the Kafka adapter (against the
+// real broker of KAFKA_BROKERS) and the in-process bus that `npm start` uses without Kafka.
+import { randomUUID } from 'node:crypto';
+import { KafkaEventBus, MemoryEventBus, topicFor, type EventBus, type EventEnvelope } from '@bacbos/common';
+
+const event = (aggregateId: string, n: number, tenantId = 't'): EventEnvelope => ({
+  id: randomUUID(), seq: String(n), source: 'crm', tenantId, type: 'crm.contact.updated', aggregateType: 'Contact', aggregateId,
+  actor: { userId: null, apiKeyId: null }, occurredAt: new Date().toISOString(), version: 1, payload: { data: { n } },
+});
+
+/** Resolves when `predicate` holds for the collected events, or fails after `ms`. */
+function until(events: EventEnvelope[], predicate: (e: EventEnvelope[]) => boolean, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  return new Promise((resolve, reject) => {
+    const tick = () => {
+      if (predicate(events)) return resolve();
+      if (Date.now() > deadline) return reject(new Error(`timed out with ${events.length} events`));
+      setTimeout(tick, 10);
+    };
+    tick();
+  });
+}
+
+const adapters: [string, () => EventBus][] = [['memory', () => new MemoryEventBus()]];
+if (process.env.KAFKA_BROKERS) {
+  adapters.push(['kafka', () => new KafkaEventBus({ brokers: process.env.KAFKA_BROKERS!.split(','), clientId: `contract-${randomUUID().slice(0, 6)}` })]);
+} else {
+  test.skip('kafka adapter (KAFKA_BROKERS not set)', () => undefined);
+}
+
+describe.each(adapters)('EventBus contract: %s', (_name, make) => {
+  let bus: EventBus;
+  const topic = topicFor('crm');
+  beforeAll(() => {
+    bus = make();
+  });
+  afterAll(() => bus.close());
+
+  it('delivers every event published after subscribing, in order per aggregate', async () => {
+    const got: EventEnvelope[] = [];
+    const stop = await bus.subscribe({ groupId: `g-${randomUUID()}`, topics: [topic], onEvent: (e) => void got.push(e) });
+    const a = randomUUID();
+    const b = randomUUID();
+    const sent = [...Array(20).keys()].map((n) => event(n % 2 ? a : b, n));
+    await bus.publish(topic, sent.slice(0, 10));
+    await bus.publish(topic, sent.slice(10));
+    const ids = new Set(sent.map((e) => e.id));
+    await until(got, (g) => g.filter((e) => ids.has(e.id)).length === 20);
+    for (const aggregate of [a, b]) {
+      const order = got.filter((e) => e.aggregateId === aggregate).map((e) => Number(e.seq));
+      expect(order).toEqual([...order].sort((x, y) => x - y));
+    }
+    expect(got.filter((e) => ids.has(e.id))[0]).toEqual(sent.find((e) => e.id === got.filter((x) => ids.has(x.id))[0].id));
+    await stop();
+  });
+
+  it('gives every group every event, and a stopped subscription nothing more', async () => {
+    const one: EventEnvelope[] = [];
+    const two: EventEnvelope[] = [];
+    const stopOne = await bus.subscribe({ groupId: `g-${randomUUID()}`, topics: [topic], onEvent: (e) => void one.push(e) });
+    const stopTwo = await bus.subscribe({ groupId: `g-${randomUUID()}`, topics: [topic], onEvent: (e) => void two.push(e) });
+    const first = event(randomUUID(), 1);
+    await bus.publish(topic, [first]);
+    await until(one, (g) => g.some((e) => e.id === first.id));
+    await until(two, (g) => g.some((e) => e.id === first.id));
+    await stopOne();
+    const second = event(randomUUID(), 2);
+    await bus.publish(topic, [second]);
+    await until(two, (g) => g.some((e) => e.id === second.id));
+    expect(one.some((e) => e.id === second.id)).toBe(false);
+    await stopTwo();
+  });
+
+  it('replays retained events to a new group that starts from the beginning', async () => {
+    const marker = event(randomUUID(), 7);
+    await bus.publish(topic, [marker]);
+    const got: EventEnvelope[] = [];
+    const stop = await bus.subscribe({ groupId: `g-${randomUUID()}`, topics: [topic], fromBeginning: true, onEvent: (e) => void got.push(e) });
+    await until(got, (g) => g.some((e) => e.id === marker.id));
+    await stop();
+  });
+
+  it('keeps topics apart', async () => {
+    const got: EventEnvelope[] = [];
+    const stop = await bus.subscribe({ groupId: `g-${randomUUID()}`, topics: [topicFor('hr')], onEvent: (e) => void got.push(e) });
+    const crmEvent = event(randomUUID(), 1);
+    const hrEvent = { ...event(randomUUID(), 2), source: 'hr' };
+    await bus.publish(topic, [crmEvent]);
+    await bus.publish(topicFor('hr'), [hrEvent]);
+    await until(got, (g) => g.some((e) => e.id === hrEvent.id));
+    expect(got.some((e) => e.id === crmEvent.id)).toBe(false);
+    await stop();
+  });
+});
