@@ -22,6 +22,7 @@ export async function migrateAll(log: (line: string) => void = () => {}): Promis
 
 export interface RunningPlatform {
   gatewayUrl: string;
+  gateway: RunningGateway;
   subgraphs: RunningSubgraph[];
   /** Kafka when KAFKA_BROKERS is set, otherwise the in-process bus. */
   bus: EventBus;
@@ -53,6 +54,7 @@ export async function bootPlatform(options: {
       accessTokenSecret: options.accessTokenSecret,
       port: options.ephemeralPorts ? 0 : DEFAULT_PORTS.gateway,
       host: options.host,
+      bus,
     });
   } catch (error) {
     await Promise.allSettled(subgraphs.map((s) => s.stop()));
@@ -62,6 +64,7 @@ export async function bootPlatform(options: {
   const running = gateway;
   return {
     gatewayUrl: running.url,
+    gateway: running,
     subgraphs,
     bus,
     stop: async () => {

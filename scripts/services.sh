@@ -678,10 +678,10 @@ fi
 
 # one up/down/clean at a time per run dir (fd 9; the servers are started with
 # 9>&- so they do not inherit, and keep holding, the lock)
-exec 9>"$RUN/.lock"
+exec 9>"$RUN/.services.lock"
 if ! flock -n 9; then
   log "waiting for another services.sh in $RUN to finish"
-  flock -w 900 9 || { log "gave up waiting for the lock $RUN/.lock"; exit 1; }
+  flock -w 900 9 || { log "gave up waiting for the lock $RUN/.services.lock"; exit 1; }
 fi
 
 failed=()

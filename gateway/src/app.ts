@@ -7,9 +7,15 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CONTEXT_HEADER, maskError, rootLogger, setInternalErrorReporter, signCallerIdentity, type CallerIdentity } from '@bacbos/common';
-import { authenticate } from './auth';
+import { Supergraph } from '@apollo/federation-internals';
+import type { ExecutionResult } from 'graphql';
+import {
+  ALL_TOPICS, CONTEXT_HEADER, maskError, rootLogger, setInternalErrorReporter, signCallerIdentity, type CallerIdentity, type EventBus,
+} from '@bacbos/common';
+import { authenticate, authenticateCredentials } from './auth';
 import { playgroundRouter } from './playground';
+import { SubscriptionHub } from './subscriptions/hub';
+import { attachSubscriptionServer } from './subscriptions/server';
 
 export interface GatewayContext {
   caller: CallerIdentity;
@@ -23,10 +29,14 @@ export interface GatewayOptions {
   accessTokenSecret: string;
   port: number;
   host?: string;
+  /** Feeds the graphql-ws subscriptions; without it, subscriptions are not served. */
+  bus?: EventBus;
 }
 
 export interface RunningGateway {
   url: string;
+  /** The live-subscription hub (absent without a bus). */
+  hub?: SubscriptionHub;
   stop(): Promise<void>;
 }
 
@@ -74,9 +84,38 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     }),
   );
 
+  let hub: SubscriptionHub | undefined;
+  let subscriptions: { close(): Promise<void> } | undefined;
+  if (options.bus) {
+    // Payloads are resolved by running a query through this same gateway, as the subscriber.
+    const execute = async (query: string, variables: Record<string, unknown>, caller: CallerIdentity): Promise<ExecutionResult> => {
+      const response = await server.executeOperation({ query, variables }, { contextValue: { caller } });
+      if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
+      return response.body.singleResult as ExecutionResult;
+    };
+    hub = new SubscriptionHub(options.bus, execute, log.child({ component: 'subscriptions' }), ALL_TOPICS);
+    await hub.start();
+    subscriptions = attachSubscriptionServer({
+      httpServer,
+      path: '/graphql',
+      schema: Supergraph.build(options.supergraphSdl).apiSchema().toGraphQLJSSchema(),
+      hub,
+      authenticate: (credentials) => authenticateCredentials(credentials, options.accessTokenSecret),
+      log,
+    });
+  }
+
   await new Promise<void>((resolve) => httpServer.listen(options.port, options.host ?? '127.0.0.1', resolve));
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}/graphql`;
-  log.info({ url }, 'gateway listening');
-  return { url, stop: () => server.stop() };
+  log.info({ url, subscriptions: Boolean(hub) }, 'gateway listening');
+  return {
+    url,
+    hub,
+    stop: async () => {
+      await subscriptions?.close();
+      await hub?.stop();
+      await server.stop();
+    },
+  };
 }

@@ -8,9 +8,24 @@ import { anonymousCaller, verifyAccessToken, type CallerIdentity } from '@bacbos
 const unauthenticated = (message: string) =>
   new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 
-export async function authenticate(req: Request, accessTokenSecret: string): Promise<CallerIdentity> {
-  const base = anonymousCaller({ ipAddress: req.ip ?? null, userAgent: req.get('user-agent') ?? null });
-  const authorization = req.get('authorization');
+export interface Credentials {
+  authorization?: string | null;
+  apiKey?: string | null;
+  ipAddress: string | null;
+  userAgent: string | null;
+}
+
+export function authenticate(req: Request, accessTokenSecret: string): Promise<CallerIdentity> {
+  return authenticateCredentials(
+    { authorization: req.get('authorization'), apiKey: req.get('x-api-key'), ipAddress: req.ip ?? null, userAgent: req.get('user-agent') ?? null },
+    accessTokenSecret,
+  );
+}
+
+/** The same rules for HTTP headers and for graphql-ws connectionParams. */
+export async function authenticateCredentials(credentials: Credentials, accessTokenSecret: string): Promise<CallerIdentity> {
+  const base = anonymousCaller({ ipAddress: credentials.ipAddress, userAgent: credentials.userAgent });
+  const authorization = credentials.authorization;
   if (authorization) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (!match) throw unauthenticated('Authorization must be "Bearer <accessToken>"');
@@ -19,7 +34,7 @@ export async function authenticate(req: Request, accessTokenSecret: string): Pro
     });
     return { ...base, kind: 'user', tenantId: claims.tenantId, userId: claims.userId, sessionId: claims.sessionId, permissions: claims.permissions, modules: claims.modules };
   }
-  if (req.get('x-api-key')) {
+  if (credentials.apiKey) {
     // API keys are verified by the platform's key store, which arrives with the access issue.
     throw unauthenticated('API keys are not accepted by this gateway yet');
   }

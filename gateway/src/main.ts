@@ -1,7 +1,7 @@
 // Runs the gateway on its own (docker-compose, production) over the committed supergraph.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { accessTokenSecret, internalContextSecret, portFor } from '@bacbos/common';
+import { accessTokenSecret, createEventBus, internalContextSecret, portFor } from '@bacbos/common';
 import { startGateway } from './app';
 
 void startGateway({
@@ -10,4 +10,5 @@ void startGateway({
   accessTokenSecret: accessTokenSecret(),
   port: portFor('gateway'),
   host: process.env.HOST ?? '0.0.0.0',
+  bus: createEventBus('gateway'),
 });

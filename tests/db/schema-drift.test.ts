@@ -269,49 +269,12 @@ async function loadCatalog(client: Client, schema: string): Promise<DbCatalog> {
 const FK_ACTIONS: Record<string, string> = { a: 'NoAction', r: 'Restrict', c: 'Cascade', n: 'SetNull', d: 'SetDefault' };
 
 /**
- * Drift that exists today and is accepted until fixed (by editing the schema or adding a migration).
- * Exact problem lines: any other difference fails, and so does an entry that no longer occurs
- * (remove it once fixed).
- *  - platform and crm: the hand-written foreign keys use Postgres's default NO ACTION, where Prisma's
- *    defaults (no onDelete/onUpdate in the schema) are onDelete Restrict (required relation) or
- *    SetNull (optional relation) and onUpdate Cascade. office, identity and hr spell them out.
- *  - platform and crm: outbox_unpublished_idx is partial (WHERE published_at IS NULL) in the
- *    migration but has no `where:` in the schema (those schemas lack the partialIndexes preview
- *    feature that office, identity and hr enable).
+ * Drift accepted until fixed (by editing the schema or adding a migration): exact problem lines.
+ * Any other difference fails, and so does an entry that no longer occurs. Empty: none today.
  */
 const KNOWN_DRIFT: Record<SubgraphName, string[]> = {
-  platform: [
-    "platform.users: foreign key of User.tenant (tenant_id): ON DELETE NoAction, Prisma expects Restrict",
-    "platform.users: foreign key of User.tenant (tenant_id): ON UPDATE NoAction, Prisma expects Cascade",
-    "platform.roles: foreign key of Role.tenant (tenant_id): ON DELETE NoAction, Prisma expects Restrict",
-    "platform.roles: foreign key of Role.tenant (tenant_id): ON UPDATE NoAction, Prisma expects Cascade",
-    "platform.user_roles: foreign key of UserRole.user (user_id): ON DELETE NoAction, Prisma expects Restrict",
-    "platform.user_roles: foreign key of UserRole.user (user_id): ON UPDATE NoAction, Prisma expects Cascade",
-    "platform.user_roles: foreign key of UserRole.role (role_id): ON DELETE NoAction, Prisma expects Restrict",
-    "platform.user_roles: foreign key of UserRole.role (role_id): ON UPDATE NoAction, Prisma expects Cascade",
-    "platform.api_keys: foreign key of ApiKey.tenant (tenant_id): ON DELETE NoAction, Prisma expects Restrict",
-    "platform.api_keys: foreign key of ApiKey.tenant (tenant_id): ON UPDATE NoAction, Prisma expects Cascade",
-    "platform.subscriptions: foreign key of Subscription.tenant (tenant_id): ON DELETE NoAction, Prisma expects Restrict",
-    "platform.subscriptions: foreign key of Subscription.tenant (tenant_id): ON UPDATE NoAction, Prisma expects Cascade",
-    "platform.invoices: foreign key of Invoice.tenant (tenant_id): ON DELETE NoAction, Prisma expects Restrict",
-    "platform.invoices: foreign key of Invoice.tenant (tenant_id): ON UPDATE NoAction, Prisma expects Cascade",
-    "platform.audit_logs: foreign key of AuditLog.tenant (tenant_id): ON DELETE NoAction, Prisma expects Restrict",
-    "platform.audit_logs: foreign key of AuditLog.tenant (tenant_id): ON UPDATE NoAction, Prisma expects Cascade",
-    "platform.audit_logs: foreign key of AuditLog.user (user_id): ON DELETE NoAction, Prisma expects SetNull",
-    "platform.audit_logs: foreign key of AuditLog.user (user_id): ON UPDATE NoAction, Prisma expects Cascade",
-    "platform.database_instances: foreign key of DatabaseInstance.tenant (tenant_id): ON DELETE NoAction, Prisma expects Restrict",
-    "platform.database_instances: foreign key of DatabaseInstance.tenant (tenant_id): ON UPDATE NoAction, Prisma expects Cascade",
-    "platform.sessions: foreign key of Session.tenant (tenant_id): ON DELETE NoAction, Prisma expects Restrict",
-    "platform.sessions: foreign key of Session.tenant (tenant_id): ON UPDATE NoAction, Prisma expects Cascade",
-    "platform.sessions: foreign key of Session.user (user_id): ON UPDATE NoAction, Prisma expects Cascade",
-    "platform.outbox: index outbox_unpublished_idx: is partial in the database (WHERE (published_at IS NULL)), Prisma has no where:",
-  ],
-  crm: [
-    "crm.leads: foreign key of Lead.contact (contact_id): ON UPDATE NoAction, Prisma expects Cascade",
-    "crm.opportunities: foreign key of Opportunity.contact (contact_id): ON UPDATE NoAction, Prisma expects Cascade",
-    "crm.opportunities: foreign key of Opportunity.lead (lead_id): ON UPDATE NoAction, Prisma expects Cascade",
-    "crm.outbox: index outbox_unpublished_idx: is partial in the database (WHERE (published_at IS NULL)), Prisma has no where:",
-  ],
+  platform: [],
+  crm: [],
   office: [],
   identity: [],
   hr: [],

@@ -21,3 +21,19 @@ export function isUniqueViolation(error: unknown, field?: string): boolean {
   if (!field) return true;
   return JSON.stringify((error as { meta?: unknown }).meta ?? {}).includes(field);
 }
+
+/**
+ * Locks one row of the caller's tenant for the rest of the transaction (SELECT ... FOR UPDATE) and
+ * tells whether it exists. Read-modify-write services lock first, so the "from" side of an audit
+ * entry is the state their change really replaced, and concurrent writers queue up.
+ */
+export async function lockRow(
+  tx: { $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T> },
+  table: `${string}.${string}`,
+  id: string,
+  tenantId: string,
+): Promise<boolean> {
+  const [schema, name] = table.split('.');
+  const rows = await tx.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM "${schema}"."${name}" WHERE id = $1::uuid AND tenant_id = $2::uuid FOR UPDATE`, id, tenantId);
+  return rows.length === 1;
+}

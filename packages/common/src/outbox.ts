@@ -19,6 +19,9 @@ export interface DomainChange {
   changes?: FieldChanges;
   /** The object's state after the change, for subscribers (ids and plain fields only). */
   data?: Record<string, unknown>;
+  /** For changes made before the caller has a tenant (sign-up, log-in): the tenant and the user. */
+  tenantId?: string;
+  userId?: string;
 }
 
 /** The part of a subgraph's Prisma transaction client that `recordChange` needs. */
@@ -69,21 +72,23 @@ export function snapshot(object: Record<string, unknown>, fields: string[]): Rec
 
 /** Writes the change's event (with its audit entry) in the caller's transaction. */
 export async function recordChange(tx: OutboxWriter, caller: CallerIdentity, change: DomainChange): Promise<void> {
-  if (!caller.tenantId) throw new Error('recordChange needs a tenant');
+  const tenantId = change.tenantId ?? caller.tenantId;
+  const userId = change.userId ?? caller.userId;
+  if (!tenantId) throw new Error('recordChange needs a tenant');
   await tx.outboxEvent.create({
     data: {
-      tenantId: caller.tenantId,
+      tenantId,
       aggregateType: change.aggregateType,
       aggregateId: change.aggregateId,
       type: change.type,
-      actorId: caller.userId,
+      actorId: userId,
       payload: {
         data: change.data ?? {},
         audit: {
           action: change.action,
           resourceType: change.aggregateType,
           resourceId: change.aggregateId,
-          userId: caller.userId,
+          userId,
           apiKeyId: caller.apiKeyId,
           ipAddress: caller.ipAddress,
           userAgent: caller.userAgent,

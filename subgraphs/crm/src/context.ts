@@ -3,6 +3,7 @@ import type { CallerIdentity, Logger } from '@bacbos/common';
 import type { CrmDb } from './db';
 import type { Contact, Lead, Opportunity } from './generated/prisma/client';
 import { ContactService } from './modules/contacts/contact.service';
+import { ContactEventService } from './modules/events/event.service';
 import { LeadService } from './modules/leads/lead.service';
 import { OpportunityService } from './modules/opportunities/opportunity.service';
 
@@ -13,6 +14,7 @@ export interface CrmContext {
   log: Logger;
   loaders: CrmLoaders;
   contacts: ContactService;
+  contactEvents: ContactEventService;
   leads: LeadService;
   opportunities: OpportunityService;
 }
@@ -63,6 +65,7 @@ export function createLoaders(db: CrmDb, tenantId: string | null): CrmLoaders {
 export function createCrmContext(db: CrmDb, caller: CallerIdentity, log: Logger): CrmContext {
   const ctx = { caller, db, log, loaders: createLoaders(db, caller.tenantId) } as CrmContext;
   ctx.contacts = new ContactService(ctx);
+  ctx.contactEvents = new ContactEventService(ctx);
   ctx.leads = new LeadService(ctx);
   ctx.opportunities = new OpportunityService(ctx);
   return ctx;

@@ -3,6 +3,7 @@ import { baseModule, loadTypeDefs, type SubgraphDefinition } from '@bacbos/commo
 import { createCrmContext, type CrmContext } from './context';
 import { createCrmDb, type CrmDb } from './db';
 import { contactResolvers } from './modules/contacts/resolvers';
+import { eventResolvers } from './modules/events/resolvers';
 import { leadResolvers } from './modules/leads/resolvers';
 import { opportunityResolvers } from './modules/opportunities/resolvers';
 
@@ -13,6 +14,7 @@ export const crmModules = [
   schemaModule('contacts', contactResolvers),
   schemaModule('leads', leadResolvers),
   schemaModule('opportunities', opportunityResolvers),
+  schemaModule('events', eventResolvers),
 ];
 
 export function crmSubgraph(db: CrmDb = createCrmDb()): SubgraphDefinition<CrmContext> {

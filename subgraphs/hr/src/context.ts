@@ -1,33 +1,109 @@
 import DataLoader from 'dataloader';
 import type { CallerIdentity, Logger } from '@bacbos/common';
 import type { HrDb } from './db';
-import type { Employee } from './generated/prisma/client';
+import type {
+  AttendanceRecord, BiometricDevice, Employee, LeaveRequest, OvertimeRecord, RemoteWorkSession,
+} from './generated/prisma/client';
+import { AttendanceService } from './modules/attendance/attendance.service';
+import { DeviceService } from './modules/devices/device.service';
 import { EmployeeService } from './modules/employees/employee.service';
+import { LeaveService } from './modules/leave/leave.service';
+import { RemoteWorkService } from './modules/remote-work/remote-work.service';
 
+/** Built once per request: the verified caller, the database, per-request loaders and services. */
 export interface HrContext {
   caller: CallerIdentity;
   db: HrDb;
   log: Logger;
   loaders: HrLoaders;
   employees: EmployeeService;
+  attendance: AttendanceService;
+  leave: LeaveService;
+  devices: DeviceService;
+  remoteWork: RemoteWorkService;
 }
 
 export interface HrLoaders {
   employeeById: DataLoader<string, Employee | null>;
+  employeeByUserId: DataLoader<string, Employee | null>;
+  reportsByManagerId: DataLoader<string, Employee[]>;
+  attendanceById: DataLoader<string, AttendanceRecord | null>;
+  openAttendanceByEmployeeId: DataLoader<string, AttendanceRecord | null>;
+  overtimeByAttendanceId: DataLoader<string, OvertimeRecord | null>;
+  leaveById: DataLoader<string, LeaveRequest | null>;
+  leaveByEmployeeId: DataLoader<string, LeaveRequest[]>;
+  deviceById: DataLoader<string, BiometricDevice | null>;
+  remoteSessionById: DataLoader<string, RemoteWorkSession | null>;
+  activeRemoteSessionByEmployeeId: DataLoader<string, RemoteWorkSession | null>;
 }
 
-/** Batched, and always within the caller's tenant. */
+function byKey<T>(keys: readonly string[], rows: T[], key: (row: T) => string | null): (T | null)[] {
+  const map = new Map<string, T>();
+  for (const row of rows) {
+    const k = key(row);
+    if (k && !map.has(k)) map.set(k, row);
+  }
+  return keys.map((k) => map.get(k) ?? null);
+}
+
+function groupBy<T>(keys: readonly string[], rows: T[], key: (row: T) => string | null): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    if (k) groups.set(k, [...(groups.get(k) ?? []), row]);
+  }
+  return keys.map((k) => groups.get(k) ?? []);
+}
+
+/**
+ * One SQL statement per batch, always filtered by the caller's tenant: a key of another tenant
+ * loads as null or as an empty list.
+ */
 export function createLoaders(db: HrDb, tenantId: string | null): HrLoaders {
+  const none = <T>(ids: readonly string[], empty: T) => ids.map(() => empty);
+  const ids = (keys: readonly string[]) => ({ in: [...keys] });
   return {
-    employeeById: new DataLoader(async (ids) => {
-      const rows = tenantId ? await db.employee.findMany({ where: { tenantId, id: { in: [...ids] } } }) : [];
-      return ids.map((id) => rows.find((r) => r.id === id) ?? null);
-    }),
+    employeeById: new DataLoader(async (keys) =>
+      tenantId ? byKey(keys, await db.employee.findMany({ where: { tenantId, id: ids(keys) } }), (e) => e.id) : none(keys, null)),
+    employeeByUserId: new DataLoader(async (keys) =>
+      tenantId ? byKey(keys, await db.employee.findMany({ where: { tenantId, userId: ids(keys) } }), (e) => e.userId) : none(keys, null)),
+    reportsByManagerId: new DataLoader(async (keys) =>
+      tenantId
+        ? groupBy(keys, await db.employee.findMany({ where: { tenantId, managerId: ids(keys) }, orderBy: [{ employeeNumber: 'asc' }, { id: 'asc' }] }), (e) => e.managerId)
+        : none(keys, [])),
+    attendanceById: new DataLoader(async (keys) =>
+      tenantId ? byKey(keys, await db.attendanceRecord.findMany({ where: { tenantId, id: ids(keys) } }), (r) => r.id) : none(keys, null)),
+    openAttendanceByEmployeeId: new DataLoader(async (keys) =>
+      tenantId
+        ? byKey(keys, await db.attendanceRecord.findMany({ where: { tenantId, employeeId: ids(keys), clockOut: null } }), (r) => r.employeeId)
+        : none(keys, null)),
+    overtimeByAttendanceId: new DataLoader(async (keys) =>
+      tenantId
+        ? byKey(keys, await db.overtimeRecord.findMany({ where: { tenantId, attendanceRecordId: ids(keys) } }), (o) => o.attendanceRecordId)
+        : none(keys, null)),
+    leaveById: new DataLoader(async (keys) =>
+      tenantId ? byKey(keys, await db.leaveRequest.findMany({ where: { tenantId, id: ids(keys) } }), (l) => l.id) : none(keys, null)),
+    leaveByEmployeeId: new DataLoader(async (keys) =>
+      tenantId
+        ? groupBy(keys, await db.leaveRequest.findMany({ where: { tenantId, employeeId: ids(keys) }, orderBy: [{ startDate: 'desc' }, { id: 'asc' }] }), (l) => l.employeeId)
+        : none(keys, [])),
+    deviceById: new DataLoader(async (keys) =>
+      tenantId ? byKey(keys, await db.biometricDevice.findMany({ where: { tenantId, id: ids(keys) } }), (d) => d.id) : none(keys, null)),
+    remoteSessionById: new DataLoader(async (keys) =>
+      tenantId ? byKey(keys, await db.remoteWorkSession.findMany({ where: { tenantId, id: ids(keys) } }), (s) => s.id) : none(keys, null)),
+    activeRemoteSessionByEmployeeId: new DataLoader(async (keys) =>
+      tenantId
+        ? byKey(keys, await db.remoteWorkSession.findMany({ where: { tenantId, employeeId: ids(keys), endedAt: null }, orderBy: [{ startedAt: 'desc' }] }), (s) => s.employeeId)
+        : none(keys, null)),
   };
 }
 
 export function createHrContext(db: HrDb, caller: CallerIdentity, log: Logger): HrContext {
   const ctx = { caller, db, log, loaders: createLoaders(db, caller.tenantId) } as HrContext;
   ctx.employees = new EmployeeService(ctx);
+  ctx.attendance = new AttendanceService(ctx);
+  ctx.leave = new LeaveService(ctx);
+  ctx.devices = new DeviceService(ctx);
+  ctx.remoteWork = new RemoteWorkService(ctx);
   return ctx;
 }

@@ -2,11 +2,22 @@ import { join } from 'node:path';
 import { baseModule, loadTypeDefs, type SubgraphDefinition } from '@bacbos/common';
 import { createHrContext, type HrContext } from './context';
 import { createHrDb, type HrDb } from './db';
+import { attendanceResolvers } from './modules/attendance/resolvers';
+import { deviceResolvers } from './modules/devices/resolvers';
 import { employeeResolvers } from './modules/employees/resolvers';
+import { leaveResolvers } from './modules/leave/resolvers';
+import { remoteWorkResolvers } from './modules/remote-work/resolvers';
 
+const schemaModule = (name: string, resolvers: object) => ({ typeDefs: loadTypeDefs(join(__dirname, 'modules', name, 'schema.graphql')), resolvers: resolvers as never });
+
+/** The employees module declares `type Query` and `type Mutation`; the others extend them. */
 export const hrModules = [
   baseModule,
-  { typeDefs: loadTypeDefs(join(__dirname, 'modules/employees/schema.graphql')), resolvers: employeeResolvers as never },
+  schemaModule('employees', employeeResolvers),
+  schemaModule('attendance', attendanceResolvers),
+  schemaModule('leave', leaveResolvers),
+  schemaModule('devices', deviceResolvers),
+  schemaModule('remote-work', remoteWorkResolvers),
 ];
 
 export function hrSubgraph(db: HrDb = createHrDb()): SubgraphDefinition<HrContext> {

@@ -1,6 +1,6 @@
 // Runs the identity subgraph on its own (docker-compose, production). `npm start` runs every
 // subgraph in one process instead (scripts/start.ts).
-import { portFor, startSubgraph } from '@bacbos/common';
+import { createEventBus, portFor, startSubgraph } from '@bacbos/common';
 import { identitySubgraph } from './index';
 
-void startSubgraph(identitySubgraph(), { port: portFor('identity'), host: process.env.HOST ?? '0.0.0.0' });
+void startSubgraph(identitySubgraph(), { port: portFor('identity'), host: process.env.HOST ?? '0.0.0.0', bus: createEventBus('identity') });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
-  authorize, conflict, diffFields, isUniqueViolation, isUuid, notFound, paginate, parseInput, recordChange, snapshot, type PageArgs, type SortSpec,
+  authorize, conflict, diffFields, isUniqueViolation, isUuid, lockRow, notFound, paginate, parseInput, recordChange, snapshot, type PageArgs, type SortSpec,
 } from '@bacbos/common';
 import type { CrmContext } from '../../context';
 import type { Contact, Prisma } from '../../generated/prisma/client';
@@ -89,7 +89,7 @@ export class ContactService {
         });
         await recordChange(tx, this.ctx.caller, {
           type: 'crm.contact.created', aggregateType: 'Contact', aggregateId: contact.id, action: 'create',
-          changes: diffFields(null, contact, CONTACT_FIELDS), data: snapshot(contact, ['id', ...CONTACT_FIELDS]),
+          changes: diffFields(null, contact, CONTACT_FIELDS), data: snapshot(contact, ['id', ...CONTACT_FIELDS, 'createdAt', 'updatedAt']),
         });
         return contact;
       });
@@ -102,17 +102,17 @@ export class ContactService {
     const where = this.scope('crm:write', { id });
     const data = parseInput(updateSchema, input);
     if (!isUuid(id)) throw notFound('Contact');
-    const existing = await this.ctx.db.contact.findFirst({ where });
-    if (!existing) throw notFound('Contact');
     try {
       return await this.ctx.db.$transaction(async (tx) => {
+        if (!(await lockRow(tx, 'crm.contacts', id, where.tenantId as string))) throw notFound('Contact');
+        const existing = await tx.contact.findFirstOrThrow({ where });
         const contact = await tx.contact.update({
           where: { id: existing.id },
           data: { ...data, customFields: (data.customFields ?? undefined) as Prisma.InputJsonValue | undefined, tags: data.tags ?? undefined },
         });
         await recordChange(tx, this.ctx.caller, {
           type: 'crm.contact.updated', aggregateType: 'Contact', aggregateId: contact.id, action: 'update',
-          changes: diffFields(existing, contact, CONTACT_FIELDS), data: snapshot(contact, ['id', ...CONTACT_FIELDS]),
+          changes: diffFields(existing, contact, CONTACT_FIELDS), data: snapshot(contact, ['id', ...CONTACT_FIELDS, 'createdAt', 'updatedAt']),
         });
         return contact;
       });
@@ -126,12 +126,12 @@ export class ContactService {
     const where = this.scope('crm:write', { id });
     if (!isUuid(id)) throw notFound('Contact');
     return this.ctx.db.$transaction(async (tx) => {
-      const existing = await tx.contact.findFirst({ where });
-      if (!existing) throw notFound('Contact');
+      if (!(await lockRow(tx, 'crm.contacts', id, where.tenantId as string))) throw notFound('Contact');
+      const existing = await tx.contact.findFirstOrThrow({ where });
       await tx.contact.delete({ where: { id: existing.id } });
       await recordChange(tx, this.ctx.caller, {
         type: 'crm.contact.deleted', aggregateType: 'Contact', aggregateId: existing.id, action: 'delete',
-        changes: diffFields(existing, null, CONTACT_FIELDS), data: snapshot(existing, ['id', ...CONTACT_FIELDS]),
+        changes: diffFields(existing, null, CONTACT_FIELDS), data: snapshot(existing, ['id', ...CONTACT_FIELDS, 'createdAt', 'updatedAt']),
       });
       return true;
     });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authorize, diffFields, isUuid, notFound, parseInput, recordChange, snapshot } from '@bacbos/common';
+import { authorize, diffFields, isUuid, lockRow, notFound, parseInput, recordChange, snapshot } from '@bacbos/common';
 import type { CrmContext } from '../../context';
 import type { Opportunity, Prisma } from '../../generated/prisma/client';
 
@@ -40,8 +40,8 @@ export class OpportunityService {
     const data = parseInput(moveSchema, { stage, probability });
     if (!isUuid(id)) throw notFound('Opportunity');
     return this.ctx.db.$transaction(async (tx) => {
-      const existing = await tx.opportunity.findFirst({ where });
-      if (!existing) throw notFound('Opportunity');
+      if (!(await lockRow(tx, 'crm.opportunities', id, where.tenantId))) throw notFound('Opportunity');
+      const existing = await tx.opportunity.findFirstOrThrow({ where });
       const moved = await tx.opportunity.update({
         where: { id: existing.id },
         data: { stage: data.stage, ...(data.probability != null ? { probability: data.probability } : {}) },

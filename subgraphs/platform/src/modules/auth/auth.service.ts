@@ -4,7 +4,7 @@ import argon2 from 'argon2';
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import {
-  accessTokenSecret, conflict, isUniqueViolation, issueAccessToken, parseInput, unauthenticated,
+  accessTokenSecret, conflict, isUniqueViolation, issueAccessToken, parseInput, recordChange, snapshot, unauthenticated,
 } from '@bacbos/common';
 import type { PlatformContext } from '../../context';
 import type { Session, Tenant, User } from '../../generated/prisma/client';
@@ -79,6 +79,15 @@ export class AuthService {
           },
         });
         const session = await tx.session.create({ data: this.sessionData(tenant.id, user.id, refreshToken, now) });
+        await recordChange(tx, this.ctx.caller, {
+          type: 'platform.tenant.created', aggregateType: 'Tenant', aggregateId: tenant.id, action: 'create', tenantId: tenant.id, userId: user.id,
+          changes: { name: { from: null, to: tenant.name }, slug: { from: null, to: tenant.slug }, plan: { from: null, to: tenant.plan } },
+          data: snapshot(tenant, ['id', 'name', 'slug', 'plan', 'status', 'enabledModules']),
+        });
+        await recordChange(tx, this.ctx.caller, {
+          type: 'platform.user.created', aggregateType: 'User', aggregateId: user.id, action: 'create', tenantId: tenant.id, userId: user.id,
+          changes: { email: { from: null, to: user.email }, roles: { from: null, to: ['owner'] } }, data: snapshot(user, ['id', 'email', 'firstName', 'lastName', 'status']),
+        });
         return { tenant, user, session, permissions: owner.permissions };
       });
       return this.result(tenant, user, session, permissions, refreshToken, now);
@@ -103,10 +112,15 @@ export class AuthService {
     }
     const refreshToken = newRefreshToken();
     const now = new Date();
-    const [session] = await this.ctx.db.$transaction([
-      this.ctx.db.session.create({ data: this.sessionData(user.tenantId, user.id, refreshToken, now) }),
-      this.ctx.db.user.update({ where: { id: user.id }, data: { lastLogin: now } }),
-    ]);
+    const session = await this.ctx.db.$transaction(async (tx) => {
+      const created = await tx.session.create({ data: this.sessionData(user.tenantId, user.id, refreshToken, now) });
+      await tx.user.update({ where: { id: user.id }, data: { lastLogin: now } });
+      await recordChange(tx, this.ctx.caller, {
+        type: 'platform.session.created', aggregateType: 'Session', aggregateId: created.id, action: 'login', tenantId: user.tenantId, userId: user.id,
+        changes: { lastLogin: { from: user.lastLogin?.toISOString() ?? null, to: now.toISOString() } }, data: { id: created.id, userId: user.id },
+      });
+      return created;
+    });
     return this.result(user.tenant, { ...user, lastLogin: now }, session, await this.permissionsOf(user.id), refreshToken, now);
   }
 
@@ -119,11 +133,7 @@ export class AuthService {
     const now = new Date();
     const session = await this.ctx.db.session.findUnique({ where: { refreshTokenHash: hash }, include: { user: { include: { tenant: true } } } });
     if (!session) {
-      const reused = await this.ctx.db.session.updateMany({
-        where: { previousRefreshTokenHash: hash, revokedAt: null },
-        data: { revokedAt: now, status: 'revoked' },
-      });
-      if (reused.count > 0) this.ctx.log.warn('refresh token reuse detected; session revoked');
+      await this.revokeReused(hash, now);
       throw unauthenticated('Invalid refresh token');
     }
     if (session.revokedAt || session.expiresAt <= now || session.user.status !== 'active') throw unauthenticated('Invalid refresh token');
@@ -137,13 +147,34 @@ export class AuthService {
     return this.result(session.user.tenant, session.user, session, await this.permissionsOf(session.userId), next, now);
   }
 
-  /** Revokes the caller's current session. */
+  /** A rotated-away refresh token came back: it leaked, so the whole session is revoked. */
+  private async revokeReused(hash: string, now: Date): Promise<void> {
+    await this.ctx.db.$transaction(async (tx) => {
+      const reused = await tx.session.findFirst({ where: { previousRefreshTokenHash: hash, revokedAt: null } });
+      if (!reused) return;
+      await tx.session.update({ where: { id: reused.id }, data: { revokedAt: now, status: 'revoked' } });
+      await recordChange(tx, this.ctx.caller, {
+        type: 'platform.session.revoked', aggregateType: 'Session', aggregateId: reused.id, action: 'revoke', tenantId: reused.tenantId, userId: reused.userId,
+        changes: { status: { from: 'active', to: 'revoked' }, reason: { from: null, to: 'refresh token reuse' } }, data: { id: reused.id, userId: reused.userId },
+      });
+      this.ctx.log.warn({ sessionId: reused.id }, 'refresh token reuse detected; session revoked');
+    });
+  }
+
+  /** Revokes the caller's current session; the gateway ends its live subscriptions too. */
   async logOut(): Promise<boolean> {
     const { sessionId, tenantId, userId } = this.ctx.caller;
     if (!sessionId || !tenantId || !userId) throw unauthenticated();
-    await this.ctx.db.session.updateMany({
-      where: { id: sessionId, tenantId, userId, revokedAt: null },
-      data: { revokedAt: new Date(), status: 'revoked' },
+    await this.ctx.db.$transaction(async (tx) => {
+      const revoked = await tx.session.updateMany({
+        where: { id: sessionId, tenantId, userId, revokedAt: null },
+        data: { revokedAt: new Date(), status: 'revoked' },
+      });
+      if (revoked.count === 0) return;
+      await recordChange(tx, this.ctx.caller, {
+        type: 'platform.session.revoked', aggregateType: 'Session', aggregateId: sessionId, action: 'logout',
+        changes: { status: { from: 'active', to: 'revoked' } }, data: { id: sessionId, userId },
+      });
     });
     return true;
   }

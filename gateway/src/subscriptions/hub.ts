@@ -1,0 +1,155 @@
+// The gateway's side of live subscriptions. Each gateway instance consumes every event topic in a
+// consumer group of its own (so subscribers on any instance are served), and for each event:
+// 1. keeps only subscriptions of the event's tenant whose route matches it;
+// 2. groups them by (derived query, variables, permissions): one federated execution per event and
+//    distinct selection, not one per subscriber;
+// 3. runs the event query AS the subscriber: the owning subgraph's tenant scoping and permission
+//    checks decide whether the event may be seen (null = not visible = not delivered).
+// Reconnecting clients pass `after` (their last event id): missed events are replayed from the
+// owning subgraph's outbox first, live events arriving meanwhile are held back, and duplicates
+// are dropped by event id, so the stream has no gap and no duplicate.
+import { randomUUID } from 'node:crypto';
+import type { ExecutionResult } from 'graphql';
+import type { CallerIdentity, EventBus, EventEnvelope, Logger } from '@bacbos/common';
+import type { DerivedSubscription } from './derive';
+import { PushQueue } from './queue';
+
+export type Execute = (query: string, variables: Record<string, unknown>, caller: CallerIdentity) => Promise<ExecutionResult>;
+
+interface ActiveSubscription {
+  id: string;
+  caller: CallerIdentity;
+  derived: DerivedSubscription;
+  groupKey: string;
+  queue: PushQueue<ExecutionResult>;
+  /** Event ids already delivered (bounded), for dropping duplicates. */
+  seen: Set<string>;
+  /** While replaying, live results wait here. */
+  held?: { eventId: string; result: ExecutionResult }[];
+}
+
+const SEEN_LIMIT = 10_000;
+
+export class SubscriptionHub {
+  private readonly subscriptions = new Set<ActiveSubscription>();
+  private stopConsumer?: () => Promise<void>;
+  /** Federated executions run for events (for the benchmark and the dedupe test). */
+  executions = 0;
+  /** Subscriptions registered since start (monotonic, unlike size). */
+  registered = 0;
+  /** Called with every event, before delivery (session and key revocation listen here). */
+  onEvent?: (event: EventEnvelope) => void;
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly execute: Execute,
+    private readonly log: Logger,
+    private readonly topics: string[],
+    readonly instanceId = randomUUID(),
+  ) {}
+
+  async start(): Promise<void> {
+    this.stopConsumer = await this.bus.subscribe({
+      groupId: `gateway-${this.instanceId}`,
+      topics: this.topics,
+      onEvent: (event, topic) => this.dispatch(event, topic),
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.stopConsumer?.();
+    for (const sub of this.subscriptions) sub.queue.end();
+    this.subscriptions.clear();
+  }
+
+  get size(): number {
+    return this.subscriptions.size;
+  }
+
+  /** Registers a subscription; replays from `after` first when given. */
+  register(caller: CallerIdentity, derived: DerivedSubscription): AsyncIterableIterator<ExecutionResult> {
+    const sub: ActiveSubscription = {
+      id: randomUUID(),
+      caller,
+      derived,
+      groupKey: JSON.stringify([derived.eventQuery, derived.variables, caller.tenantId, [...caller.permissions].sort(), caller.modules]),
+      queue: new PushQueue<ExecutionResult>(() => this.subscriptions.delete(sub)),
+      seen: new Set(),
+    };
+    this.subscriptions.add(sub);
+    this.registered += 1;
+    const after = derived.args.after;
+    if (typeof after === 'string' && after) {
+      sub.held = [];
+      void this.replay(sub, after);
+    }
+    return sub.queue;
+  }
+
+  private async replay(sub: ActiveSubscription, after: string): Promise<void> {
+    let cursor = after;
+    try {
+      for (;;) {
+        const result = await this.execute(sub.derived.replayQuery, { ...sub.derived.variables, bacbosAfter: cursor }, sub.caller);
+        if (result.errors?.length) {
+          sub.queue.push({ errors: result.errors });
+          sub.queue.end();
+          return;
+        }
+        const events = (result.data?.bacbosEvents ?? []) as ({ bacbosEventId: string } & Record<string, unknown>)[];
+        for (const { bacbosEventId, ...payload } of events) this.deliver(sub, bacbosEventId, { data: { [sub.derived.responseKey]: payload } }, true);
+        if (events.length < 500) break;
+        cursor = events[events.length - 1].bacbosEventId;
+      }
+    } catch (error) {
+      this.log.error({ err: error }, 'subscription replay failed');
+      sub.queue.push({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] as never });
+      sub.queue.end();
+      return;
+    }
+    const held = sub.held ?? [];
+    sub.held = undefined;
+    for (const { eventId, result } of held) this.deliver(sub, eventId, result);
+  }
+
+  private deliver(sub: ActiveSubscription, eventId: string, result: ExecutionResult, fromReplay = false): void {
+    if (sub.held && !fromReplay) {
+      sub.held.push({ eventId, result });
+      return;
+    }
+    if (sub.seen.has(eventId)) return;
+    sub.seen.add(eventId);
+    if (sub.seen.size > SEEN_LIMIT) sub.seen.delete(sub.seen.values().next().value as string);
+    sub.queue.push(result);
+  }
+
+  private async dispatch(event: EventEnvelope, topic: string): Promise<void> {
+    this.onEvent?.(event);
+    const groups = new Map<string, ActiveSubscription[]>();
+    for (const sub of this.subscriptions) {
+      // The tenant check comes first and is exact: another tenant's event never goes further.
+      if (sub.caller.tenantId !== event.tenantId || sub.derived.route.topic !== topic) continue;
+      if (!sub.derived.route.matches(event, sub.derived.args)) continue;
+      groups.set(sub.groupKey, [...(groups.get(sub.groupKey) ?? []), sub]);
+    }
+    for (const subs of groups.values()) {
+      const [first] = subs;
+      let result: ExecutionResult;
+      try {
+        this.executions += 1;
+        result = await this.execute(first.derived.eventQuery, { ...first.derived.variables, bacbosEventId: event.id }, first.caller);
+      } catch (error) {
+        this.log.error({ err: error, eventId: event.id }, 'subscription payload failed');
+        continue;
+      }
+      const payload = result.data?.bacbosEvent;
+      if (payload === null || payload === undefined) continue; // not visible to these subscribers
+      for (const sub of subs) this.deliver(sub, event.id, { data: { [sub.derived.responseKey]: payload }, ...(result.errors ? { errors: result.errors } : {}) });
+    }
+  }
+
+  /** Ends every subscription of a revoked session or API key. */
+  endWhere(predicate: (caller: CallerIdentity) => boolean): void {
+    for (const sub of this.subscriptions) if (predicate(sub.caller)) sub.queue.end();
+  }
+}

@@ -1,0 +1,31 @@
+// Which subscription field is fed by which events. A subscription field is declared in the SDL of
+// the subgraph that owns its events (so it composes into the supergraph and shows in the
+// playground); the subgraph also exposes a query that resolves one event by id and one that lists
+// the events after a given one. The gateway wires the three together from this table; adding the
+// office subscriptions (documentActivity, cellsChanged, roomEvents) is adding rows here.
+import type { EventEnvelope } from '@bacbos/common';
+import { topicFor } from '@bacbos/common';
+
+export interface SubscriptionRoute {
+  /** Root field of the Subscription type. */
+  field: string;
+  topic: string;
+  /** Does this event belong to this subscription, given the subscriber's arguments? */
+  matches(event: EventEnvelope, args: Record<string, unknown>): boolean;
+  /** Query field resolving one event: `<eventQuery>(eventId: ID!)`. */
+  eventQuery: string;
+  /** Query field listing events after one: `<replayQuery>(eventId: ID!, first: Int)`. */
+  replayQuery: string;
+}
+
+export const SUBSCRIPTION_ROUTES: SubscriptionRoute[] = [
+  {
+    field: 'contactEvents',
+    topic: topicFor('crm'),
+    matches: (event) => /^crm\.contact\.(created|updated|deleted)$/.test(event.type),
+    eventQuery: 'contactEvent',
+    replayQuery: 'contactEventsAfter',
+  },
+];
+
+export const routeFor = (field: string) => SUBSCRIPTION_ROUTES.find((r) => r.field === field);

@@ -1,0 +1,89 @@
+// graphql-ws (`graphql-transport-ws`) on the gateway's /graphql path. The protocol's own close
+// codes apply: 4400 bad message, 4401 subscribe before the connection is acknowledged, 4403 a bad
+// credential in connectionParams (or a session/API key revoked while connected), 4408 no
+// connection_init in time, 4409 a subscription id used twice, 4429 a second connection_init.
+import type { Server } from 'node:http';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { CallerIdentity, Logger } from '@bacbos/common';
+import type { Credentials } from '../auth';
+import { deriveSubscription, SubscriptionShapeError } from './derive';
+import type { SubscriptionHub } from './hub';
+
+export interface SubscriptionServerOptions {
+  httpServer: Server;
+  path: string;
+  schema: GraphQLSchema;
+  hub: SubscriptionHub;
+  authenticate: (credentials: Credentials) => Promise<CallerIdentity>;
+  log: Logger;
+}
+
+const FORBIDDEN = 4403;
+
+export function attachSubscriptionServer(options: SubscriptionServerOptions): { close(): Promise<void> } {
+  const wss = new WebSocketServer({ server: options.httpServer, path: options.path });
+  const callers = new Map<WebSocket, CallerIdentity>();
+
+  // A revoked session or API key loses its live subscriptions at once, on every instance.
+  options.hub.onEvent = (event) => {
+    const revoked =
+      event.type === 'platform.session.revoked' ? (c: CallerIdentity) => c.sessionId === event.aggregateId
+        : event.type === 'platform.api_key.revoked' ? (c: CallerIdentity) => c.apiKeyId === event.aggregateId
+          : undefined;
+    if (!revoked) return;
+    for (const [socket, caller] of callers) {
+      if (caller.tenantId === event.tenantId && revoked(caller)) socket.close(FORBIDDEN, 'Forbidden');
+    }
+  };
+
+  const server = useServer<Record<string, unknown>, { caller?: CallerIdentity }>(
+    {
+      schema: options.schema,
+      connectionInitWaitTimeout: Number(process.env.WS_CONNECTION_INIT_TIMEOUT_MS ?? 3_000),
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        try {
+          const caller = await options.authenticate({
+            authorization: typeof params.authorization === 'string' ? params.authorization : typeof params.Authorization === 'string' ? params.Authorization : null,
+            apiKey: typeof params.apiKey === 'string' ? params.apiKey : null,
+            ipAddress: ctx.extra.request.socket.remoteAddress ?? null,
+            userAgent: ctx.extra.request.headers['user-agent'] ?? null,
+          });
+          if (caller.kind === 'anonymous') return false;
+          ctx.extra.caller = caller;
+          callers.set(ctx.extra.socket, caller);
+          return true;
+        } catch {
+          return false; // graphql-ws closes with 4403 Forbidden
+        }
+      },
+      onClose: (ctx) => {
+        callers.delete(ctx.extra.socket);
+      },
+      context: (ctx) => ({ caller: ctx.extra.caller }),
+      subscribe: async (args) => {
+        const caller = (args.contextValue as { caller: CallerIdentity }).caller;
+        try {
+          const derived = deriveSubscription(options.schema, args.document, args.operationName, (args.variableValues ?? {}) as Record<string, unknown>);
+          return options.hub.register(caller, derived);
+        } catch (error) {
+          if (error instanceof SubscriptionShapeError) return { errors: [new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT' } })] };
+          throw error;
+        }
+      },
+      execute: async () => ({
+        errors: [new GraphQLError('Only subscriptions run over this WebSocket; send queries and mutations over HTTP', { extensions: { code: 'BAD_USER_INPUT' } })],
+      }),
+    },
+    wss,
+  );
+
+  return {
+    close: async () => {
+      await server.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
