@@ -23,6 +23,9 @@
 # (Maven jars come through ~/.m2 as usual); pid files, data and logs live in
 # ${BACBOS_RUN:-~/.cache/bacbos/run}/<service>/. Missing Debian packages
 # (postgresql-15, redis-server, a JRE, maven) are apt-get installed (as root).
+# As root, postgres runs as the `postgres` OS user; when that user cannot reach
+# the run dir (e.g. under /root, mode 0700) its data dir is
+# /var/tmp/bacbos-pg-<hash>, symlinked from <run>/pg/data.
 set -euo pipefail
 
 : "${HOME:=$(getent passwd "$(id -u)" | cut -d: -f6)}"
@@ -71,12 +74,23 @@ fail() {
   shift 2
   printf 'services: %s FAILED: %s\n' "$svc" "$*" >&2
   if [ -n "$logfile" ] && [ -s "$logfile" ]; then
-    printf 'services: ---- last 40 lines of %s ----\n' "$logfile" >&2
-    tail -n 40 "$logfile" >&2 || true
+    # only this attempt: from the last "==== ... starting" marker, at most 40 lines
+    local from
+    from=$(grep -n '^==== ' "$logfile" | tail -n1 | cut -d: -f1 || true)
+    printf 'services: ---- tail of %s ----\n' "$logfile" >&2
+    tail -n +"${from:-1}" "$logfile" | tail -n 40 >&2 || true
     printf 'services: ---- end of %s ----\n' "$logfile" >&2
   fi
   exit 1
 }
+
+# abort_start SERVICE PID LOGFILE MESSAGE — kill a half-started server, then fail
+abort_start() {
+  kill -KILL "$2" 2>/dev/null || true
+  fail "$1" "$3" "$4"
+}
+
+mark_log() { printf '\n==== %s %s\n' "$(date -Is)" "$2" >>"$1"; }
 
 is_root() { [ "$(id -u)" -eq 0 ]; }
 
@@ -107,7 +121,9 @@ pid_alive() {
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$marker"
 }
 
-read_pid() { [ -s "$1" ] && head -n1 "$1" | tr -dc '0-9' || true; }
+read_pid() {
+  if [ -s "$1" ]; then head -n1 "$1" | tr -dc '0-9'; fi
+}
 
 # stop_pid SERVICE PID SIGNAL TIMEOUT_S — signal, wait, then SIGKILL
 stop_pid() {
@@ -143,7 +159,7 @@ maven_fetch() {
   ensure_mvn
   mkdir -p "$dir"
   printf '%s\n' "$pom" >"$dir/pom.xml"
-  rm -rf "$dir/lib.tmp" "$dir/lib" "$dir/.complete"
+  rm -rf "${dir:?}/lib.tmp" "${dir:?}/lib" "${dir:?}/.complete"
   local start=$SECONDS
   log "$svc: downloading jars from Maven Central into $dir/lib"
   if ! mvn -q -B -f "$dir/pom.xml" "$MVN_DEP_PLUGIN:copy-dependencies" \
@@ -257,6 +273,7 @@ pg_init() {
   chmod 700 "$data"
   if is_root; then chown "$PG_USER:" "$data"; fi
   if locale -a 2>/dev/null | grep -qix 'c.utf-\?8'; then locale=C.UTF-8; fi
+  mark_log "$PG_LOG" "initdb $data"
   pwfile=$(mktemp)
   printf '%s\n' "$PG_PASSWORD" >"$pwfile"
   if is_root; then chown "$PG_USER:" "$pwfile"; fi
@@ -288,7 +305,7 @@ pg_up() {
   [ -f "$data/PG_VERSION" ] || pg_init "$data"
   pg_write_config "$data"
   rm -f "$data/postmaster.pid" # stale: the server is not running (checked above)
-  printf '\n==== %s starting postgres\n' "$(date -Is)" >>"$PG_LOG"
+  mark_log "$PG_LOG" "starting postgres"
   local as_user=()
   if is_root; then as_user=(setpriv --reuid="$PG_USER" --regid="$PG_USER" --init-groups); fi
   (cd / && exec setsid "${as_user[@]}" "$PG_BIN/postgres" -D "$data") </dev/null >>"$PG_LOG" 2>&1 9>&- &
@@ -299,7 +316,7 @@ pg_up() {
     sleep 0.1
   done
   "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -t 1 ||
-    fail pg "$PG_LOG" "not ready after 60s (pg_isready)"
+    abort_start pg "$launcher" "$PG_LOG" "not ready after 60s (pg_isready)"
   pid=$(pg_pid) || fail pg "$PG_LOG" "running but no postmaster.pid"
   printf '%s\n' "$pid" >"$PG_DIR/postgres.pid"
   export PGPASSWORD=$PG_PASSWORD
@@ -356,7 +373,10 @@ redis_up() {
     fail redis "" "port 127.0.0.1:$REDIS_PORT is already in use by another process (set REDIS_PORT_BACBOS)"
   fi
   rm -f "$REDIS_PIDFILE"
-  # no persistence at all: no RDB snapshots, no AOF
+  mark_log "$REDIS_LOG" "starting redis-server"
+  # no persistence at all: no RDB snapshots, no AOF. (redis appends to its
+  # --logfile itself; our >> only catches what it prints before daemonizing)
+  # shellcheck disable=SC2094
   redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --protected-mode yes \
     --daemonize yes --pidfile "$REDIS_PIDFILE" --logfile "$REDIS_LOG" --dir "$REDIS_DIR" \
     --save '' --appendonly no --loglevel notice </dev/null >>"$REDIS_LOG" 2>&1 9>&- ||
@@ -369,6 +389,8 @@ redis_up() {
     fi
     sleep 0.1
   done
+  pid=$(read_pid "$REDIS_PIDFILE")
+  if [ -n "$pid" ]; then kill -KILL "$pid" 2>/dev/null || true; fi
   fail redis "$REDIS_LOG" "no PONG after 20s"
 }
 
@@ -480,6 +502,7 @@ kafka_up() {
   ensure_java
   kafka_write_config
   if [ ! -f "$KAFKA_DIR/data/meta.properties" ]; then
+    mark_log "$KAFKA_LOG" "formatting storage"
     if [ ! -s "$KAFKA_DIR/cluster.id" ]; then
       kafka_java kafka.tools.StorageTool random-uuid 2>>"$KAFKA_LOG" | tail -n1 >"$KAFKA_DIR/cluster.id" ||
         fail kafka "$KAFKA_LOG" "could not generate a cluster id"
@@ -489,7 +512,7 @@ kafka_up() {
       -c "$KAFKA_DIR/server.properties" >>"$KAFKA_LOG" 2>&1 ||
       fail kafka "$KAFKA_LOG" "kafka-storage format failed"
   fi
-  printf '\n==== %s starting kafka\n' "$(date -Is)" >>"$KAFKA_LOG"
+  mark_log "$KAFKA_LOG" "starting kafka"
   (cd "$KAFKA_DIR" && exec setsid "$JAVA" -Xms256m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
     -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
     -Dlog4j.configuration="file:$KAFKA_DIR/log4j.properties" \
@@ -501,7 +524,7 @@ kafka_up() {
     kill -0 "$pid" 2>/dev/null || fail kafka "$KAFKA_LOG" "kafka exited during startup"
     sleep 0.1
   done
-  port_open "$KAFKA_PORT" || fail kafka "$KAFKA_LOG" "port $KAFKA_PORT not open after 120s"
+  port_open "$KAFKA_PORT" || abort_start kafka "$pid" "$KAFKA_LOG" "port $KAFKA_PORT not open after 120s"
   # The port opens before the broker is unfenced; a metadata round-trip proves it serves clients.
   for ((i = 0; i < 30; i++)); do
     if kafka_java org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$KAFKA_PORT" --list \
@@ -512,7 +535,7 @@ kafka_up() {
     kill -0 "$pid" 2>/dev/null || fail kafka "$KAFKA_LOG" "kafka exited during startup"
     sleep 1
   done
-  fail kafka "$KAFKA_LOG" "metadata request (TopicCommand --list) keeps failing; see also $KAFKA_DIR/readiness.log"
+  abort_start kafka "$pid" "$KAFKA_LOG" "metadata request (TopicCommand --list) keeps failing; see also $KAFKA_DIR/readiness.log"
 }
 
 kafka_down() {
@@ -550,6 +573,7 @@ s3_pid() {
 # http_answers PORT — something speaking HTTP answers on 127.0.0.1:PORT (any status)
 http_answers() {
   local line
+  # shellcheck disable=SC2016 # $1 expands in the inner bash
   line=$(timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" && printf "GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n" >&3 && head -n1 <&3' _ "$1" 2>/dev/null) || return 1
   [[ "$line" == HTTP/* ]]
 }
@@ -589,7 +613,7 @@ EOF
   <root level="INFO"><appender-ref ref="STDOUT"/></root>
 </configuration>
 EOF
-  printf '\n==== %s starting s3proxy\n' "$(date -Is)" >>"$S3_LOG"
+  mark_log "$S3_LOG" "starting s3proxy"
   (cd "$S3_DIR" && exec setsid "$JAVA" -Xms64m -Xmx256m -XX:+ExitOnOutOfMemoryError \
     -Dlogback.configurationFile="$S3_DIR/logback.xml" -cp "$S3PROXY_HOME/lib/*" \
     org.gaul.s3proxy.Main --properties "$S3_DIR/s3proxy.conf") </dev/null >>"$S3_LOG" 2>&1 9>&- &
@@ -603,7 +627,7 @@ EOF
     kill -0 "$pid" 2>/dev/null || fail s3 "$S3_LOG" "s3proxy exited during startup"
     sleep 0.1
   done
-  fail s3 "$S3_LOG" "no HTTP answer on port $S3_PORT after 60s"
+  abort_start s3 "$pid" "$S3_LOG" "no HTTP answer on port $S3_PORT after 60s"
 }
 
 s3_down() {
