@@ -90,7 +90,12 @@ abort_start() {
   fail "$1" "$3" "$4"
 }
 
-mark_log() { printf '\n==== %s %s\n' "$(date -Is)" "$2" >>"$1"; }
+# mark_log LOGFILE TEXT — start a new section (fail() shows the last one);
+# a log over 20 MB is first moved aside to LOGFILE.1
+mark_log() {
+  if [ -f "$1" ] && [ "$(stat -c %s "$1")" -gt 20971520 ]; then mv -f "$1" "$1.1"; fi
+  printf '\n==== %s %s\n' "$(date -Is)" "$2" >>"$1"
+}
 
 is_root() { [ "$(id -u)" -eq 0 ]; }
 
@@ -162,7 +167,7 @@ maven_fetch() {
   rm -rf "${dir:?}/lib.tmp" "${dir:?}/lib" "${dir:?}/.complete"
   local start=$SECONDS
   log "$svc: downloading jars from Maven Central into $dir/lib"
-  if ! mvn -q -B -f "$dir/pom.xml" "$MVN_DEP_PLUGIN:copy-dependencies" \
+  if ! mvn -q -B -Dstyle.color=never -f "$dir/pom.xml" "$MVN_DEP_PLUGIN:copy-dependencies" \
     -DincludeScope=runtime -DoutputDirectory="$dir/lib.tmp" >"$dir/mvn.log" 2>&1; then
     fail "$svc" "$dir/mvn.log" "maven could not resolve the jars (pom: $dir/pom.xml)"
   fi
@@ -227,8 +232,6 @@ pg_pid() {
   pid=$(read_pid "$data/postmaster.pid")
   pid_alive "$pid" postgres && printf '%s\n' "$pid"
 }
-
-pg_running() { pg_pid >/dev/null; }
 
 pg_ensure_installed() {
   if [ ! -x "$PG_BIN/postgres" ] || [ ! -x "$PG_BIN/psql" ]; then

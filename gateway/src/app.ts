@@ -8,7 +8,7 @@ import express from 'express';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Supergraph } from '@apollo/federation-internals';
-import type { ExecutionResult } from 'graphql';
+import { GraphQLError, type ExecutionResult } from 'graphql';
 import {
   ALL_TOPICS, CONTEXT_HEADER, maskError, rootLogger, setInternalErrorReporter, signCallerIdentity, type CallerIdentity, type EventBus,
 } from '@bacbos/common';
@@ -19,6 +19,27 @@ import { attachSubscriptionServer } from './subscriptions/server';
 
 export interface GatewayContext {
   caller: CallerIdentity;
+}
+
+/**
+ * A subgraph answers HTTP 400 when a variable fails its scalar (a Date "2026-02-30", a float for a
+ * Decimal): the client's mistake, with a BAD_USER_INPUT error in the body. Apollo's data source
+ * would turn any non-2xx into an opaque error (masked as INTERNAL_SERVER_ERROR); pass the
+ * subgraph's own contract error through instead.
+ */
+class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
+    if (response.status === 400) {
+      try {
+        const body = (await response.clone().json()) as { errors?: { message: string; extensions?: { code?: string } }[] };
+        const first = body.errors?.[0];
+        if (first?.extensions?.code === 'BAD_USER_INPUT') return new GraphQLError(first.message, { extensions: { code: 'BAD_USER_INPUT' } });
+      } catch {
+        // not JSON: fall back to the default below
+      }
+    }
+    return super.errorFromResponse(response);
+  }
 }
 
 export interface GatewayOptions {
@@ -46,7 +67,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) =>
-      new RemoteGraphQLDataSource<GatewayContext>({
+      new SubgraphDataSource({
         url: options.subgraphUrls?.[name] ?? url,
         async willSendRequest({ request, context }) {
           // Subgraphs refuse requests without this header, so nothing reaches them around the gateway.

@@ -191,7 +191,9 @@ describe('leads, opportunities and the pipeline', () => {
     const noContact = await createLead({ contactId: '00000000-0000-4000-8000-000000000000', title: 'x' });
     expect(codeOf(noContact)).toBe('NOT_FOUND');
     const floaty = await gql(url, op('crm', 'CreateLead'), { input: { contactId, title: 'x', value: 12.5 } }, tenant.headers);
-    expect(floaty.errors).toBeDefined();
+    expect(codeOf(floaty)).toBe('BAD_USER_INPUT'); // Decimal is a string, never a float
+    const badDay = await gql(url, op('crm', 'ConvertLead'), { id: contactId, input: { name: 'x', amount: '1.00', closeDate: '2026-02-30' } }, tenant.headers);
+    expect(codeOf(badDay)).toBe('BAD_USER_INPUT');
   });
 
   it('converts a lead once; the second time is CONFLICT', async () => {

@@ -460,12 +460,12 @@ describe('leave', () => {
 describe('timesheet', () => {
   it('lists the records of the range and totals that agree with them, with approved leave (Timesheet)', async () => {
     const e = await ok(createEmployee({ employeeNumber: 'TS-1', firstName: 'Tim', lastName: 'Sheet', email: 'tim@alpha.example' }), 'createEmployee');
-    const mk = (date: string, worked: number, overtime: number) =>
-      insertRecord(a.tenantId, e.id, { date, clockIn: `${date}T08:00:00Z`, clockOut: new Date(Date.parse(`${date}T08:00:00Z`) + worked * 60_000).toISOString(), worked, overtime });
+    const mk = (date: string, worked: number, overtime: number, start = '08:00') =>
+      insertRecord(a.tenantId, e.id, { date, clockIn: `${date}T${start}:00Z`, clockOut: new Date(Date.parse(`${date}T${start}:00Z`) + worked * 60_000).toISOString(), worked, overtime });
     await mk('2026-02-27', 480, 0); // before the range
     const r1 = await mk('2026-03-02', 480, 0);
     const r2 = await mk('2026-03-03', 545, 65);
-    const r3 = await mk('2026-03-03', 30, 30);
+    const r3 = await mk('2026-03-03', 30, 30, '18:00'); // a second, later shift that day
     await mk('2026-03-07', 480, 0); // after the range
     // Approved leave inside the range (Wed), approved leave crossing its end (Thu-next Tue),
     // pending leave inside it (not on a timesheet), and rejected leave.

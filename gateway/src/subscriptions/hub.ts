@@ -26,7 +26,13 @@ interface ActiveSubscription {
   seen: Set<string>;
   /** While replaying, live results wait here. */
   held?: { eventId: string; result: ExecutionResult }[];
+  /** Deliveries chain here, so results reach the client in event order even though the payload
+   *  queries of different events run concurrently. */
+  tail: Promise<void>;
 }
+
+/** Payload queries in flight at once per gateway instance (each is one federated execution). */
+const MAX_CONCURRENT_EXECUTIONS = Number(process.env.SUBSCRIPTION_CONCURRENCY ?? 32);
 
 const SEEN_LIMIT = 10_000;
 
@@ -75,6 +81,7 @@ export class SubscriptionHub {
       groupKey: JSON.stringify([derived.eventQuery, derived.variables, caller.tenantId, [...caller.permissions].sort(), caller.modules]),
       queue: new PushQueue<ExecutionResult>(() => this.subscriptions.delete(sub)),
       seen: new Set(),
+      tail: Promise.resolve(),
     };
     this.subscriptions.add(sub);
     this.registered += 1;
@@ -123,6 +130,24 @@ export class SubscriptionHub {
     sub.queue.push(result);
   }
 
+  private inFlight = 0;
+  private readonly slotWaiters: (() => void)[] = [];
+
+  private async withSlot<T>(work: () => Promise<T>): Promise<T> {
+    while (this.inFlight >= MAX_CONCURRENT_EXECUTIONS) await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+    this.inFlight += 1;
+    try {
+      return await work();
+    } finally {
+      this.inFlight -= 1;
+      this.slotWaiters.shift()?.();
+    }
+  }
+
+  /**
+   * Routes one event. Returns once its payload queries are started (not finished), so the next
+   * events are routed meanwhile; each subscription still receives results in event order.
+   */
   private async dispatch(event: EventEnvelope, topic: string): Promise<void> {
     this.onEvent?.(event);
     const groups = new Map<string, ActiveSubscription[]>();
@@ -134,17 +159,21 @@ export class SubscriptionHub {
     }
     for (const subs of groups.values()) {
       const [first] = subs;
-      let result: ExecutionResult;
-      try {
-        this.executions += 1;
-        result = await this.execute(first.derived.eventQuery, { ...first.derived.variables, bacbosEventId: event.id }, first.caller);
-      } catch (error) {
-        this.log.error({ err: error, eventId: event.id }, 'subscription payload failed');
-        continue;
+      this.executions += 1;
+      const result = this.withSlot(() => this.execute(first.derived.eventQuery, { ...first.derived.variables, bacbosEventId: event.id }, first.caller)).catch(
+        (error) => {
+          this.log.error({ err: error, eventId: event.id }, 'subscription payload failed');
+          return undefined;
+        },
+      );
+      for (const sub of subs) {
+        sub.tail = sub.tail.then(async () => {
+          const executed = await result;
+          const payload = executed?.data?.bacbosEvent;
+          if (payload === null || payload === undefined) return; // not visible to this subscriber
+          this.deliver(sub, event.id, { data: { [sub.derived.responseKey]: payload }, ...(executed?.errors ? { errors: executed.errors } : {}) });
+        });
       }
-      const payload = result.data?.bacbosEvent;
-      if (payload === null || payload === undefined) continue; // not visible to these subscribers
-      for (const sub of subs) this.deliver(sub, event.id, { data: { [sub.derived.responseKey]: payload }, ...(result.errors ? { errors: result.errors } : {}) });
     }
   }
 

@@ -1,7 +1,7 @@
 // The Kafka event bus (kafkajs). The producer is idempotent with one request in flight, so a retry
 // after a lost acknowledgement neither duplicates nor reorders a partition. Consumers are tuned
 // for live collaboration: kafkajs waits up to 5 s for data by default, we wait at most 25 ms.
-import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { rootLogger } from '../logger';
 import type { EventBus, SubscribeOptions } from './bus';
 import { ALL_TOPICS, type EventEnvelope } from './envelope';
@@ -62,7 +62,12 @@ export class KafkaEventBus implements EventBus {
 
   private getProducer(): Promise<Producer> {
     this.producer ??= (async () => {
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
       await producer.connect();
       return producer;
     })().catch((error) => {
@@ -112,6 +117,8 @@ export class KafkaEventBus implements EventBus {
     const startAt = options.fromBeginning ? [] : await this.endOffsets(options.topics);
     await consumer.subscribe({ topics: options.topics, fromBeginning: true });
     await consumer.run({
+      // Partitions are independent (order is per key, and a key stays in one partition).
+      partitionsConsumedConcurrently: this.options.partitions ?? 3,
       eachMessage: async ({ topic, message }) => {
         if (!message.value) return;
         await options.onEvent(JSON.parse(message.value.toString('utf8')) as EventEnvelope, topic);
