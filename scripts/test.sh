@@ -28,4 +28,10 @@ step "lint"
 npm run --silent lint
 
 step "jest"
-npx jest --runInBand "$@"
+results="$(mktemp)"
+status=0
+npx jest --runInBand --json --outputFile="$results" "$@" || status=$?
+# One plain closing line for tools that read it: "N passed, N failed".
+node -e 'const r = require(process.argv[1]); console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed`)' "$results" || true
+rm -f "$results"
+exit "$status"
