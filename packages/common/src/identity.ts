@@ -21,6 +21,12 @@ export interface CallerIdentity {
   permissions: string[];
   /** Modules the tenant has enabled (tenant.enabledModules); gates every module's operations. */
   modules: string[];
+  /** The tenant's plan limits (tenant.limits), e.g. { maxUsers, maxContacts, maxStorageBytes }. */
+  limits?: Record<string, number>;
+  /** The tenant's time zone (tenant.settings.timeZone), IANA name; UTC when unset. */
+  timeZone?: string;
+  /** For an OAuth client caller: the client's id (oauth_clients.id). */
+  oauthClientId?: string | null;
   ipAddress: string | null;
   userAgent: string | null;
   requestId: string;
