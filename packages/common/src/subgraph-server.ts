@@ -26,6 +26,12 @@ export interface SubgraphDefinition<Context extends object> {
   healthCheck(): Promise<void>;
   /** Releases pools and other resources on shutdown. */
   close(): Promise<void>;
+  /**
+   * Plain HTTP endpoints of the subgraph (e.g. identity's OAuth token endpoint), mounted before
+   * /graphql. They sit behind the same gate: only the gateway, signing its context, reaches them;
+   * `res.locals.caller` holds the verified caller.
+   */
+  routes?: (router: express.Router) => void;
 }
 
 export interface RunningSubgraph {
@@ -74,17 +80,23 @@ export async function startSubgraph<Context extends object>(
     }
   });
 
+  // The gate: only requests carrying a fresh context signed by the gateway get through.
+  const gate: express.RequestHandler = async (req, res, next) => {
+    try {
+      res.locals.caller = await verifyCallerIdentity(req.header(CONTEXT_HEADER), secret);
+      next();
+    } catch (error) {
+      res.status(401).json({ errors: [{ message: (error as Error).message, extensions: { code: 'UNAUTHENTICATED' } }] });
+    }
+  };
+  if (definition.routes) {
+    const router = express.Router();
+    definition.routes(router);
+    app.use('/internal', gate, router);
+  }
   app.use(
     '/graphql',
-    // The gate: only requests carrying a fresh context signed by the gateway get through.
-    async (req, res, next) => {
-      try {
-        res.locals.caller = await verifyCallerIdentity(req.header(CONTEXT_HEADER), secret);
-        next();
-      } catch (error) {
-        res.status(401).json({ errors: [{ message: (error as Error).message, extensions: { code: 'UNAUTHENTICATED' } }] });
-      }
-    },
+    gate,
     express.json({ limit: '2mb' }),
     expressMiddleware(server, {
       context: async ({ res }) => {

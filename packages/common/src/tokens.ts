@@ -1,6 +1,7 @@
 // Access tokens: short-lived JWTs issued by the platform subgraph (sign-up, log-in, refresh) and
+import { randomUUID } from 'node:crypto';
 // verified by the gateway on every request.
-import { SignJWT, jwtVerify } from 'jose';
+import { SignJWT, decodeJwt, jwtVerify } from 'jose';
 import { unauthenticated } from './errors';
 
 const ISSUER = 'bacbos-platform';
@@ -41,6 +42,58 @@ export async function verifyAccessToken(token: string, secret: string): Promise<
     }
     const modules = Array.isArray(payload.mods) ? payload.mods.map(String) : [];
     return { userId: payload.sub, tenantId: payload.tid, sessionId: payload.sid, permissions: payload.perms.map(String), modules };
+  } catch {
+    throw unauthenticated('Invalid or expired access token');
+  }
+}
+
+/** Access tokens of OAuth clients (client credentials grant, RFC 6749 §4.4), issued by identity. */
+const CLIENT_ISSUER = 'bacbos-identity';
+export const CLIENT_TOKEN_TTL_SECONDS = 60 * 60;
+
+export interface ClientTokenClaims {
+  /** oauth_clients.id */
+  oauthClientId: string;
+  tenantId: string;
+  /** The scopes granted: what the token can do, and nothing more. */
+  scopes: string[];
+}
+
+export async function issueClientAccessToken(claims: ClientTokenClaims, secret: string, now = new Date()): Promise<{ token: string; expiresAt: Date; jti: string }> {
+  const issuedAt = Math.floor(now.getTime() / 1000);
+  const expiresAt = new Date((issuedAt + CLIENT_TOKEN_TTL_SECONDS) * 1000);
+  const jti = randomUUID();
+  const token = await new SignJWT({ tid: claims.tenantId, scope: claims.scopes.join(' '), kind: 'oauth_client' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(claims.oauthClientId)
+    .setIssuer(CLIENT_ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+    .setJti(jti)
+    .sign(key(secret));
+  return { token, expiresAt, jti };
+}
+
+export type VerifiedToken =
+  | ({ kind: 'user' } & AccessTokenClaims)
+  | ({ kind: 'oauth_client'; jti: string } & ClientTokenClaims);
+
+/** Verifies either kind of bearer token; UNAUTHENTICATED for anything else. */
+export async function verifyBearerToken(token: string, secret: string): Promise<VerifiedToken> {
+  let issuer: unknown;
+  try {
+    issuer = decodeJwt(token).iss;
+  } catch {
+    throw unauthenticated('Invalid or expired access token');
+  }
+  if (issuer !== CLIENT_ISSUER) return { kind: 'user', ...(await verifyAccessToken(token, secret)) };
+  try {
+    const { payload } = await jwtVerify(token, key(secret), { issuer: CLIENT_ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+    if (typeof payload.sub !== 'string' || typeof payload.tid !== 'string' || typeof payload.scope !== 'string' || typeof payload.jti !== 'string') {
+      throw new Error('malformed claims');
+    }
+    return { kind: 'oauth_client', oauthClientId: payload.sub, tenantId: payload.tid, scopes: payload.scope.split(' ').filter(Boolean), jti: payload.jti };
   } catch {
     throw unauthenticated('Invalid or expired access token');
   }
