@@ -1,6 +1,6 @@
 // Access tokens: short-lived JWTs issued by the platform subgraph (sign-up, log-in, refresh) and
-import { randomUUID } from 'node:crypto';
 // verified by the gateway on every request.
+import { randomUUID } from 'node:crypto';
 import { SignJWT, decodeJwt, jwtVerify } from 'jose';
 import { unauthenticated } from './errors';
 
