@@ -12,3 +12,4 @@ export * from './validation';
 export * from './federation';
 export * from './outbox';
 export * from './events';
+export * from './kv';

@@ -1,0 +1,42 @@
+import Redis from 'ioredis';
+import type { KeyValueStore } from './store';
+
+export class RedisKeyValueStore implements KeyValueStore {
+  readonly kind = 'redis' as const;
+  private readonly redis: Redis;
+
+  constructor(url: string, private readonly prefix = 'bacbos:') {
+    this.redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  }
+
+  async get(key: string): Promise<string | null> {
+    return this.redis.get(this.prefix + key);
+  }
+
+  async mget(keys: string[]): Promise<(string | null)[]> {
+    return keys.length ? this.redis.mget(keys.map((k) => this.prefix + k)) : [];
+  }
+
+  async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
+    if (ttlSeconds) await this.redis.set(this.prefix + key, value, 'EX', ttlSeconds);
+    else await this.redis.set(this.prefix + key, value);
+  }
+
+  async del(key: string): Promise<void> {
+    await this.redis.del(this.prefix + key);
+  }
+
+  async hit(key: string, windowSeconds: number): Promise<{ count: number; resetMs: number }> {
+    const k = this.prefix + key;
+    // One round trip: count, start the window on the first hit only (NX), read what is left of it.
+    const results = await this.redis.multi().incr(k).pexpire(k, windowSeconds * 1000, 'NX').pttl(k).exec();
+    if (!results) throw new Error('redis transaction aborted');
+    const [[incrError, count], , [ttlError, ttl]] = results;
+    if (incrError || ttlError) throw incrError ?? ttlError;
+    return { count: Number(count), resetMs: Math.max(0, Number(ttl)) };
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => undefined);
+  }
+}
