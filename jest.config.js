@@ -3,8 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)sx?$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }] },
   testMatch: ['<rootDir>/tests/**/*.test.ts', '<rootDir>/subgraphs/*/src/**/*.test.ts', '<rootDir>/gateway/src/**/*.test.ts', '<rootDir>/packages/*/src/**/*.test.ts'],
-  // jose 6 ships only ES modules; jest (CommonJS here) needs them compiled.
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  // jose 6 and otplib's crypto dependencies ship only ES modules; jest (CommonJS here) compiles them.
+  transformIgnorePatterns: ['/node_modules/(?!(jose|@scure|@noble|@otplib|otplib)/)'],
   setupFiles: ['<rootDir>/tests/helpers/env.ts'],
   globalSetup: '<rootDir>/tests/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/tests/helpers/global-teardown.ts',

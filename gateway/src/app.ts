@@ -10,9 +10,11 @@ import type { AddressInfo } from 'node:net';
 import { Supergraph } from '@apollo/federation-internals';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import {
-  ALL_TOPICS, CONTEXT_HEADER, maskError, rootLogger, setInternalErrorReporter, signCallerIdentity, type CallerIdentity, type EventBus,
+  ALL_TOPICS, CONTEXT_HEADER, createKeyValueStore, maskError, rootLogger, setInternalErrorReporter, signCallerIdentity, type CallerIdentity, type EventBus,
+  type KeyValueStore,
 } from '@bacbos/common';
-import { authenticate, authenticateCredentials } from './auth';
+import { AccessControl } from './access';
+import { authenticate } from './auth';
 import { playgroundRouter } from './playground';
 import { SubscriptionHub } from './subscriptions/hub';
 import { attachSubscriptionServer } from './subscriptions/server';
@@ -52,6 +54,8 @@ export interface GatewayOptions {
   host?: string;
   /** Feeds the graphql-ws subscriptions; without it, subscriptions are not served. */
   bus?: EventBus;
+  /** Revocations, tenant state and rate limits (Redis when REDIS_URL is set). */
+  kv?: KeyValueStore;
 }
 
 export interface RunningGateway {
@@ -59,6 +63,13 @@ export interface RunningGateway {
   /** The live-subscription hub (absent without a bus). */
   hub?: SubscriptionHub;
   stop(): Promise<void>;
+}
+
+/** The routing URL of a subgraph as written in the supergraph (join__Graph). */
+function supergraphUrlOf(supergraphSdl: string, name: string): string {
+  const match = new RegExp(`@join__graph\\(name: "${name}", url: "([^"]+)"\\)`).exec(supergraphSdl);
+  if (!match) throw new Error(`the supergraph has no subgraph ${name}`);
+  return match[1];
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
@@ -76,6 +87,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       }),
   });
 
+  const kv = options.kv ?? createKeyValueStore();
+  const platformUrl = options.subgraphUrls?.platform ?? supergraphUrlOf(options.supergraphSdl, 'platform');
+  const access = new AccessControl(kv, platformUrl.replace(/\/graphql$/, '/internal'), options.internalContextSecret, options.accessTokenSecret);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', process.env.TRUST_PROXY ?? false);
@@ -101,7 +115,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     '/graphql',
     express.json({ limit: '2mb' }),
     expressMiddleware(server, {
-      context: async ({ req }) => ({ caller: await authenticate(req, options.accessTokenSecret) }),
+      context: async ({ req }) => ({ caller: await authenticate(req, access) }),
     }),
   );
 
@@ -121,7 +135,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       path: '/graphql',
       schema: Supergraph.build(options.supergraphSdl).apiSchema().toGraphQLJSSchema(),
       hub,
-      authenticate: (credentials) => authenticateCredentials(credentials, options.accessTokenSecret),
+      authenticate: (credentials) => access.authenticate(credentials),
       log,
     });
   }
@@ -137,6 +151,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await subscriptions?.close();
       await hub?.stop();
       await server.stop();
+      if (!options.kv) await kv.close();
     },
   };
 }

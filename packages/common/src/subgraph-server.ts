@@ -32,6 +32,11 @@ export interface SubgraphDefinition<Context extends object> {
    * `res.locals.caller` holds the verified caller.
    */
   routes?: (router: express.Router) => void;
+  /**
+   * Background work that consumes events (e.g. the platform's audit trail), started when the
+   * subgraph runs with a bus; returns its stop function.
+   */
+  consume?: (bus: EventBus) => Promise<() => Promise<void>>;
 }
 
 export interface RunningSubgraph {
@@ -111,9 +116,11 @@ export async function startSubgraph<Context extends object>(
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://${host}:${port}/graphql`;
   let relay: OutboxRelay | undefined;
+  let stopConsuming: (() => Promise<void>) | undefined;
   if (options.bus) {
     relay = new OutboxRelay({ connectionString: databaseUrlFor(definition.name), subgraph: definition.name, bus: options.bus, log });
     await relay.start();
+    stopConsuming = await definition.consume?.(options.bus);
   }
   log.info({ url, relay: Boolean(relay) }, 'subgraph listening');
   return {
@@ -123,6 +130,7 @@ export async function startSubgraph<Context extends object>(
     relay,
     stop: async () => {
       await server.stop();
+      await stopConsuming?.();
       await relay?.stop();
       await definition.close();
     },

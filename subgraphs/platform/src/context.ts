@@ -1,6 +1,9 @@
 import DataLoader from 'dataloader';
-import type { CallerIdentity, Logger } from '@bacbos/common';
+import type { CallerIdentity, KeyValueStore, Logger } from '@bacbos/common';
 import type { PlatformDb } from './db';
+import type { AccessState } from './modules/access/access-state';
+import { ApiKeyService } from './modules/apikeys/api-key.service';
+import { AuditService } from './modules/audit/audit.service';
 import type { Role, Tenant, User } from './generated/prisma/client';
 import { AuthService } from './modules/auth/auth.service';
 import { TenancyService } from './modules/tenancy/tenancy.service';
@@ -9,10 +12,22 @@ import { TenancyService } from './modules/tenancy/tenancy.service';
 export interface PlatformContext {
   caller: CallerIdentity;
   db: PlatformDb;
+  kv: KeyValueStore;
+  /** Session revocations and tenant-state invalidation, shared with every gateway instance. */
+  access: AccessState;
   log: Logger;
   loaders: PlatformLoaders;
   auth: AuthService;
   tenancy: TenancyService;
+  apiKeys: ApiKeyService;
+  audit: AuditService;
+}
+
+/** What lives as long as the subgraph process (one per instance), shared by every request. */
+export interface PlatformDeps {
+  db: PlatformDb;
+  kv: KeyValueStore;
+  access: AccessState;
 }
 
 export interface PlatformLoaders {
@@ -48,8 +63,10 @@ export function createLoaders(db: PlatformDb, caller: CallerIdentity): PlatformL
   };
 }
 
-export function createPlatformContext(db: PlatformDb, caller: CallerIdentity, log: Logger): PlatformContext {
-  const ctx = { caller, db, log, loaders: createLoaders(db, caller) } as PlatformContext;
+export function createPlatformContext(deps: PlatformDeps, caller: CallerIdentity, log: Logger): PlatformContext {
+  const ctx = { caller, db: deps.db, kv: deps.kv, access: deps.access, log, loaders: createLoaders(deps.db, caller) } as PlatformContext;
+  ctx.apiKeys = new ApiKeyService(ctx);
+  ctx.audit = new AuditService(ctx);
   ctx.auth = new AuthService(ctx);
   ctx.tenancy = new TenancyService(ctx);
   return ctx;

@@ -1,16 +1,41 @@
 // Sign-up, log-in and sessions. Passwords are hashed with argon2id; refresh tokens are random
 // 256-bit values stored as SHA-256 hashes and rotated on every use; access tokens are short JWTs.
 import argon2 from 'argon2';
-import { createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { generateSecret, generateURI, verify as verifyTotp } from 'otplib';
 import { z } from 'zod';
 import {
-  accessTokenSecret, conflict, isUniqueViolation, issueAccessToken, parseInput, recordChange, snapshot, unauthenticated,
+  accessTokenSecret, appError, badInput, conflict, isUniqueViolation, isUuid, issueAccessToken, notFound, parseInput, recordChange, snapshot,
+  unauthenticated,
 } from '@bacbos/common';
 import type { PlatformContext } from '../../context';
 import type { Session, Tenant, User } from '../../generated/prisma/client';
 import { DEFAULT_MODULES, PLANS, SYSTEM_ROLES, TRIAL_DAYS } from '../tenancy/plans';
 
 const REFRESH_TOKEN_TTL_DAYS = 30;
+const LOGIN_WINDOW_SECONDS = 15 * 60;
+const LOGIN_SLOW_AFTER = 3;
+const LOGIN_LOCK_AFTER = 10;
+const LOGIN_IP_LOCK_AFTER = 50;
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** MFA secrets are stored AES-256-GCM encrypted, with a key derived from MFA_ENCRYPTION_KEY
+ *  (or, when unset, from ACCESS_TOKEN_SECRET), never in clear. */
+function mfaKey(): Buffer {
+  return Buffer.from(hkdfSync('sha256', process.env.MFA_ENCRYPTION_KEY ?? accessTokenSecret(), 'bacbos-mfa', 'totp-secret', 32));
+}
+function encryptSecret(secret: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', mfaKey(), iv);
+  const data = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
+  return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), data.toString('base64url')].join('.');
+}
+function decryptSecret(stored: string): string {
+  const [, iv, tag, data] = stored.split('.');
+  const decipher = createDecipheriv('aes-256-gcm', mfaKey(), Buffer.from(iv, 'base64url'));
+  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+  return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
+}
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 const signUpSchema = z.object({
@@ -97,9 +122,23 @@ export class AuthService {
     }
   }
 
-  /** Wrong password, unknown email and unknown tenant give the same answer in the same time. */
+  /**
+   * Wrong password, unknown email and unknown tenant give the same answer in the same time.
+   * Failures are counted per account and per IP (15-minute windows in the shared store): from the
+   * 4th failure of an account each attempt is slowed down, from the 10th it is refused with
+   * RATE_LIMITED until the window ends; an IP is refused after 50 failures. Success clears the
+   * account's count.
+   */
   async logIn(input: unknown): Promise<AuthResult> {
     const data = parseInput(logInSchema, input);
+    const accountKey = `login-failures:account:${data.tenantSlug}:${data.email}`;
+    const ipKey = `login-failures:ip:${this.ctx.caller.ipAddress ?? 'unknown'}`;
+    const [accountFailures, ipFailures] = (await this.ctx.kv.mget([accountKey, ipKey])).map((v) => Number(v ?? 0));
+    if (accountFailures >= LOGIN_LOCK_AFTER || ipFailures >= LOGIN_IP_LOCK_AFTER) {
+      throw appError('RATE_LIMITED', 'Too many failed log-ins; try again later', { retryAfter: LOGIN_WINDOW_SECONDS });
+    }
+    if (accountFailures >= LOGIN_SLOW_AFTER) await delay(Math.min(2 ** (accountFailures - LOGIN_SLOW_AFTER) * 250, 4_000));
+
     const user = await this.ctx.db.user.findFirst({
       where: { email: data.email, tenant: { slug: data.tenantSlug, isDeleted: { not: true } } },
       include: { tenant: true },
@@ -108,8 +147,17 @@ export class AuthService {
       ? await argon2.verify(user.passwordHash, data.password)
       : (await argon2.verify(await (dummyHash ??= argon2.hash(randomBytes(16).toString('hex'))), data.password), false);
     if (!user || !ok || user.status !== 'active' || user.tenant.status !== 'active') {
+      await Promise.all([this.ctx.kv.hit(accountKey, LOGIN_WINDOW_SECONDS), this.ctx.kv.hit(ipKey, LOGIN_WINDOW_SECONDS)]);
       throw unauthenticated('Invalid tenant, email or password');
     }
+    if (user.mfaEnabled) {
+      if (!data.mfaCode) throw appError('UNAUTHENTICATED', 'An MFA code is required', { mfaRequired: true });
+      if (!(await this.checkTotp(user.id, user.mfaSecret, data.mfaCode))) {
+        await this.ctx.kv.hit(accountKey, LOGIN_WINDOW_SECONDS);
+        throw appError('UNAUTHENTICATED', 'Invalid MFA code', { mfaRequired: true });
+      }
+    }
+    await this.ctx.kv.del(accountKey);
     const refreshToken = newRefreshToken();
     const now = new Date();
     const session = await this.ctx.db.$transaction(async (tx) => {
@@ -122,6 +170,54 @@ export class AuthService {
       return created;
     });
     return this.result(user.tenant, { ...user, lastLogin: now }, session, await this.permissionsOf(user.id), refreshToken, now);
+  }
+
+  /** Starts MFA enrolment: a new TOTP secret, stored encrypted; MFA is on only after confirmMfa. */
+  async enrollMfa(): Promise<{ secret: string; otpauthUrl: string }> {
+    const { tenantId, userId } = this.requireUser();
+    const user = await this.ctx.db.user.findFirst({ where: { id: userId, tenantId } });
+    if (!user) throw unauthenticated();
+    if (user.mfaEnabled) throw conflict('MFA is already enabled');
+    const secret = generateSecret();
+    await this.ctx.db.$transaction(async (tx) => {
+      await tx.user.update({ where: { id: user.id }, data: { mfaSecret: encryptSecret(secret) } });
+      await recordChange(tx, this.ctx.caller, { type: 'platform.user.mfa_enrolment_started', aggregateType: 'User', aggregateId: user.id, action: 'mfa_enroll', changes: {} });
+    });
+    return { secret, otpauthUrl: generateURI({ issuer: 'BAC-BOS', label: user.email, secret }) };
+  }
+
+  /** A valid code for the enrolled secret turns MFA on; from then logIn needs mfaCode. */
+  async confirmMfa(code: string): Promise<User> {
+    const { tenantId, userId } = this.requireUser();
+    const user = await this.ctx.db.user.findFirst({ where: { id: userId, tenantId } });
+    if (!user) throw unauthenticated();
+    if (user.mfaEnabled) throw conflict('MFA is already enabled');
+    if (!user.mfaSecret) throw badInput('Call enrollMfa first', 'code');
+    if (!(await this.checkTotp(user.id, user.mfaSecret, code))) throw badInput('Invalid code', 'code');
+    await this.ctx.db.$transaction(async (tx) => {
+      await tx.user.update({ where: { id: user.id }, data: { mfaEnabled: true } });
+      await recordChange(tx, this.ctx.caller, {
+        type: 'platform.user.mfa_enabled', aggregateType: 'User', aggregateId: user.id, action: 'update', changes: { mfaEnabled: { from: false, to: true } },
+      });
+    });
+    return { ...user, mfaEnabled: true };
+  }
+
+  /** TOTP check (±30 s for clock drift); a code is accepted once (replays within its window fail). */
+  private async checkTotp(userId: string, encrypted: string | null, code: string): Promise<boolean> {
+    if (!encrypted || !/^\d{6}$/.test(code)) return false;
+    const result = await verifyTotp({ secret: decryptSecret(encrypted), token: code, epochTolerance: 30 });
+    if (!result.valid) return false;
+    const usedKey = `mfa-used:${userId}:${code}`;
+    if (await this.ctx.kv.get(usedKey)) return false;
+    await this.ctx.kv.set(usedKey, '1', 120);
+    return true;
+  }
+
+  private requireUser(): { tenantId: string; userId: string } {
+    const { tenantId, userId } = this.ctx.caller;
+    if (!tenantId || !userId || this.ctx.caller.kind !== 'user') throw unauthenticated();
+    return { tenantId, userId };
   }
 
   /**
@@ -149,6 +245,7 @@ export class AuthService {
 
   /** A rotated-away refresh token came back: it leaked, so the whole session is revoked. */
   private async revokeReused(hash: string, now: Date): Promise<void> {
+    let revokedId: string | undefined;
     await this.ctx.db.$transaction(async (tx) => {
       const reused = await tx.session.findFirst({ where: { previousRefreshTokenHash: hash, revokedAt: null } });
       if (!reused) return;
@@ -158,25 +255,47 @@ export class AuthService {
         changes: { status: { from: 'active', to: 'revoked' }, reason: { from: null, to: 'refresh token reuse' } }, data: { id: reused.id, userId: reused.userId },
       });
       this.ctx.log.warn({ sessionId: reused.id }, 'refresh token reuse detected; session revoked');
+      revokedId = reused.id;
     });
+    if (revokedId) await this.ctx.access.revokeSession(revokedId);
   }
 
   /** Revokes the caller's current session; the gateway ends its live subscriptions too. */
   async logOut(): Promise<boolean> {
-    const { sessionId, tenantId, userId } = this.ctx.caller;
-    if (!sessionId || !tenantId || !userId) throw unauthenticated();
+    const { sessionId } = this.ctx.caller;
+    if (!sessionId) throw unauthenticated();
+    await this.revoke(sessionId, 'logout');
+    return true;
+  }
+
+  /** Revokes one of the caller's own sessions (any session of the tenant with platform:admin). */
+  async revokeSession(id: string): Promise<boolean> {
+    const { tenantId, userId } = this.requireUser();
+    if (!isUuid(id)) throw notFound('Session');
+    const session = await this.ctx.db.session.findFirst({ where: { id, tenantId, revokedAt: null } });
+    const admin = this.ctx.caller.permissions.includes('*') || this.ctx.caller.permissions.includes('platform:admin');
+    if (!session || (session.userId !== userId && !admin)) throw notFound('Session');
+    await this.revoke(id, 'revoke');
+    return true;
+  }
+
+  /** Postgres is the record; the shared store makes every gateway refuse the session at once. */
+  private async revoke(sessionId: string, action: string): Promise<void> {
+    const { tenantId } = this.ctx.caller;
+    if (!tenantId) throw unauthenticated();
     await this.ctx.db.$transaction(async (tx) => {
       const revoked = await tx.session.updateMany({
-        where: { id: sessionId, tenantId, userId, revokedAt: null },
+        where: { id: sessionId, tenantId, revokedAt: null },
         data: { revokedAt: new Date(), status: 'revoked' },
       });
       if (revoked.count === 0) return;
+      const session = await tx.session.findUniqueOrThrow({ where: { id: sessionId } });
       await recordChange(tx, this.ctx.caller, {
-        type: 'platform.session.revoked', aggregateType: 'Session', aggregateId: sessionId, action: 'logout',
-        changes: { status: { from: 'active', to: 'revoked' } }, data: { id: sessionId, userId },
+        type: 'platform.session.revoked', aggregateType: 'Session', aggregateId: sessionId, action,
+        changes: { status: { from: 'active', to: 'revoked' } }, data: { id: sessionId, userId: session.userId },
       });
     });
-    return true;
+    await this.ctx.access.revokeSession(sessionId);
   }
 
   /** A user's live sessions; only the user themself may see them. */

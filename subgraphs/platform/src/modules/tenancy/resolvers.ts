@@ -6,6 +6,9 @@ export const tenancyResolvers = {
     me: (_: unknown, __: unknown, ctx: PlatformContext) => ctx.tenancy.me(),
     tenant: (_: unknown, __: unknown, ctx: PlatformContext) => ctx.tenancy.currentTenant(),
   },
+  Mutation: {
+    updateTenant: (_: unknown, args: { input: unknown }, ctx: PlatformContext) => ctx.tenancy.update(args.input),
+  },
   Tenant: {
     __resolveReference: (ref: { id: string }, ctx: PlatformContext) =>
       ctx.caller.tenantId === ref.id ? ctx.loaders.tenantById.load(ref.id) : null,

@@ -1,6 +1,27 @@
-import { authorize, unauthenticated } from '@bacbos/common';
+import { z } from 'zod';
+import { authorize, badInput, diffFields, GATED_MODULES, parseInput, recordChange, snapshot, unauthenticated } from '@bacbos/common';
+import type { Prisma } from '../../generated/prisma/client';
 import type { PlatformContext } from '../../context';
 import type { Tenant, User } from '../../generated/prisma/client';
+
+/** Modules a tenant may enable: the gated ones, plus `erp` (the seed's default; no subgraph yet). */
+const KNOWN_MODULES = [...GATED_MODULES, 'erp'];
+
+const updateSchema = z.object({
+  name: z.string().trim().min(1).max(255).nullish(),
+  settings: z.record(z.string(), z.unknown()).nullish(),
+  enabledModules: z.array(z.enum(KNOWN_MODULES as [string, ...string[]])).max(20).nullish(),
+});
+
+function validTimeZone(zone: unknown): boolean {
+  if (typeof zone !== 'string') return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** The caller's tenant and its users. Every read goes through the caller's tenant. */
 export class TenancyService {
@@ -9,6 +30,39 @@ export class TenancyService {
   async currentTenant(): Promise<Tenant | null> {
     const tenantId = authorize(this.ctx.caller, 'platform:read');
     return this.ctx.loaders.tenantById.load(tenantId);
+  }
+
+  /**
+   * Renames the tenant, merges settings (a key set to null is removed) and replaces the enabled
+   * modules. Needs platform:admin. Every gateway sees the change on its next request.
+   */
+  async update(input: unknown): Promise<Tenant> {
+    const tenantId = authorize(this.ctx.caller, 'platform:admin');
+    const data = parseInput(updateSchema, input);
+    if (data.settings && 'timeZone' in data.settings && data.settings.timeZone !== null && !validTimeZone(data.settings.timeZone)) {
+      throw badInput('settings.timeZone must be an IANA time zone such as Europe/Paris', 'settings');
+    }
+    const updated = await this.ctx.db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 FROM platform.tenants WHERE id = ${tenantId}::uuid FOR UPDATE`;
+      const before = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId } });
+      const settings = { ...((before.settings ?? {}) as Record<string, unknown>), ...(data.settings ?? {}) };
+      for (const [key, value] of Object.entries(data.settings ?? {})) if (value === null) delete settings[key];
+      const after = await tx.tenant.update({
+        where: { id: tenantId },
+        data: {
+          ...(data.name ? { name: data.name } : {}),
+          ...(data.settings ? { settings: settings as Prisma.InputJsonValue } : {}),
+          ...(data.enabledModules ? { enabledModules: [...new Set(data.enabledModules)] } : {}),
+        },
+      });
+      await recordChange(tx, this.ctx.caller, {
+        type: 'platform.tenant.updated', aggregateType: 'Tenant', aggregateId: tenantId, action: 'update',
+        changes: diffFields(before, after, ['name', 'settings', 'enabledModules']), data: snapshot(after, ['id', 'name', 'slug', 'enabledModules']),
+      });
+      return after;
+    });
+    await this.ctx.access.invalidateTenant(tenantId);
+    return updated;
   }
 
   /** The calling user; needs only a valid credential, no permission. */

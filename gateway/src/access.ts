@@ -1,0 +1,97 @@
+// Turns a verified credential into the caller the subgraphs see, with what must be fresh on every
+// request, on every gateway instance: is the session or OAuth client revoked, is the API key still
+// valid and within its rate limit, and what the tenant has enabled right now (modules, limits,
+// time zone). Revocations and tenant state live in the shared key-value store (Redis); API keys are
+// verified by the platform subgraph against Postgres on every request.
+import { GraphQLError } from 'graphql';
+import {
+  anonymousCaller, signCallerIdentity, verifyBearerToken, type CallerIdentity, type KeyValueStore,
+} from '@bacbos/common';
+import type { Credentials } from './auth';
+
+interface TenantState {
+  id: string;
+  status: string;
+  modules: string[];
+  limits: Record<string, number>;
+  timeZone: string;
+}
+
+/** How long a gateway may reuse a tenant's state it fetched; the platform deletes it on change. */
+const TENANT_STATE_TTL_SECONDS = 300;
+
+export const unauthenticated = (message: string) =>
+  new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+
+export class RateLimitedError extends GraphQLError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Rate limit exceeded; retry in ${retryAfterSeconds} s`, {
+      extensions: { code: 'RATE_LIMITED', retryAfter: retryAfterSeconds, http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) } },
+    });
+  }
+}
+
+export class AccessControl {
+  constructor(
+    private readonly kv: KeyValueStore,
+    /** Base URL of the platform subgraph's internal routes, e.g. http://platform:4001/internal */
+    private readonly platformInternalUrl: string,
+    private readonly internalContextSecret: string,
+    private readonly accessTokenSecret: string,
+  ) {}
+
+  async authenticate(credentials: Credentials): Promise<CallerIdentity> {
+    const base = anonymousCaller({ ipAddress: credentials.ipAddress, userAgent: credentials.userAgent });
+    if (credentials.authorization) {
+      const match = /^Bearer\s+(\S+)$/i.exec(credentials.authorization);
+      if (!match) throw unauthenticated('Authorization must be "Bearer <accessToken>"');
+      const token = await verifyBearerToken(match[1], this.accessTokenSecret).catch(() => {
+        throw unauthenticated('Invalid or expired access token');
+      });
+      if (token.kind === 'user') {
+        const [revoked, state] = await this.kv.mget([`revoked-session:${token.sessionId}`, `tenant-state:${token.tenantId}`]);
+        if (revoked) throw unauthenticated('This session has been signed out');
+        const tenant = await this.tenantState(token.tenantId, state);
+        return this.withTenant({ ...base, kind: 'user', tenantId: token.tenantId, userId: token.userId, sessionId: token.sessionId, permissions: token.permissions }, tenant);
+      }
+      const [revoked, state] = await this.kv.mget([`revoked-oauth-client:${token.oauthClientId}`, `tenant-state:${token.tenantId}`]);
+      if (revoked) throw unauthenticated('This OAuth client has been revoked');
+      const tenant = await this.tenantState(token.tenantId, state);
+      return this.withTenant({ ...base, kind: 'oauth_client', tenantId: token.tenantId, oauthClientId: token.oauthClientId, permissions: token.scopes }, tenant);
+    }
+    if (credentials.apiKey) {
+      const key = await this.internal<{ apiKeyId: string; tenantId: string; scopes: string[]; rateLimit: number }>('POST', '/api-keys/verify', { secret: credentials.apiKey });
+      if (!key) throw unauthenticated('Invalid or revoked API key');
+      const window = await this.kv.hit(`rate:api-key:${key.apiKeyId}`, 60);
+      if (window.count > key.rateLimit) throw new RateLimitedError(Math.max(1, Math.ceil(window.resetMs / 1000)));
+      const tenant = await this.tenantState(key.tenantId, await this.kv.get(`tenant-state:${key.tenantId}`));
+      return this.withTenant({ ...base, kind: 'api_key', tenantId: key.tenantId, apiKeyId: key.apiKeyId, permissions: key.scopes }, tenant);
+    }
+    return base;
+  }
+
+  private withTenant(caller: CallerIdentity, tenant: TenantState): CallerIdentity {
+    if (tenant.status !== 'active') throw unauthenticated('This tenant is not active');
+    return { ...caller, modules: tenant.modules, limits: tenant.limits, timeZone: tenant.timeZone };
+  }
+
+  private async tenantState(tenantId: string, cached: string | null): Promise<TenantState> {
+    if (cached) return JSON.parse(cached) as TenantState;
+    const state = await this.internal<TenantState>('GET', `/tenant-state/${tenantId}`);
+    if (!state) throw unauthenticated('Unknown tenant');
+    await this.kv.set(`tenant-state:${tenantId}`, JSON.stringify(state), TENANT_STATE_TTL_SECONDS);
+    return state;
+  }
+
+  /** Calls a platform internal route as the gateway; null for 401/404. */
+  private async internal<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T | null> {
+    const response = await fetch(`${this.platformInternalUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', 'x-bacbos-context': await signCallerIdentity(anonymousCaller(), this.internalContextSecret) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (response.status === 401 || response.status === 404) return null;
+    if (!response.ok) throw new Error(`platform ${path} answered ${response.status}`);
+    return (await response.json()) as T;
+  }
+}

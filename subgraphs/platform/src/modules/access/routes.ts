@@ -1,0 +1,24 @@
+// Internal HTTP endpoints the gateway calls (behind the subgraph gate: only the gateway reaches
+// them): a tenant's access state, and API key verification.
+import express from 'express';
+import type { PlatformDb } from '../../db';
+import { verifyApiKeySecret } from '../apikeys/api-key.service';
+import type { ApiKeyUsageRecorder } from '../apikeys/usage-recorder';
+import { tenantState } from './access-state';
+
+export function accessRoutes(db: PlatformDb, usage: ApiKeyUsageRecorder) {
+  return (router: express.Router) => {
+    router.get('/tenant-state/:id', async (req, res) => {
+      const tenant = /^[0-9a-f-]{36}$/i.test(req.params.id) ? await db.tenant.findUnique({ where: { id: req.params.id } }) : null;
+      if (!tenant) return void res.status(404).json({ error: 'not_found' });
+      res.json(tenantState(tenant));
+    });
+    router.post('/api-keys/verify', express.json({ limit: '4kb' }), async (req, res) => {
+      const secret = typeof req.body?.secret === 'string' ? req.body.secret : '';
+      const key = await verifyApiKeySecret(db, secret);
+      if (!key) return void res.status(401).json({ error: 'invalid_api_key' });
+      usage.record(key.apiKeyId);
+      res.json(key);
+    });
+  };
+}

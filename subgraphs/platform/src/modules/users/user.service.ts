@@ -1,0 +1,120 @@
+// The tenant's users: listing them and inviting new ones. Sign-up creates the first user (the
+// owner, modules/auth); everyone after that arrives through inviteUser, counted against the plan.
+import argon2 from 'argon2';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import {
+  appError, authorize, badInput, conflict, isUniqueViolation, isUuid, paginate, parseInput, recordChange, snapshot, type PageArgs, type SortSpec,
+} from '@bacbos/common';
+import type { PlatformContext } from '../../context';
+import type { Prisma, User } from '../../generated/prisma/client';
+import { assertCanGrant } from '../roles/permissions';
+import { COUNTED_USER, limitOf, lockTenant, withUsage } from './tenant-lock';
+
+const name = z.string().trim().max(100).nullish();
+const inviteSchema = z.object({
+  email: z.string().trim().toLowerCase().email().max(255),
+  firstName: name,
+  lastName: name,
+  roleNames: z.array(z.string().trim().min(1).max(100)).min(1).max(20).nullish(),
+  password: z.string().min(12, 'at least 12 characters').max(1024).nullish(),
+});
+
+export interface UserFilter {
+  search?: string | null;
+  status?: string | null;
+  roleName?: string | null;
+  roleId?: string | null;
+}
+
+/** Email is unique per tenant, so it orders the list without ties. */
+const SORT: SortSpec = { field: 'email', type: 'string', direction: 'asc' };
+/** Fields an event and an audit entry carry (never the password hash). */
+const USER_FIELDS = ['id', 'email', 'firstName', 'lastName', 'status', 'createdAt'];
+
+export class UserService {
+  constructor(private readonly ctx: PlatformContext) {}
+
+  /** The one place that scopes users to the caller's tenant. */
+  private scope(permission: 'platform:read' | 'platform:admin', where: Prisma.UserWhereInput = {}): Prisma.UserWhereInput {
+    return { ...where, tenantId: authorize(this.ctx.caller, permission) };
+  }
+
+  async list(args: PageArgs & { filter?: UserFilter | null }) {
+    const where = this.scope('platform:read');
+    const filtered: Prisma.UserWhereInput = { AND: [where, filterWhere(where.tenantId as string, args.filter)] };
+    return paginate<User>({
+      args,
+      sort: SORT,
+      fetch: ({ after, orderBy, take }) =>
+        this.ctx.db.user.findMany({ where: after ? { AND: [filtered, after] } : filtered, orderBy: orderBy as Prisma.UserOrderByWithRelationInput[], take }),
+      count: () => this.ctx.db.user.count({ where: filtered }),
+    });
+  }
+
+  /**
+   * Creates the user with the named roles: active with an argon2id-hashed password when one is
+   * given, otherwise `invited` without one. Under the tenant's row lock, so that concurrent
+   * invitations cannot pass `limits.maxUsers` together and `usage.users` stays exact.
+   */
+  async invite(input: unknown): Promise<User> {
+    const tenantId = this.scope('platform:admin').tenantId as string;
+    const data = parseInput(inviteSchema, input);
+    const roleNames = [...new Set(data.roleNames ?? ['member'])];
+    // Hashing is slow on purpose; it happens before the transaction so the lock is held briefly.
+    const passwordHash = data.password ? await argon2.hash(data.password, { type: argon2.argon2id }) : null;
+    try {
+      return await this.ctx.db.$transaction(async (tx) => {
+        const tenant = await lockTenant(tx, tenantId);
+        const roles = await tx.role.findMany({ where: { tenantId, name: { in: roleNames } }, orderBy: { name: 'asc' } });
+        const unknown = roleNames.filter((n) => !roles.some((r) => r.name === n));
+        if (unknown.length) throw badInput(`Unknown role ${unknown.join(', ')}`, 'roleNames');
+        assertCanGrant(this.ctx.caller, roles.flatMap((r) => r.permissions));
+        if (await tx.user.findFirst({ where: { tenantId, email: data.email }, select: { id: true } })) {
+          throw conflict(`A user with email ${data.email} already exists`, 'email');
+        }
+        const users = await tx.user.count({ where: { tenantId, ...COUNTED_USER } });
+        const maxUsers = limitOf(tenant, 'maxUsers');
+        if (maxUsers !== null && users >= maxUsers) {
+          throw appError('PLAN_LIMIT_EXCEEDED', `The ${tenant.plan} plan allows ${maxUsers} users`, { limit: 'maxUsers', max: maxUsers });
+        }
+        const user = await tx.user.create({
+          data: {
+            id: randomUUID(), tenantId, email: data.email, firstName: data.firstName ?? null, lastName: data.lastName ?? null,
+            passwordHash, status: passwordHash ? 'active' : 'invited', createdAt: new Date(),
+            roles: { create: roles.map((r) => ({ roleId: r.id })) },
+          },
+        });
+        await tx.tenant.update({ where: { id: tenantId }, data: { usage: withUsage(tenant, 'users', users + 1) } });
+        await recordChange(tx, this.ctx.caller, {
+          type: 'platform.user.invited', aggregateType: 'User', aggregateId: user.id, action: 'invite',
+          changes: {
+            email: { from: null, to: user.email }, firstName: { from: null, to: user.firstName }, lastName: { from: null, to: user.lastName },
+            status: { from: null, to: user.status }, roles: { from: null, to: roles.map((r) => r.name) },
+          },
+          data: { ...snapshot(user, USER_FIELDS), roles: roles.map((r) => r.name) },
+        });
+        return user;
+      });
+    } catch (error) {
+      throw isUniqueViolation(error) ? conflict(`A user with email ${data.email} already exists`, 'email') : error;
+    }
+  }
+}
+
+function filterWhere(tenantId: string, filter: UserFilter | null | undefined): Prisma.UserWhereInput {
+  if (!filter) return {};
+  const where: Prisma.UserWhereInput = {};
+  const search = filter.search?.trim();
+  if (search) {
+    const like = { contains: search, mode: 'insensitive' as const };
+    where.OR = [{ email: like }, { firstName: like }, { lastName: like }];
+  }
+  if (filter.status) where.status = filter.status;
+  const role: Prisma.RoleWhereInput[] = [];
+  if (filter.roleName) role.push({ name: filter.roleName });
+  // An id that is not a UUID names no role: the filter then matches nobody.
+  if (filter.roleId) role.push(isUuid(filter.roleId) ? { id: filter.roleId } : { id: { in: [] } });
+  if (role.length) where.AND = role.map((r) => ({ roles: { some: { role: { ...r, tenantId } } } }));
+  return where;
+}
