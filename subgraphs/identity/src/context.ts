@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { CallerIdentity, Logger } from '@bacbos/common';
 import type { IdentityDb } from './db';
 import type { Organization } from './generated/prisma/client';
+import { OAuthClientService } from './modules/oauth/oauth-client.service';
 import { OrganizationService } from './modules/organizations/organization.service';
 
 export interface IdentityContext {
@@ -10,6 +11,7 @@ export interface IdentityContext {
   log: Logger;
   loaders: IdentityLoaders;
   organizations: OrganizationService;
+  oauthClients: OAuthClientService;
 }
 
 export interface IdentityLoaders {
@@ -39,5 +41,6 @@ export function createLoaders(db: IdentityDb, tenantId: string | null): Identity
 export function createIdentityContext(db: IdentityDb, caller: CallerIdentity, log: Logger): IdentityContext {
   const ctx = { caller, db, log, loaders: createLoaders(db, caller.tenantId) } as IdentityContext;
   ctx.organizations = new OrganizationService(ctx);
+  ctx.oauthClients = new OAuthClientService(ctx);
   return ctx;
 }

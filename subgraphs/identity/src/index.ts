@@ -2,11 +2,14 @@ import { join } from 'node:path';
 import { baseModule, loadTypeDefs, type SubgraphDefinition } from '@bacbos/common';
 import { createIdentityContext, type IdentityContext } from './context';
 import { createIdentityDb, type IdentityDb } from './db';
+import { oauthResolvers } from './modules/oauth/resolvers';
+import { oauthRoutes } from './modules/oauth/routes';
 import { organizationResolvers } from './modules/organizations/resolvers';
 
 export const identityModules = [
   baseModule,
   { typeDefs: loadTypeDefs(join(__dirname, 'modules/organizations/schema.graphql')), resolvers: organizationResolvers as never },
+  { typeDefs: loadTypeDefs(join(__dirname, 'modules/oauth/schema.graphql')), resolvers: oauthResolvers as never },
 ];
 
 export function identitySubgraph(db: IdentityDb = createIdentityDb()): SubgraphDefinition<IdentityContext> {
@@ -14,6 +17,7 @@ export function identitySubgraph(db: IdentityDb = createIdentityDb()): SubgraphD
     name: 'identity',
     modules: identityModules,
     createContext: (caller, log) => createIdentityContext(db, caller, log),
+    routes: oauthRoutes(db),
     healthCheck: async () => { await db.$queryRaw`SELECT 1`; },
     close: () => db.$disconnect(),
   };

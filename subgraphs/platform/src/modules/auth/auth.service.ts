@@ -125,7 +125,7 @@ export class AuthService {
   /**
    * Wrong password, unknown email and unknown tenant give the same answer in the same time.
    * Failures are counted per account and per IP (15-minute windows in the shared store): from the
-   * 4th failure of an account each attempt is slowed down, from the 10th it is refused with
+   * 4th failure of an account each attempt is slowed down (100 ms, doubling, at most 2 s), from the 10th it is refused with
    * RATE_LIMITED until the window ends; an IP is refused after 50 failures. Success clears the
    * account's count.
    */
@@ -137,7 +137,7 @@ export class AuthService {
     if (accountFailures >= LOGIN_LOCK_AFTER || ipFailures >= LOGIN_IP_LOCK_AFTER) {
       throw appError('RATE_LIMITED', 'Too many failed log-ins; try again later', { retryAfter: LOGIN_WINDOW_SECONDS });
     }
-    if (accountFailures >= LOGIN_SLOW_AFTER) await delay(Math.min(2 ** (accountFailures - LOGIN_SLOW_AFTER) * 250, 4_000));
+    if (accountFailures >= LOGIN_SLOW_AFTER) await delay(Math.min(2 ** (accountFailures - LOGIN_SLOW_AFTER) * 100, 2_000));
 
     const user = await this.ctx.db.user.findFirst({
       where: { email: data.email, tenant: { slug: data.tenantSlug, isDeleted: { not: true } } },
