@@ -15,6 +15,7 @@ import { contractOperation as op, gql, signUpTenant, type TestTenant } from '../
 process.env.INTERNAL_CONTEXT_SECRET ??= randomBytes(32).toString('hex');
 process.env.ACCESS_TOKEN_SECRET ??= randomBytes(32).toString('hex');
 process.env.LOG_LEVEL ??= 'silent';
+process.env.APP_DB_PASSWORD ??= 'bacbos-test-app-role';
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const summary = (ms: number[]) => {

@@ -1,14 +1,18 @@
 // Boots the whole platform in one process: migrations, the five subgraphs and the gateway. Used by
 // `npm start` (scripts/start.ts) and by the end-to-end tests (tests/helpers/platform.ts).
 import { join } from 'node:path';
-import { DEFAULT_PORTS, createEventBus, databaseUrlFor, migrate, startSubgraph, type EventBus, type RunningSubgraph } from '@bacbos/common';
+import { Client } from 'pg';
+import { APP_DB_ROLE, DEFAULT_PORTS, createEventBus, databaseUrlFor, migrate, startSubgraph, type EventBus, type RunningSubgraph } from '@bacbos/common';
 import { startGateway, type RunningGateway } from '../gateway/src/app';
 import { composeSupergraph } from './compose';
 import { SUBGRAPH_ENTRIES } from './subgraphs';
 
 const root = join(__dirname, '..');
 
-/** Applies every subgraph's pending migrations to its own database URL. */
+/**
+ * Applies every subgraph's pending migrations to its own database URL, then lets the application
+ * role log in with APP_DB_PASSWORD (unless APP_DATABASE_URL says the operator manages it).
+ */
 export async function migrateAll(log: (line: string) => void = () => {}): Promise<void> {
   for (const entry of SUBGRAPH_ENTRIES) {
     await migrate({
@@ -17,6 +21,16 @@ export async function migrateAll(log: (line: string) => void = () => {}): Promis
       migrationsDir: join(root, 'prisma', entry.name, 'migrations'),
       log,
     });
+  }
+  const password = process.env.APP_DB_PASSWORD;
+  if (password && !process.env.APP_DATABASE_URL) {
+    const client = new Client({ connectionString: databaseUrlFor('platform') });
+    await client.connect();
+    try {
+      await client.query(`ALTER ROLE ${APP_DB_ROLE} LOGIN PASSWORD '${password.replace(/'/g, "''")}'`);
+    } finally {
+      await client.end();
+    }
   }
 }
 

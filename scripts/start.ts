@@ -30,13 +30,25 @@ async function startEmbeddedPostgres(): Promise<{ url: string; stop: () => Promi
   return { url: `postgresql://postgres:postgres@127.0.0.1:${port}/bacbos`, stop: () => pg.stop() };
 }
 
-function devSecrets(): { internal: string; access: string } {
+interface DevSecrets {
+  internal: string;
+  access: string;
+  appDbPassword: string;
+}
+
+function devSecrets(): DevSecrets {
   const file = join(dataDir, 'secrets.json');
-  if (!existsSync(file)) {
+  const current = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<DevSecrets>) : {};
+  const secrets: DevSecrets = {
+    internal: current.internal ?? randomBytes(32).toString('hex'),
+    access: current.access ?? randomBytes(32).toString('hex'),
+    appDbPassword: current.appDbPassword ?? randomBytes(24).toString('hex'),
+  };
+  if (JSON.stringify(secrets) !== JSON.stringify(current)) {
     mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, JSON.stringify({ internal: randomBytes(32).toString('hex'), access: randomBytes(32).toString('hex') }), { mode: 0o600 });
+    writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
   }
-  return JSON.parse(readFileSync(file, 'utf8')) as { internal: string; access: string };
+  return secrets;
 }
 
 async function main(): Promise<void> {
@@ -50,6 +62,7 @@ async function main(): Promise<void> {
   const secrets = devSecrets();
   process.env.INTERNAL_CONTEXT_SECRET ??= secrets.internal;
   process.env.ACCESS_TOKEN_SECRET ??= secrets.access;
+  process.env.APP_DB_PASSWORD ??= secrets.appDbPassword;
   const platform = await bootPlatform({
     internalContextSecret: process.env.INTERNAL_CONTEXT_SECRET,
     accessTokenSecret: process.env.ACCESS_TOKEN_SECRET,

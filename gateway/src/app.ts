@@ -15,6 +15,7 @@ import {
 } from '@bacbos/common';
 import { AccessControl } from './access';
 import { authenticate } from './auth';
+import { oauthTokenRouter } from './oauth';
 import { playgroundRouter } from './playground';
 import { SubscriptionHub } from './subscriptions/hub';
 import { attachSubscriptionServer } from './subscriptions/server';
@@ -110,6 +111,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // RFC 6749 §4.4 client credentials, answered by the identity subgraph.
+  app.use(oauthTokenRouter({ identityUrl: options.subgraphUrls?.identity ?? supergraphUrlOf(options.supergraphSdl, 'identity'), internalContextSecret: options.internalContextSecret }));
   app.use(playgroundRouter({ endpoint: '/graphql' }));
   app.use(
     '/graphql',

@@ -560,8 +560,10 @@ describe('module gating', () => {
     const reg = await ok(run('RegisterBiometricDevice', { input: { name: 'Door', serialNumber: 'G-BIO' } }, g.headers), 'registerBiometricDevice');
     const leave = await ok(requestLeave({ employeeId: e.id, type: 'SICK', startDate: '2026-03-02', endDate: '2026-03-02' }, g.headers), 'requestLeave');
     const session = await ok(run('StartRemoteSession', { input: { employeeId: e.id } }, g.headers), 'startRemoteSession');
-    await db.query("UPDATE platform.tenants SET enabled_modules = ARRAY['crm', 'office', 'identity'] WHERE id = $1", [g.tenantId]);
-    const headers = await logIn(g, g.email);
+    // Through the platform's UpdateTenant: the same access token is gated from the next request.
+    const off = await gql(url, 'mutation($m: [String!]) { updateTenant(input: { enabledModules: $m }) { enabledModules } }', { m: ['crm', 'office', 'identity'] }, g.headers);
+    expect(off.data!.updateTenant.enabledModules).toEqual(['crm', 'office', 'identity']);
+    const headers = g.headers;
     const calls: [string, Record<string, unknown>][] = [
       ['CreateEmployee', { input: { employeeNumber: 'G-2', firstName: 'G', lastName: 'G', email: 'g2@gated.example' } }],
       ['Employees', {}],
@@ -582,8 +584,8 @@ describe('module gating', () => {
     const me = await gql(url, '{ me { id employee { id } } }', {}, headers);
     expect(me.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     // Still there once the module is back.
-    await db.query("UPDATE platform.tenants SET enabled_modules = ARRAY['crm', 'office', 'hr', 'identity'] WHERE id = $1", [g.tenantId]);
-    const back = await logIn(g, g.email);
+    await gql(url, 'mutation($m: [String!]) { updateTenant(input: { enabledModules: $m }) { enabledModules } }', { m: ['crm', 'office', 'hr', 'identity'] }, g.headers);
+    const back = g.headers;
     expect((await ok(run('Employees', {}, back), 'employees')).totalCount).toBe(1);
   });
 

@@ -9,6 +9,9 @@ export default async function globalSetup(): Promise<void> {
   if (!serverUrl) {
     throw new Error('DATABASE_URL is not set: run the tests with `npm test`, which starts PostgreSQL (scripts/services.sh)');
   }
+  // The application role's password on the test cluster (not a secret: loopback-only test server;
+  // the same value for every run so parallel runs do not change it under each other).
+  process.env.APP_DB_PASSWORD ??= 'bacbos-test-app-role';
   const name = process.env.TEST_DATABASE_NAME ?? `bacbos_test_${process.pid}`;
   process.env.TEST_DATABASE_NAME = name;
   process.env.TEST_SERVER_URL = serverUrl;

@@ -14,6 +14,26 @@ export function databaseUrlFor(subgraph: SubgraphName): string {
   return url;
 }
 
+/** The role the subgraphs connect as: neither superuser nor BYPASSRLS, so row-level security holds. */
+export const APP_DB_ROLE = 'bacbos_app';
+
+/**
+ * The URL a subgraph's request-serving code connects with: <SUBGRAPH>_APP_DATABASE_URL or
+ * APP_DATABASE_URL when set, otherwise its database URL with the bacbos_app role and
+ * APP_DB_PASSWORD (the migrate command gives the role that password). Migrations, the outbox relay
+ * and the audit ingester keep the owner's URL.
+ */
+export function appDatabaseUrlFor(subgraph: SubgraphName): string {
+  const explicit = process.env[`${subgraph.toUpperCase()}_APP_DATABASE_URL`] ?? process.env.APP_DATABASE_URL;
+  if (explicit) return explicit;
+  const password = process.env.APP_DB_PASSWORD;
+  if (!password) throw new Error('Set APP_DB_PASSWORD (or APP_DATABASE_URL): the password of the bacbos_app database role');
+  const url = new URL(databaseUrlFor(subgraph));
+  url.username = APP_DB_ROLE;
+  url.password = password;
+  return url.toString();
+}
+
 export function portFor(name: SubgraphName | 'gateway'): number {
   const raw = process.env[`${name.toUpperCase()}_PORT`];
   return raw ? Number(raw) : DEFAULT_PORTS[name];

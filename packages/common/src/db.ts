@@ -1,3 +1,5 @@
+import { Pool, type PoolClient } from 'pg';
+import { currentTenant } from './tenant-context';
 // Shared database plumbing: a counter of SQL statements per subgraph (used by the N+1 tests and
 // the metrics endpoint) and a unique-violation check for Prisma errors.
 export const sqlStatementCounts: Record<string, number> = {};
@@ -36,4 +38,48 @@ export async function lockRow(
   const [schema, name] = table.split('.');
   const rows = await tx.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM "${schema}"."${name}" WHERE id = $1::uuid AND tenant_id = $2::uuid FOR UPDATE`, id, tenantId);
   return rows.length === 1;
+}
+
+/**
+ * A pg pool whose every checkout carries the current tenant (see tenant-context.ts) into the
+ * connection's `app.tenant_id`, which the row-level security policies compare with each row's
+ * tenant_id. Prisma takes a connection for each statement outside a transaction and for each
+ * transaction, so no statement runs under another request's tenant. The setting is only sent when
+ * it differs from what that connection already has.
+ */
+export class TenantScopedPool extends Pool {
+  private readonly tenantOf = new WeakMap<object, string>();
+
+  private async applyTenant(client: PoolClient, tenant: string): Promise<void> {
+    if (this.tenantOf.get(client) === tenant) return;
+    await client.query("SELECT set_config('app.tenant_id', $1, false)", [tenant]);
+    this.tenantOf.set(client, tenant);
+  }
+
+  override connect(): Promise<PoolClient>;
+  override connect(callback: (err: Error | undefined, client: PoolClient | undefined, done: (release?: unknown) => void) => void): void;
+  override connect(callback?: (err: Error | undefined, client: PoolClient | undefined, done: (release?: unknown) => void) => void): Promise<PoolClient> | void {
+    const tenant = currentTenant() ?? ''; // read now, in the caller's async context
+    if (!callback) {
+      return super.connect().then(async (client) => {
+        try {
+          await this.applyTenant(client, tenant);
+          return client;
+        } catch (error) {
+          client.release(error as Error);
+          throw error;
+        }
+      });
+    }
+    super.connect((err, client, done) => {
+      if (err || !client) return callback(err, client, done);
+      this.applyTenant(client, tenant).then(
+        () => callback(undefined, client, done),
+        (error: Error) => {
+          done(error);
+          callback(error, undefined, () => undefined);
+        },
+      );
+    });
+  }
 }

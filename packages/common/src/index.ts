@@ -13,3 +13,4 @@ export * from './federation';
 export * from './outbox';
 export * from './events';
 export * from './kv';
+export * from './tenant-context';

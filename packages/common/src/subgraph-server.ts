@@ -15,6 +15,7 @@ import { OutboxRelay, type EventBus } from './events';
 import { maskError, setInternalErrorReporter } from './errors';
 import { CONTEXT_HEADER, verifyCallerIdentity, type CallerIdentity } from './identity';
 import { rootLogger, type Logger } from './logger';
+import { withTenant } from './tenant-context';
 
 export interface SubgraphDefinition<Context extends object> {
   name: SubgraphName;
@@ -103,6 +104,9 @@ export async function startSubgraph<Context extends object>(
     '/graphql',
     gate,
     express.json({ limit: '2mb' }),
+    // After the body is read (stream callbacks would lose the async context): everything the
+    // request does from here runs with its tenant, which the database pool hands to RLS.
+    (_req, res, next) => void withTenant((res.locals.caller as CallerIdentity).tenantId, next),
     expressMiddleware(server, {
       context: async ({ res }) => {
         const caller = res.locals.caller as CallerIdentity;

@@ -1,12 +1,13 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { databaseUrlFor, instrumentPrisma } from '@bacbos/common';
+import { TenantScopedPool, appDatabaseUrlFor, instrumentPrisma } from '@bacbos/common';
 import { PrismaClient } from './generated/prisma/client';
 
 export type HrDb = PrismaClient;
 
-export function createHrDb(connectionString = databaseUrlFor('hr')): HrDb {
+/** Connects as the application role; every checkout carries the current tenant for row-level security. */
+export function createHrDb(connectionString = appDatabaseUrlFor('hr')): HrDb {
   const db = new PrismaClient({
-    adapter: new PrismaPg({ connectionString, max: Number(process.env.DB_POOL_SIZE ?? 10) }),
+    adapter: new PrismaPg(new TenantScopedPool({ connectionString, max: Number(process.env.DB_POOL_SIZE ?? 10) })),
     log: [{ emit: 'event', level: 'query' }],
   });
   instrumentPrisma(db, 'hr');

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { CallerIdentity, Logger } from '@bacbos/common';
+import type { CallerIdentity, KeyValueStore, Logger } from '@bacbos/common';
 import type { IdentityDb } from './db';
 import type { Organization } from './generated/prisma/client';
 import { OAuthClientService } from './modules/oauth/oauth-client.service';
@@ -8,6 +8,8 @@ import { OrganizationService } from './modules/organizations/organization.servic
 export interface IdentityContext {
   caller: CallerIdentity;
   db: IdentityDb;
+  /** Shared with the gateway (Redis): revocation markers it reads on every request. */
+  kv: KeyValueStore;
   log: Logger;
   loaders: IdentityLoaders;
   organizations: OrganizationService;
@@ -38,8 +40,9 @@ export function createLoaders(db: IdentityDb, tenantId: string | null): Identity
   };
 }
 
-export function createIdentityContext(db: IdentityDb, caller: CallerIdentity, log: Logger): IdentityContext {
-  const ctx = { caller, db, log, loaders: createLoaders(db, caller.tenantId) } as IdentityContext;
+export function createIdentityContext(deps: { db: IdentityDb; kv: KeyValueStore }, caller: CallerIdentity, log: Logger): IdentityContext {
+  const { db, kv } = deps;
+  const ctx = { caller, db, kv, log, loaders: createLoaders(db, caller.tenantId) } as IdentityContext;
   ctx.organizations = new OrganizationService(ctx);
   ctx.oauthClients = new OAuthClientService(ctx);
   return ctx;

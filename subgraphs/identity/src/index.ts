@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { baseModule, loadTypeDefs, type SubgraphDefinition } from '@bacbos/common';
+import { baseModule, createKeyValueStore, loadTypeDefs, type KeyValueStore, type SubgraphDefinition } from '@bacbos/common';
 import { createIdentityContext, type IdentityContext } from './context';
 import { createIdentityDb, type IdentityDb } from './db';
 import { oauthResolvers } from './modules/oauth/resolvers';
@@ -12,13 +12,17 @@ export const identityModules = [
   { typeDefs: loadTypeDefs(join(__dirname, 'modules/oauth/schema.graphql')), resolvers: oauthResolvers as never },
 ];
 
-export function identitySubgraph(db: IdentityDb = createIdentityDb()): SubgraphDefinition<IdentityContext> {
+export function identitySubgraph(db: IdentityDb = createIdentityDb(), kv: KeyValueStore = createKeyValueStore()): SubgraphDefinition<IdentityContext> {
+  const deps = { db, kv };
   return {
     name: 'identity',
     modules: identityModules,
-    createContext: (caller, log) => createIdentityContext(db, caller, log),
+    createContext: (caller, log) => createIdentityContext(deps, caller, log),
     routes: oauthRoutes(db),
     healthCheck: async () => { await db.$queryRaw`SELECT 1`; },
-    close: () => db.$disconnect(),
+    close: async () => {
+      await db.$disconnect();
+      await kv.close();
+    },
   };
 }

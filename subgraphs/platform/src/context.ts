@@ -7,6 +7,10 @@ import { AuditService } from './modules/audit/audit.service';
 import type { Role, Tenant, User } from './generated/prisma/client';
 import { AuthService } from './modules/auth/auth.service';
 import { TenancyService } from './modules/tenancy/tenancy.service';
+import { BillingService } from './modules/billing/billing.service';
+import { DatabaseService } from './modules/databases/database.service';
+import { RoleService } from './modules/roles/role.service';
+import { UserService } from './modules/users/user.service';
 
 /** Built once per request; loaders are per request so nothing is cached across callers. */
 export interface PlatformContext {
@@ -19,6 +23,10 @@ export interface PlatformContext {
   loaders: PlatformLoaders;
   auth: AuthService;
   tenancy: TenancyService;
+  users: UserService;
+  roles: RoleService;
+  billing: BillingService;
+  databases: DatabaseService;
   apiKeys: ApiKeyService;
   audit: AuditService;
 }
@@ -69,5 +77,9 @@ export function createPlatformContext(deps: PlatformDeps, caller: CallerIdentity
   ctx.audit = new AuditService(ctx);
   ctx.auth = new AuthService(ctx);
   ctx.tenancy = new TenancyService(ctx);
+  ctx.users = new UserService(ctx);
+  ctx.roles = new RoleService(ctx);
+  ctx.billing = new BillingService(ctx);
+  ctx.databases = new DatabaseService(ctx);
   return ctx;
 }

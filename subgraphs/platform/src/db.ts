@@ -1,12 +1,13 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { databaseUrlFor, instrumentPrisma } from '@bacbos/common';
+import { TenantScopedPool, appDatabaseUrlFor, instrumentPrisma } from '@bacbos/common';
 import { PrismaClient } from './generated/prisma/client';
 
 export type PlatformDb = PrismaClient;
 
-export function createPlatformDb(connectionString = databaseUrlFor('platform')): PlatformDb {
+/** Connects as the application role; every checkout carries the current tenant for row-level security. */
+export function createPlatformDb(connectionString = appDatabaseUrlFor('platform')): PlatformDb {
   const db = new PrismaClient({
-    adapter: new PrismaPg({ connectionString, max: Number(process.env.DB_POOL_SIZE ?? 10) }),
+    adapter: new PrismaPg(new TenantScopedPool({ connectionString, max: Number(process.env.DB_POOL_SIZE ?? 10) })),
     log: [{ emit: 'event', level: 'query' }],
   });
   instrumentPrisma(db, 'platform');

@@ -10,17 +10,29 @@ import { AuditIngester } from './modules/audit/audit-ingester';
 import { auditResolvers } from './modules/audit/resolvers';
 import { authResolvers } from './modules/auth/resolvers';
 import { tenancyResolvers } from './modules/tenancy/resolvers';
+import { billingResolvers } from './modules/billing/resolvers';
+import { DatabaseProvisioner } from './modules/databases/provisioner';
+import { databaseResolvers } from './modules/databases/resolvers';
+import { roleResolvers } from './modules/roles/resolvers';
+import { userResolvers } from './modules/users/resolvers';
 
 export const platformModules = [
   baseModule,
   { typeDefs: loadTypeDefs(join(__dirname, 'modules/tenancy/schema.graphql')), resolvers: tenancyResolvers as never },
   { typeDefs: loadTypeDefs(join(__dirname, 'modules/auth/schema.graphql')), resolvers: authResolvers as never },
+  { typeDefs: loadTypeDefs(join(__dirname, 'modules/users/schema.graphql')), resolvers: userResolvers as never },
+  { typeDefs: loadTypeDefs(join(__dirname, 'modules/roles/schema.graphql')), resolvers: roleResolvers as never },
+  { typeDefs: loadTypeDefs(join(__dirname, 'modules/billing/schema.graphql')), resolvers: billingResolvers as never },
+  { typeDefs: loadTypeDefs(join(__dirname, 'modules/databases/schema.graphql')), resolvers: databaseResolvers as never },
   { typeDefs: loadTypeDefs(join(__dirname, 'modules/apikeys/schema.graphql')), resolvers: apiKeyResolvers as never },
   { typeDefs: loadTypeDefs(join(__dirname, 'modules/audit/schema.graphql')), resolvers: auditResolvers as never },
 ];
 
 export function platformSubgraph(db: PlatformDb = createPlatformDb(), kv: KeyValueStore = createKeyValueStore()): SubgraphDefinition<PlatformContext> {
   const deps = { db, kv, access: new AccessState(kv) };
+  // Moves database instances through provisioning in the background (off under jest: tests call step()).
+  const provisioner = new DatabaseProvisioner(db);
+  provisioner.start();
   const usage = new ApiKeyUsageRecorder(db, rootLogger.child({ subgraph: 'platform', component: 'api-key-usage' }));
   return {
     name: 'platform',
@@ -31,6 +43,7 @@ export function platformSubgraph(db: PlatformDb = createPlatformDb(), kv: KeyVal
     healthCheck: async () => { await db.$queryRaw`SELECT 1`; },
     close: async () => {
       await usage.close();
+      await provisioner.stop();
       await db.$disconnect();
       await kv.close();
     },

@@ -2,7 +2,7 @@
 // SHA-256 hash (it is 256 random bits, so a slow hash adds nothing). A client can do no more than
 // its scopes, and a creator cannot grant scopes they do not hold.
 import { z } from 'zod';
-import { authorize, forbidden, hasPermission, isUuid, lockRow, notFound, parseInput, recordChange, snapshot } from '@bacbos/common';
+import { CLIENT_TOKEN_TTL_SECONDS, authorize, forbidden, hasPermission, isUuid, lockRow, notFound, parseInput, recordChange, snapshot } from '@bacbos/common';
 import type { IdentityContext } from '../../context';
 import type { OAuthClient } from '../../generated/prisma/client';
 import { newClientCredentials, SCOPE, sha256 } from './credentials';
@@ -33,6 +33,9 @@ const createSchema = z.object({
 
 /** Fields an event and an audit entry carry (never the secret or its hash). */
 const CLIENT_FIELDS = ['clientId', 'name', 'redirectUris', 'scopes', 'status'];
+
+/** The gateway refuses tokens of a client while this key exists (gateway/src/access.ts). */
+export const revokedOAuthClientKey = (id: string) => `revoked-oauth-client:${id}`;
 
 export type CreatedOAuthClient = OAuthClient & { clientSecret: string };
 
@@ -73,13 +76,14 @@ export class OAuthClientService {
   }
 
   /**
-   * The client gets no more tokens, and every token it holds is marked revoked in the same
-   * transaction (the event tells the gateway). Revoking a revoked client changes nothing.
+   * The client gets no more tokens, and every token it holds stops working on its next request:
+   * marked revoked in Postgres in the same transaction (with the event), and, once committed,
+   * flagged for the gateway in the shared store. Revoking a revoked client only re-flags it.
    */
   async revoke(id: string): Promise<OAuthClient> {
     const tenantId = authorize(this.ctx.caller, 'identity:write');
     if (!isUuid(id)) throw notFound('OAuth client');
-    return this.ctx.db.$transaction(async (tx) => {
+    const client = await this.ctx.db.$transaction(async (tx) => {
       // The row lock also waits for a token being issued right now, so that token is revoked too.
       if (!(await lockRow(tx, 'identity.oauth_clients', id, tenantId))) throw notFound('OAuth client');
       const existing = await tx.oAuthClient.findFirstOrThrow({ where: { id, tenantId } });
@@ -92,5 +96,8 @@ export class OAuthClientService {
       });
       return revoked;
     });
+    // As long as any of its tokens can live; after that they are expired anyway.
+    await this.ctx.kv.set(revokedOAuthClientKey(id), '1', CLIENT_TOKEN_TTL_SECONDS + 60);
+    return client;
   }
 }

@@ -1,11 +1,11 @@
 // Internal HTTP endpoints the gateway calls (mounted under /internal, behind the subgraph gate: only
 // the gateway, signing its context, reaches them; `res.locals.caller` is that verified caller).
-//   POST /internal/oauth/token       the token endpoint's decision (the gateway serves POST /oauth/token)
-//   POST /internal/oauth/introspect  { jti } → { active, ... }: is a client token still good?
+//   POST /internal/oauth/token   the token endpoint's decision (the gateway serves POST /oauth/token
+//                                and forwards the decoded form here as JSON)
 import express from 'express';
 import { accessTokenSecret, rootLogger, type CallerIdentity } from '@bacbos/common';
 import type { IdentityDb } from '../../db';
-import { clientCredentialsToken, clientTokenStatus, NO_STORE } from './token-endpoint';
+import { clientCredentialsToken, NO_STORE } from './token-endpoint';
 
 export function oauthRoutes(db: IdentityDb) {
   const log = rootLogger.child({ subgraph: 'identity', component: 'oauth' });
@@ -17,15 +17,6 @@ export function oauthRoutes(db: IdentityDb) {
         res.status(answer.status).set(answer.headers).json(answer.body);
       } catch (error) {
         log.error({ err: error, requestId: caller.requestId }, 'token request failed');
-        res.status(500).set(NO_STORE).json({ error: 'server_error' });
-      }
-    });
-    router.post('/oauth/introspect', express.json({ limit: '4kb' }), async (req, res) => {
-      const jti = typeof req.body?.jti === 'string' ? req.body.jti : '';
-      try {
-        res.set(NO_STORE).json(jti ? await clientTokenStatus(db, jti) : { active: false });
-      } catch (error) {
-        log.error({ err: error }, 'token introspection failed');
         res.status(500).set(NO_STORE).json({ error: 'server_error' });
       }
     });

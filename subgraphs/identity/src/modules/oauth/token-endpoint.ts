@@ -3,7 +3,7 @@
 // secret matches, which scopes, and issues and records the token. Answers are the RFC's: errors
 // per section 5.2, success per section 5.1, never cached.
 import { z } from 'zod';
-import { CLIENT_TOKEN_TTL_SECONDS, hasPermission, issueClientAccessToken, type CallerIdentity } from '@bacbos/common';
+import { CLIENT_TOKEN_TTL_SECONDS, hasPermission, issueClientAccessToken, withTenant, type CallerIdentity } from '@bacbos/common';
 import type { IdentityDb } from '../../db';
 import { SCOPE, secretMatches, sha256 } from './credentials';
 
@@ -62,9 +62,22 @@ export async function clientCredentialsToken(raw: unknown, caller: CallerIdentit
   if (request.grant_type !== 'client_credentials') return tokenError('unsupported_grant_type', 'Only grant_type client_credentials is supported');
 
   if (request.client_auth === 'none' || !request.client_id || !request.client_secret) return tokenError('invalid_client', INVALID_CLIENT, basic);
-  // client_id is public and globally unique: the client row gives the tenant.
-  const client = await deps.db.oAuthClient.findUnique({ where: { clientId: request.client_id } });
-  const matches = secretMatches(request.client_secret, client?.clientSecretHash);
+  const { client_id: clientId, client_secret: clientSecret } = request;
+  // client_id is public and globally unique: it names the tenant (through a SECURITY DEFINER
+  // look-up, as no tenant is known yet), and the client is then read under that tenant (RLS).
+  const [found] = await deps.db.$queryRaw<{ tenant_id: string | null }[]>`SELECT identity.tenant_id_by_oauth_client_id(${clientId}) AS tenant_id`;
+  const tenantId = found?.tenant_id ?? null;
+  if (!tenantId) {
+    secretMatches(clientSecret, null); // the same work as for a known client
+    return tokenError('invalid_client', INVALID_CLIENT, basic);
+  }
+  return withTenant(tenantId, () => grant(request, clientId, clientSecret, caller, deps));
+}
+
+async function grant(request: TokenRequest, clientId: string, clientSecret: string, caller: CallerIdentity, deps: IssuedBy): Promise<TokenResponse> {
+  const basic = request.client_auth === 'client_secret_basic';
+  const client = await deps.db.oAuthClient.findUnique({ where: { clientId } });
+  const matches = secretMatches(clientSecret, client?.clientSecretHash);
   if (!client || !matches || client.status !== 'active') return tokenError('invalid_client', INVALID_CLIENT, basic);
   if (!client.grantTypes.includes('client_credentials')) return tokenError('unauthorized_client', 'This client may not use the client_credentials grant');
 
@@ -98,14 +111,4 @@ export async function clientCredentialsToken(raw: unknown, caller: CallerIdentit
     headers: { ...NO_STORE },
     body: { access_token: token, token_type: 'Bearer', expires_in: CLIENT_TOKEN_TTL_SECONDS, scope: scopes.join(' ') },
   };
-}
-
-/**
- * Whether a client token (by its jti) still works: recorded, not revoked, not expired, and its
- * client still active. For the gateway's revocation check (POST /internal/oauth/introspect).
- */
-export async function clientTokenStatus(db: IdentityDb, jti: string, now = new Date()): Promise<{ active: false } | { active: true; oauthClientId: string; tenantId: string; scopes: string[]; expiresAt: string }> {
-  const token = await db.oAuthToken.findUnique({ where: { tokenHash: sha256(jti) }, include: { client: { select: { status: true } } } });
-  if (!token || token.revokedAt || token.expiresAt <= now || token.client.status !== 'active') return { active: false };
-  return { active: true, oauthClientId: token.oauthClientId, tenantId: token.tenantId, scopes: token.scopes, expiresAt: token.expiresAt.toISOString() };
 }

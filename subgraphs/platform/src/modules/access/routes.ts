@@ -1,6 +1,7 @@
 // Internal HTTP endpoints the gateway calls (behind the subgraph gate: only the gateway reaches
 // them): a tenant's access state, and API key verification.
 import express from 'express';
+import { withTenant } from '@bacbos/common';
 import type { PlatformDb } from '../../db';
 import { verifyApiKeySecret } from '../apikeys/api-key.service';
 import type { ApiKeyUsageRecorder } from '../apikeys/usage-recorder';
@@ -9,7 +10,8 @@ import { tenantState } from './access-state';
 export function accessRoutes(db: PlatformDb, usage: ApiKeyUsageRecorder) {
   return (router: express.Router) => {
     router.get('/tenant-state/:id', async (req, res) => {
-      const tenant = /^[0-9a-f-]{36}$/i.test(req.params.id) ? await db.tenant.findUnique({ where: { id: req.params.id } }) : null;
+      const id = req.params.id;
+      const tenant = /^[0-9a-f-]{36}$/i.test(id) ? await withTenant(id, () => db.tenant.findUnique({ where: { id } })) : null;
       if (!tenant) return void res.status(404).json({ error: 'not_found' });
       res.json(tenantState(tenant));
     });
@@ -17,7 +19,7 @@ export function accessRoutes(db: PlatformDb, usage: ApiKeyUsageRecorder) {
       const secret = typeof req.body?.secret === 'string' ? req.body.secret : '';
       const key = await verifyApiKeySecret(db, secret);
       if (!key) return void res.status(401).json({ error: 'invalid_api_key' });
-      usage.record(key.apiKeyId);
+      usage.record(key.apiKeyId, key.tenantId);
       res.json(key);
     });
   };

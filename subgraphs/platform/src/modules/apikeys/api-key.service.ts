@@ -3,7 +3,7 @@
 // scopes, and a creator cannot grant scopes they do not hold.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { authorize, forbidden, hasPermission, isUuid, notFound, parseInput, recordChange, snapshot } from '@bacbos/common';
+import { authorize, forbidden, hasPermission, isUuid, notFound, parseInput, recordChange, snapshot, withTenant } from '@bacbos/common';
 import type { PlatformContext } from '../../context';
 import type { ApiKey } from '../../generated/prisma/client';
 import { permissionList } from './permissions';
@@ -82,7 +82,10 @@ export interface VerifiedApiKey {
 export async function verifyApiKeySecret(db: PlatformContext['db'], secret: string): Promise<VerifiedApiKey | null> {
   const match = /^(bk_[0-9a-f]{12})_[A-Za-z0-9_-]{43}$/.exec(secret);
   if (!match) return null;
-  const candidates = await db.apiKey.findMany({ where: { keyPrefix: match[1], isActive: true } });
+  // The prefix names the tenant (through a SECURITY DEFINER look-up); the key is read under it.
+  const [{ id: tenantId }] = await db.$queryRaw<{ id: string | null }[]>`SELECT platform.tenant_id_by_api_key_prefix(${match[1]}) AS id`;
+  if (!tenantId) return null;
+  const candidates = await withTenant(tenantId, () => db.apiKey.findMany({ where: { keyPrefix: match[1], isActive: true } }));
   const presented = Buffer.from(sha256(secret), 'hex');
   const key = candidates.find((c) => timingSafeEqual(Buffer.from(c.keyHash, 'hex'), presented));
   return key ? { apiKeyId: key.id, tenantId: key.tenantId, scopes: key.scopes, rateLimit: key.rateLimit ?? 1000 } : null;

@@ -1,12 +1,12 @@
 // Sign-up, log-in and sessions. Passwords are hashed with argon2id; refresh tokens are random
 // 256-bit values stored as SHA-256 hashes and rotated on every use; access tokens are short JWTs.
 import argon2 from 'argon2';
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
 import { generateSecret, generateURI, verify as verifyTotp } from 'otplib';
 import { z } from 'zod';
 import {
   accessTokenSecret, appError, badInput, conflict, isUniqueViolation, isUuid, issueAccessToken, notFound, parseInput, recordChange, snapshot,
-  unauthenticated,
+  unauthenticated, withTenant,
 } from '@bacbos/common';
 import type { PlatformContext } from '../../context';
 import type { Session, Tenant, User } from '../../generated/prisma/client';
@@ -77,11 +77,14 @@ export class AuthService {
     const passwordHash = await argon2.hash(data.password, { type: argon2.argon2id });
     const refreshToken = newRefreshToken();
     const now = new Date();
+    const newTenantId = randomUUID();
     try {
-      // Tenant, system roles, first user and first session commit together or not at all.
-      const { tenant, user, session, permissions } = await this.ctx.db.$transaction(async (tx) => {
+      // Tenant, system roles, first user and first session commit together or not at all, under
+      // the new tenant (row-level security checks every insert against it).
+      const { tenant, user, session, permissions } = await withTenant(newTenantId, () => this.ctx.db.$transaction(async (tx) => {
         const tenant = await tx.tenant.create({
           data: {
+            id: newTenantId,
             name: data.tenantName,
             slug: data.tenantSlug,
             plan: plan.id,
@@ -114,7 +117,7 @@ export class AuthService {
           changes: { email: { from: null, to: user.email }, roles: { from: null, to: ['owner'] } }, data: snapshot(user, ['id', 'email', 'firstName', 'lastName', 'status']),
         });
         return { tenant, user, session, permissions: owner.permissions };
-      });
+      }));
       return this.result(tenant, user, session, permissions, refreshToken, now);
     } catch (error) {
       if (isUniqueViolation(error, 'slug')) throw conflict(`The slug ${data.tenantSlug} is taken`, 'tenantSlug');
@@ -139,6 +142,11 @@ export class AuthService {
     }
     if (accountFailures >= LOGIN_SLOW_AFTER) await delay(Math.min(2 ** (accountFailures - LOGIN_SLOW_AFTER) * 100, 2_000));
 
+    const tenantId = await this.tenantIdBy('tenant_id_by_slug', data.tenantSlug);
+    return withTenant(tenantId, () => this.logInToTenant(data, accountKey, ipKey));
+  }
+
+  private async logInToTenant(data: z.infer<typeof logInSchema>, accountKey: string, ipKey: string): Promise<AuthResult> {
     const user = await this.ctx.db.user.findFirst({
       where: { email: data.email, tenant: { slug: data.tenantSlug, isDeleted: { not: true } } },
       include: { tenant: true },
@@ -214,6 +222,15 @@ export class AuthService {
     return true;
   }
 
+  /**
+   * The one kind of cross-tenant read the app role may do before a tenant is known: a SECURITY
+   * DEFINER function that returns a tenant id and nothing else (see the RLS migration).
+   */
+  private async tenantIdBy(fn: 'tenant_id_by_slug' | 'tenant_id_by_refresh_token_hash', value: string): Promise<string | null> {
+    const rows = await this.ctx.db.$queryRawUnsafe<{ id: string | null }[]>(`SELECT platform.${fn}($1) AS id`, value);
+    return rows[0]?.id ?? null;
+  }
+
   private requireUser(): { tenantId: string; userId: string } {
     const { tenantId, userId } = this.ctx.caller;
     if (!tenantId || !userId || this.ctx.caller.kind !== 'user') throw unauthenticated();
@@ -226,6 +243,11 @@ export class AuthService {
    */
   async refreshSession(refreshToken: string): Promise<AuthResult> {
     const hash = sha256(refreshToken);
+    const tenantId = await this.tenantIdBy('tenant_id_by_refresh_token_hash', hash);
+    return withTenant(tenantId, () => this.refreshInTenant(hash));
+  }
+
+  private async refreshInTenant(hash: string): Promise<AuthResult> {
     const now = new Date();
     const session = await this.ctx.db.session.findUnique({ where: { refreshTokenHash: hash }, include: { user: { include: { tenant: true } } } });
     if (!session) {
