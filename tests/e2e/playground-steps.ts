@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -33,7 +33,7 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 export interface PlaygroundResult {
-  /** Every URL the page requested. */
+  /** Every URL the page requested, WebSockets (ws://) included. */
   requests: string[];
   /** Text of GraphiQL's response pane after running the query. */
   responseText: string;
@@ -45,6 +45,52 @@ export interface PlaygroundResult {
 // DOM lib, so declare the little they use (CodeMirror 5 hangs its instance on the element).
 type PageElement = { innerText: string; CodeMirror: { setValue(v: string): void; getValue(): string } };
 declare const document: { querySelector(selector: string): PageElement | null };
+
+const QUERY_EDITOR = '.graphiql-query-editor .CodeMirror';
+const RESPONSE = '.graphiql-response .CodeMirror';
+
+/** Same scheme family (ws: counts as http:, wss: as https:), host and port as `origin`. */
+export function isSameOrigin(url: string, origin: string): boolean {
+  return url.startsWith('data:') || new URL(url.replace(/^ws/, 'http')).origin === origin;
+}
+
+/** Opens the playground at `gatewayUrl` in `context`, recording requests and console errors. */
+async function openPlayground(context: BrowserContext, gatewayUrl: string) {
+  const page = await context.newPage();
+  const requests: string[] = [];
+  const consoleErrors: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('websocket', (ws) => requests.push(ws.url())); // not reported as 'request'
+  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+
+  // A browser navigation to the GraphQL endpoint gets the HTML playground.
+  const nav = await page.goto(gatewayUrl, { waitUntil: 'load' });
+  assert.equal(nav?.status(), 200, 'playground page status');
+  assert.match(nav?.headers()['content-type'] ?? '', /text\/html/);
+  assert.equal(await page.title(), 'BAC-BOS playground');
+
+  // GraphiQL 3 renders CodeMirror 5 editors.
+  await page.waitForSelector(QUERY_EDITOR, { timeout: 20_000 });
+  return { page, requests, consoleErrors };
+}
+
+async function setEditor(page: Page, selector: string, value: string): Promise<void> {
+  await page.click(selector);
+  await page.evaluate(([sel, v]) => document.querySelector(sel)!.CodeMirror.setValue(v), [selector, value] as const);
+}
+
+async function responseText(page: Page): Promise<string> {
+  return page.evaluate((sel) => document.querySelector(sel)!.CodeMirror.getValue(), RESPONSE);
+}
+
+/** Nothing left the gateway's origin, and the CSP blocked nothing. */
+function assertStayedHome(origin: string, requests: string[], consoleErrors: string[]): void {
+  const foreign = requests.filter((u) => !isSameOrigin(u, origin));
+  assert.deepEqual(foreign, [], `requests outside ${origin}`);
+  const csp = consoleErrors.filter((e) => /Content Security Policy/i.test(e));
+  assert.deepEqual(csp, [], 'Content-Security-Policy violations');
+}
 
 /**
  * Opens the playground at `gatewayUrl`, runs `{ __schema { queryType { name } } }`
@@ -58,42 +104,18 @@ export async function runPlaygroundSteps(
   const origin = new URL(gatewayUrl).origin;
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   try {
-    const page = await context.newPage();
-    const requests: string[] = [];
-    const consoleErrors: string[] = [];
-    page.on('request', (r) => requests.push(r.url()));
-    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-    page.on('pageerror', (e) => consoleErrors.push(String(e)));
-
-    // A browser navigation to the GraphQL endpoint gets the HTML playground.
-    const nav = await page.goto(gatewayUrl, { waitUntil: 'load' });
-    assert.equal(nav?.status(), 200, 'playground page status');
-    assert.match(nav?.headers()['content-type'] ?? '', /text\/html/);
-    assert.equal(await page.title(), 'BAC-BOS playground');
-
-    // GraphiQL 3 renders CodeMirror 5 editors.
-    const editor = '.graphiql-query-editor .CodeMirror';
-    await page.waitForSelector(editor, { timeout: 20_000 });
-    await page.click(editor);
-    await page.evaluate(
-      ([sel, q]) => document.querySelector(sel)!.CodeMirror.setValue(q),
-      [editor, '{ __schema { queryType { name } } }'] as const,
-    );
+    const { page, requests, consoleErrors } = await openPlayground(context, gatewayUrl);
+    await setEditor(page, QUERY_EDITOR, '{ __schema { queryType { name } } }');
     await page.click('.graphiql-execute-button');
 
     // Wait until the response pane holds the real result of that query.
     await page.waitForFunction(
-      () => {
-        const cm = document.querySelector('.graphiql-response .CodeMirror');
-        return cm?.CodeMirror.getValue().includes('"Query"') ?? false;
-      },
-      undefined,
+      (sel) => document.querySelector(sel)?.CodeMirror.getValue().includes('"Query"') ?? false,
+      RESPONSE,
       { timeout: 20_000 },
     );
-    const responseText = await page.evaluate(
-      () => document.querySelector('.graphiql-response .CodeMirror')!.CodeMirror.getValue(),
-    );
-    assert.deepEqual(JSON.parse(responseText), { data: { __schema: { queryType: { name: 'Query' } } } });
+    const text = await responseText(page);
+    assert.deepEqual(JSON.parse(text), { data: { __schema: { queryType: { name: 'Query' } } } });
 
     // The docs explorer (built-in plugin) lists the root Query type.
     await page.click('button[aria-label="Show Documentation Explorer"]');
@@ -104,14 +126,73 @@ export async function runPlaygroundSteps(
     );
 
     if (opts.screenshotPath) await page.screenshot({ path: opts.screenshotPath });
+    assertStayedHome(origin, requests, consoleErrors);
+    return { requests, responseText: text, consoleErrors };
+  } finally {
+    await context.close();
+  }
+}
 
-    // Nothing left the gateway's origin (data: URLs never touch the network).
-    const foreign = requests.filter((u) => !u.startsWith('data:') && new URL(u).origin !== origin);
-    assert.deepEqual(foreign, [], `requests outside ${origin}`);
-    const csp = consoleErrors.filter((e) => /Content Security Policy/i.test(e));
-    assert.deepEqual(csp, [], 'Content-Security-Policy violations');
+export interface PlaygroundSubscriptionResult extends PlaygroundResult {
+  /** The payload of the graphql-ws connection_init message the page sent (its connectionParams). */
+  connectionParams: unknown;
+}
 
-    return { requests, responseText, consoleErrors };
+/**
+ * Opens the playground, puts `headers` in the Headers editor and runs `subscription`.
+ * Once the page has sent the subscribe message, awaits `onSubscribed` (which should wait
+ * for the gateway to register it, then cause an event) and waits for the response pane
+ * to satisfy `until`.
+ */
+export async function runPlaygroundSubscriptionSteps(
+  browser: Browser,
+  gatewayUrl: string,
+  opts: {
+    headers: Record<string, string>;
+    subscription: string;
+    onSubscribed: () => Promise<void>;
+    until: (responseText: string) => boolean;
+    screenshotPath?: string;
+  },
+): Promise<PlaygroundSubscriptionResult> {
+  const origin = new URL(gatewayUrl).origin;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    const { page, requests, consoleErrors } = await openPlayground(context, gatewayUrl);
+    let connectionParams: unknown;
+    const subscribed = new Promise<void>((resolve) => {
+      page.on('websocket', (ws) =>
+        ws.on('framesent', ({ payload }) => {
+          const message = JSON.parse(String(payload)) as { type: string; payload?: unknown };
+          if (message.type === 'connection_init') connectionParams = message.payload;
+          if (message.type === 'subscribe') resolve();
+        }),
+      );
+    });
+
+    await page.click('.graphiql-editor-tools button[data-name="headers"]');
+    await setEditor(page, '.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror', JSON.stringify(opts.headers));
+    await setEditor(page, QUERY_EDITOR, opts.subscription);
+    await page.click('.graphiql-execute-button');
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(async () => reject(new Error(`no graphql-ws subscribe; response pane: ${await responseText(page)}`)), 20_000);
+    });
+    await Promise.race([subscribed, timeout]).finally(() => clearTimeout(timer));
+    await opts.onSubscribed();
+
+    // The live event replaces the (empty) response pane.
+    const deadline = Date.now() + 20_000;
+    let text = await responseText(page);
+    while (!opts.until(text)) {
+      if (Date.now() > deadline) throw new Error(`response pane never matched; it shows: ${text}`);
+      await page.waitForTimeout(50);
+      text = await responseText(page);
+    }
+
+    if (opts.screenshotPath) await page.screenshot({ path: opts.screenshotPath });
+    assertStayedHome(origin, requests, consoleErrors);
+    return { requests, responseText: text, consoleErrors, connectionParams };
   } finally {
     await context.close();
   }

@@ -4,14 +4,15 @@ import { readFileSync } from 'node:fs';
  *
  * Why no CDN: the platform runs on machines and networks without internet
  * access, so every byte the page loads comes from this server, read from the
- * project's own installed packages (react, react-dom, graphiql). Nothing is
+ * project's own installed packages (react, react-dom, graphiql, graphql-ws). Nothing is
  * copied into the repo; upgrading the packages upgrades the playground.
  *
  * Mount it BEFORE the GraphQL handler on the same path:
  *   app.use(playgroundRouter({ endpoint: '/graphql' }));
  *   app.use('/graphql', express.json(), expressMiddleware(server));
  * A browser navigation (Accept prefers text/html) to GET <endpoint> gets the
- * page; every other request falls through to the GraphQL handler.
+ * page; every other request falls through to the GraphQL handler. Subscriptions
+ * run over graphql-ws on the same path (gateway/src/subscriptions/server.ts).
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -42,15 +43,60 @@ const DEFAULT_QUERY = `# Welcome to the BAC-BOS playground.
 # 2. Under "Headers" below, paste:
 #      {"Authorization": "Bearer <accessToken>"}
 # 3. Run with the play button or Ctrl+Enter.
+# 4. Subscriptions run live over a WebSocket
+#    with the same header, e.g.
+#      subscription { contactEvents { type } }
 
 { __typename }
 `;
 
 // Bootstrap script served as a file, so the CSP needs no 'unsafe-inline' script.
 // The endpoint is read from the page (data-endpoint), keeping this file static.
+//
+// Subscriptions: GraphiQL hands the Headers editor's headers to the fetcher per
+// operation, while a graphql-ws connection authenticates once, in connectionParams.
+// So boot.js keeps one GraphiQL fetcher per distinct credential, each with its own
+// lazy graphql-ws client (connects on the first subscription, closes after the last).
+// The client comes from graphql-ws's UMD build (global graphqlWs): graphiql.min.js
+// bundles an older copy, but its subscriptionUrl path exposes no client options and
+// would retry a rejected credential (4403) for ~40 s before showing the error.
 const BOOT_JS = `(function () {
   var root = document.getElementById('graphiql');
-  var fetcher = GraphiQL.createFetcher({ url: root.dataset.endpoint });
+  var endpoint = root.dataset.endpoint;
+  // Same host and path as the page, ws: or wss: to match http: or https:.
+  var wsUrl = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + endpoint;
+
+  // Headers editor -> connectionParams as the gateway reads them.
+  function credentials(headers) {
+    var params = {};
+    Object.keys(headers || {}).forEach(function (name) {
+      var lower = name.toLowerCase();
+      if (lower === 'authorization') params.authorization = String(headers[name]);
+      if (lower === 'x-api-key') params.apiKey = String(headers[name]);
+    });
+    return params;
+  }
+
+  var fetchers = {};
+  // Queries and mutations go over HTTP with the editor's headers, as before;
+  // subscriptions over the WebSocket client of the current credential.
+  function fetcher(params, opts) {
+    var creds = credentials(opts && opts.headers);
+    var key = JSON.stringify(creds);
+    if (!fetchers[key]) {
+      fetchers[key] = GraphiQL.createFetcher({
+        url: endpoint,
+        wsClient: graphqlWs.createClient({
+          url: wsUrl,
+          connectionParams: creds,
+          // Reconnect after a dropped socket, but report a rejected credential at once.
+          shouldRetry: function (e) { return !!e && typeof e.code === 'number' && e.code !== 4403; }
+        })
+      });
+    }
+    return fetchers[key](params, opts);
+  }
+
   ReactDOM.createRoot(root).render(
     React.createElement(GraphiQL, {
       fetcher: fetcher,
@@ -73,7 +119,7 @@ const CSP = [
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
   "font-src 'self' data:", // graphiql.min.css inlines its fonts as data: URIs
-  "connect-src 'self' ws: wss:", // ws/wss for future subscriptions
+  "connect-src 'self' ws: wss:", // ws/wss: subscriptions (older browsers' 'self' skips ws:)
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",
@@ -94,6 +140,7 @@ export function playgroundRouter(options: { endpoint: string }): Router {
   const react = packageVersion('react');
   const reactDom = packageVersion('react-dom');
   const graphiql = packageVersion('graphiql');
+  const graphqlWs = packageVersion('graphql-ws');
 
   // Resolved once at startup: a missing package fails loudly here, not in the browser.
   const assets = new Map<string, Asset>(Object.entries({
@@ -107,6 +154,8 @@ export function playgroundRouter(options: { endpoint: string }): Router {
     // Source maps, only fetched when browser devtools are open.
     'graphiql.min.js.map': { file: packageFile('graphiql', 'graphiql.min.js.map'), version: graphiql },
     'graphiql.min.css.map': { file: packageFile('graphiql', 'graphiql.min.css.map'), version: graphiql },
+    // Browser client for subscriptions (global graphqlWs), see BOOT_JS.
+    'graphql-ws.min.js': { file: packageFile('graphql-ws', 'umd/graphql-ws.min.js'), version: graphqlWs },
     'boot.js': { body: BOOT_JS, type: 'js', version: hash(BOOT_JS) },
     'playground.css': { body: PAGE_CSS, type: 'css', version: hash(PAGE_CSS) },
   } satisfies Record<string, Asset>));
@@ -127,6 +176,7 @@ export function playgroundRouter(options: { endpoint: string }): Router {
   <script src="${url('react.production.min.js')}"></script>
   <script src="${url('react-dom.production.min.js')}"></script>
   <script src="${url('graphiql.min.js')}"></script>
+  <script src="${url('graphql-ws.min.js')}"></script>
   <script src="${url('boot.js')}"></script>
 </body>
 </html>

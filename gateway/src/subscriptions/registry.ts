@@ -26,6 +26,15 @@ export const SUBSCRIPTION_ROUTES: SubscriptionRoute[] = [
     eventQuery: 'contactEvent',
     replayQuery: 'contactEventsAfter',
   },
+  {
+    field: 'platformEvents',
+    topic: topicFor('platform'),
+    // The platform subgraph decides which types are administrative (its event query answers null
+    // for the others); `types` narrows further.
+    matches: (event, args) => !Array.isArray(args.types) || args.types.includes(event.type),
+    eventQuery: 'platformEvent',
+    replayQuery: 'platformEventsAfter',
+  },
 ];
 
 export const routeFor = (field: string) => SUBSCRIPTION_ROUTES.find((r) => r.field === field);

@@ -7,7 +7,7 @@ export type HrDb = PrismaClient;
 /** Connects as the application role; every checkout carries the current tenant for row-level security. */
 export function createHrDb(connectionString = appDatabaseUrlFor('hr')): HrDb {
   const db = new PrismaClient({
-    adapter: new PrismaPg(new TenantScopedPool({ connectionString, max: Number(process.env.DB_POOL_SIZE ?? 10) })),
+    adapter: new PrismaPg(new TenantScopedPool({ connectionString, max: Number(process.env.DB_POOL_SIZE ?? 10) }), { disposeExternalPool: true }),
     log: [{ emit: 'event', level: 'query' }],
   });
   instrumentPrisma(db, 'hr');

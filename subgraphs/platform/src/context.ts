@@ -4,6 +4,7 @@ import type { PlatformDb } from './db';
 import type { AccessState } from './modules/access/access-state';
 import { ApiKeyService } from './modules/apikeys/api-key.service';
 import { AuditService } from './modules/audit/audit.service';
+import { PlatformEventService } from './modules/events/platform-event.service';
 import type { Role, Tenant, User } from './generated/prisma/client';
 import { AuthService } from './modules/auth/auth.service';
 import { TenancyService } from './modules/tenancy/tenancy.service';
@@ -29,6 +30,7 @@ export interface PlatformContext {
   databases: DatabaseService;
   apiKeys: ApiKeyService;
   audit: AuditService;
+  platformEvents: PlatformEventService;
 }
 
 /** What lives as long as the subgraph process (one per instance), shared by every request. */
@@ -75,6 +77,7 @@ export function createPlatformContext(deps: PlatformDeps, caller: CallerIdentity
   const ctx = { caller, db: deps.db, kv: deps.kv, access: deps.access, log, loaders: createLoaders(deps.db, caller) } as PlatformContext;
   ctx.apiKeys = new ApiKeyService(ctx);
   ctx.audit = new AuditService(ctx);
+  ctx.platformEvents = new PlatformEventService(ctx);
   ctx.auth = new AuthService(ctx);
   ctx.tenancy = new TenancyService(ctx);
   ctx.users = new UserService(ctx);

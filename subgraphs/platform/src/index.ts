@@ -9,6 +9,7 @@ import { ApiKeyUsageRecorder } from './modules/apikeys/usage-recorder';
 import { AuditIngester } from './modules/audit/audit-ingester';
 import { auditResolvers } from './modules/audit/resolvers';
 import { authResolvers } from './modules/auth/resolvers';
+import { platformEventResolvers } from './modules/events/resolvers';
 import { tenancyResolvers } from './modules/tenancy/resolvers';
 import { billingResolvers } from './modules/billing/resolvers';
 import { DatabaseProvisioner } from './modules/databases/provisioner';
@@ -26,6 +27,7 @@ export const platformModules = [
   { typeDefs: loadTypeDefs(join(__dirname, 'modules/databases/schema.graphql')), resolvers: databaseResolvers as never },
   { typeDefs: loadTypeDefs(join(__dirname, 'modules/apikeys/schema.graphql')), resolvers: apiKeyResolvers as never },
   { typeDefs: loadTypeDefs(join(__dirname, 'modules/audit/schema.graphql')), resolvers: auditResolvers as never },
+  { typeDefs: loadTypeDefs(join(__dirname, 'modules/events/schema.graphql')), resolvers: platformEventResolvers as never },
 ];
 
 export function platformSubgraph(db: PlatformDb = createPlatformDb(), kv: KeyValueStore = createKeyValueStore()): SubgraphDefinition<PlatformContext> {
