@@ -81,6 +81,12 @@ const BOOT_JS = `(function () {
   // Queries and mutations go over HTTP with the editor's headers, as before;
   // subscriptions over the WebSocket client of the current credential.
   function fetcher(params, opts) {
+    // GraphiQL re-parses the editor 100 ms after the last keystroke, so a quick Ctrl+Enter
+    // hands over the previous document and a subscription would go over HTTP: parse
+    // what is actually sent (syntax errors are left to the server to report).
+    try {
+      opts = Object.assign({}, opts, { documentAST: GraphiQL.GraphQL.parse(params.query) });
+    } catch (e) {}
     var creds = credentials(opts && opts.headers);
     var key = JSON.stringify(creds);
     if (!fetchers[key]) {
