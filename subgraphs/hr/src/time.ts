@@ -31,19 +31,16 @@ export function localDay(instant: Date, timeZone: string): string {
 }
 
 /**
- * The zone that decides an attendance record's work `date` (the day a shift counts on).
- *
- * The rule is the tenant's zone (`tenant.settings.timeZone`, default UTC). That setting is owned by
- * the platform subgraph, which HR must not read by SQL, and the gateway does not forward it in the
- * caller identity yet. Until it does, the employee's own `time_zone` column (default 'UTC') stands
- * in. When CallerIdentity carries `timeZone`, this becomes the one line:
- *   return caller.timeZone ?? employee.timeZone ?? 'UTC';
+ * The zone that decides an attendance record's work `date` (the day a shift counts on): the
+ * tenant's zone (`tenant.settings.timeZone`, default UTC), which the gateway forwards in the caller
+ * identity; an employee whose own `time_zone` is set to something other than UTC (someone working
+ * from another country) counts in that zone instead.
  */
-export function workZone(_caller: CallerIdentity, employee: { timeZone: string | null }): string {
-  return employee.timeZone || 'UTC';
+export function workZone(caller: CallerIdentity, employee: { timeZone: string | null }): string {
+  if (employee.timeZone && employee.timeZone !== 'UTC') return employee.timeZone;
+  return caller.timeZone ?? 'UTC';
 }
 
-/** A DATE column value (midnight UTC) for a YYYY-MM-DD day. */
 export const dayToDate = (day: string): Date => new Date(`${day}T00:00:00.000Z`);
 
 /** The YYYY-MM-DD of a DATE column value. */
