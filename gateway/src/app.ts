@@ -15,6 +15,7 @@ import {
 } from '@bacbos/common';
 import { AccessControl } from './access';
 import { authenticate } from './auth';
+import { requestLimitsPlugin } from './limits';
 import { oauthTokenRouter } from './oauth';
 import { playgroundRouter } from './playground';
 import { SubscriptionHub } from './subscriptions/hub';
@@ -104,7 +105,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // cross-site request cannot carry them; that is what CSRF prevention guards against, and it
     // would also refuse the contract's plain `GET /graphql?query=...`.
     csrfPrevention: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), requestLimitsPlugin],
   });
   await server.start();
 

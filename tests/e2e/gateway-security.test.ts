@@ -78,6 +78,21 @@ describe('errors', () => {
     expect(codeOf(await gql(url, '{ contacts { nope } }', {}, a.headers))).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
+  it('refuses queries nested too deep or too wide with QUERY_TOO_COMPLEX, before any subgraph runs', async () => {
+    const deep = `{ me { ${'tenant { id } roles { name } '.repeat(1)} leads { edges { node { contact { leads { contact { leads { contact { leads { contact { leads { id } } } } } } } } } } } } }`;
+    const res = await gql(url, deep, {}, a.headers);
+    expect(codeOf(res)).toBe('QUERY_TOO_COMPLEX');
+    const wide = `{ ${[...Array(1001).keys()].map((n) => `f${n}: __typename`).join(' ')} }`;
+    expect(codeOf(await gql(url, wide, {}, a.headers))).toBe('QUERY_TOO_COMPLEX');
+    expect(codeOf(await gql(url, '{ me { id tenant { slug } } }', {}, a.headers))).toBeUndefined();
+  });
+
+  it('tells a subscription sent over HTTP to use the WebSocket', async () => {
+    const res = await gql(url, op('crm', 'ContactEvents'), {}, a.headers);
+    expect(codeOf(res)).toBe('BAD_USER_INPUT');
+    expect(res.errors![0].message).toMatch(/WebSocket/);
+  });
+
   it('serves GET /graphql for queries', async () => {
     const res = await fetch(`${url}?query=${encodeURIComponent('{ tenant { slug } }')}`, { headers: { accept: 'application/json', ...a.headers } });
     const body = (await res.json()) as { data: { tenant: { slug: string } } };

@@ -1,0 +1,58 @@
+// Request shape limits at the gateway, before any subgraph is called: a query nested deeper than
+// MAX_DEPTH or selecting more than MAX_FIELDS fields (counting through fragments and aliases) is
+// refused with QUERY_TOO_COMPLEX; a subscription sent over HTTP is told to use the WebSocket.
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, Kind, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+
+export const MAX_DEPTH = Number(process.env.GRAPHQL_MAX_DEPTH ?? 12);
+export const MAX_FIELDS = Number(process.env.GRAPHQL_MAX_FIELDS ?? 1_000);
+
+function measure(set: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>, depth: number, seen: Set<string>): { depth: number; fields: number } {
+  let deepest = depth;
+  let fields = 0;
+  for (const selection of set.selections) {
+    if (selection.kind === Kind.FIELD) {
+      fields += 1;
+      if (selection.selectionSet) {
+        const inner = measure(selection.selectionSet, fragments, depth + 1, seen);
+        deepest = Math.max(deepest, inner.depth);
+        fields += inner.fields;
+      }
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      const inner = measure(selection.selectionSet, fragments, depth, seen);
+      deepest = Math.max(deepest, inner.depth);
+      fields += inner.fields;
+    } else {
+      const fragment = fragments[selection.name.value];
+      if (!fragment || seen.has(fragment.name.value)) continue; // cycles are a validation error anyway
+      const inner = measure(fragment.selectionSet, fragments, depth, new Set([...seen, fragment.name.value]));
+      deepest = Math.max(deepest, inner.depth);
+      fields += inner.fields;
+    }
+  }
+  return { depth: deepest, fields };
+}
+
+export const requestLimitsPlugin: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation, document }) {
+        if (!operation) return;
+        if (operation.operation === 'subscription') {
+          throw new GraphQLError('Subscriptions run over WebSocket (graphql-transport-ws) on this same path', {
+            extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+          });
+        }
+        const fragments = Object.fromEntries(
+          document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
+        );
+        const { depth, fields } = measure(operation.selectionSet, fragments, 1, new Set());
+        if (depth > MAX_DEPTH || fields > MAX_FIELDS) {
+          throw new GraphQLError(`Query too complex: depth ${depth} (max ${MAX_DEPTH}), ${fields} fields (max ${MAX_FIELDS})`, {
+            extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } },
+          });
+        }
+      },
+    };
+  },
+};
