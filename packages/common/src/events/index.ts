@@ -21,3 +21,4 @@ export function createEventBus(clientId: string): EventBus {
   processBus ??= new MemoryEventBus();
   return processBus;
 }
+export * from './history';

@@ -1,6 +1,6 @@
 // Contact events, read back from the CRM outbox (rows stay after publication, so they are both the
 // event history for resuming subscriptions and the source the gateway resolves payloads from).
-import { authorize, badInput, isUuid } from '@bacbos/common';
+import { authorize, eventsAfter, isUuid } from '@bacbos/common';
 import type { CrmContext } from '../../context';
 
 export interface ContactEventView {
@@ -51,12 +51,12 @@ export class ContactEventService {
 
   /** Events after `eventId` in commit order; an unknown id (or one of another tenant) is BAD_USER_INPUT. */
   async after(eventId: string, first: number | null | undefined): Promise<ContactEventView[]> {
-    const tenantId = authorize(this.ctx.caller, 'crm:read');
-    const take = first ?? 100;
-    if (!Number.isInteger(take) || take < 1 || take > 500) throw badInput('first must be between 1 and 500', 'first');
-    const from = isUuid(eventId) ? await this.ctx.db.outboxEvent.findFirst({ where: { ...this.where(tenantId), id: eventId }, select: { seq: true } }) : null;
-    if (!from) throw badInput('Unknown event id', 'eventId');
-    const rows = await this.ctx.db.outboxEvent.findMany({ where: { ...this.where(tenantId), seq: { gt: from.seq } }, orderBy: { seq: 'asc' }, take });
-    return rows.map(view);
+    const where = this.where(authorize(this.ctx.caller, 'crm:read'));
+    return eventsAfter({
+      eventId,
+      first,
+      seqOf: async (id) => (await this.ctx.db.outboxEvent.findFirst({ where: { ...where, id }, select: { seq: true } }))?.seq ?? null,
+      listAfter: async (seq, take) => (await this.ctx.db.outboxEvent.findMany({ where: { ...where, seq: { gt: seq } }, orderBy: { seq: 'asc' }, take })).map(view),
+    });
   }
 }

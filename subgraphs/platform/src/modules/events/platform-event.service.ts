@@ -1,6 +1,6 @@
 // Administrative events, read back from the platform outbox (see EVENTS.md): the source the
 // gateway resolves platformEvents payloads from, and the history a reconnecting console resumes from.
-import { authorize, badInput, isUuid } from '@bacbos/common';
+import { authorize, eventsAfter, isUuid } from '@bacbos/common';
 import type { PlatformContext } from '../../context';
 import type { OutboxEvent, Prisma } from '../../generated/prisma/client';
 
@@ -48,12 +48,12 @@ export class PlatformEventService {
   }
 
   async after(eventId: string, first: number | null | undefined): Promise<PlatformEventView[]> {
-    const tenantId = authorize(this.ctx.caller, 'platform:admin');
-    const take = first ?? 100;
-    if (!Number.isInteger(take) || take < 1 || take > 500) throw badInput('first must be between 1 and 500', 'first');
-    const from = isUuid(eventId) ? await this.ctx.db.outboxEvent.findFirst({ where: { ...this.where(tenantId), id: eventId }, select: { seq: true } }) : null;
-    if (!from) throw badInput('Unknown event id', 'eventId');
-    const rows = await this.ctx.db.outboxEvent.findMany({ where: { ...this.where(tenantId), seq: { gt: from.seq } }, orderBy: { seq: 'asc' }, take });
-    return rows.map(view);
+    const where = this.where(authorize(this.ctx.caller, 'platform:admin'));
+    return eventsAfter({
+      eventId,
+      first,
+      seqOf: async (id) => (await this.ctx.db.outboxEvent.findFirst({ where: { ...where, id }, select: { seq: true } }))?.seq ?? null,
+      listAfter: async (seq, take) => (await this.ctx.db.outboxEvent.findMany({ where: { ...where, seq: { gt: seq } }, orderBy: { seq: 'asc' }, take })).map(view),
+    });
   }
 }
