@@ -52,7 +52,7 @@ export class AccessControl {
         const [revoked, state] = await this.kv.mget([`revoked-session:${token.sessionId}`, `tenant-state:${token.tenantId}`]);
         if (revoked) throw unauthenticated('This session has been signed out');
         const tenant = await this.tenantState(token.tenantId, state);
-        return this.withTenant({ ...base, kind: 'user', tenantId: token.tenantId, userId: token.userId, sessionId: token.sessionId, permissions: token.permissions }, tenant);
+        return this.withTenant({ ...base, kind: 'user', tenantId: token.tenantId, userId: token.userId, sessionId: token.sessionId, permissions: token.permissions, email: token.email ?? null }, tenant);
       }
       const [revoked, state] = await this.kv.mget([`revoked-oauth-client:${token.oauthClientId}`, `tenant-state:${token.tenantId}`]);
       if (revoked) throw unauthenticated('This OAuth client has been revoked');

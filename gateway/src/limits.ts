@@ -43,6 +43,12 @@ export const requestLimitsPlugin: ApolloServerPlugin = {
             extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
           });
         }
+        // Introspection (the playground's, codegen's) is deep by nature and answered by the gateway
+        // itself without touching a subgraph; it is governed by the INTROSPECTION switch instead.
+        const introspectionOnly = operation.selectionSet.selections.every(
+          (s) => s.kind === Kind.FIELD && (s.name.value === '__schema' || s.name.value === '__type'),
+        );
+        if (introspectionOnly) return;
         const fragments = Object.fromEntries(
           document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
         );

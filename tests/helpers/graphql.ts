@@ -53,12 +53,12 @@ export interface TestTenant {
 }
 
 /** Signs up a fresh tenant through the contract's SignUp operation. */
-export async function signUpTenant(url: string, name = 'Acme'): Promise<TestTenant> {
+export async function signUpTenant(url: string, name = 'Acme', plan?: string): Promise<TestTenant> {
   const slug = `t-${randomUUID().slice(0, 12)}`;
   const email = `owner-${slug}@example.com`;
   const password = 'correct horse battery staple';
   const res = await gql(url, contractOperation('platform', 'SignUp'), {
-    input: { tenantName: name, tenantSlug: slug, email, password, firstName: 'Olive', lastName: 'Owner' },
+    input: { tenantName: name, tenantSlug: slug, email, password, firstName: 'Olive', lastName: 'Owner', ...(plan ? { plan } : {}) },
   });
   if (!res.data?.signUp) throw new Error(`signUp failed: ${JSON.stringify(res.errors)}`);
   const s = res.data.signUp;
@@ -66,4 +66,46 @@ export async function signUpTenant(url: string, name = 'Acme'): Promise<TestTena
     accessToken: s.accessToken, refreshToken: s.refreshToken, userId: s.user.id, tenantId: s.tenant.id, slug, email, password,
     headers: bearer(s.accessToken),
   };
+}
+
+export interface TenantUser {
+  userId: string;
+  email: string;
+  token: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Adds a user to the tenant the way an admin does (the contract's InviteUser, with a password and
+ * one role), logs them in, and waits until the office subgraph's user directory (kept from platform
+ * events) knows them, so mail and sharing can address them.
+ */
+export async function addTenantUser(url: string, tenant: TestTenant, role: string, name: string, databaseUrl = process.env.DATABASE_URL): Promise<TenantUser> {
+  const email = `${name.toLowerCase()}-${tenant.slug}@example.com`;
+  const invited = await gql(url, contractOperation('platform', 'InviteUser'), { input: { email, firstName: name, lastName: 'Tester', roleNames: [role], password: tenant.password } }, tenant.headers);
+  if (!invited.data?.inviteUser) throw new Error(`inviteUser failed: ${JSON.stringify(invited.errors)}`);
+  const userId = invited.data.inviteUser.id as string;
+  const login = await gql(url, contractOperation('identity', 'LogIn'), { input: { tenantSlug: tenant.slug, email, password: tenant.password } });
+  if (!login.data?.logIn) throw new Error(`logIn failed: ${JSON.stringify(login.errors)}`);
+  await waitForDirectory([userId, tenant.userId], databaseUrl);
+  const token = login.data.logIn.accessToken as string;
+  return { userId, email, token, headers: bearer(token) };
+}
+
+/** Waits until the office's user directory holds these users (it follows platform user events). */
+export async function waitForDirectory(userIds: string[], databaseUrl = process.env.DATABASE_URL): Promise<void> {
+  const { Client } = await import('pg');
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const { rows } = await db.query('SELECT count(*)::int AS n FROM office.directory_users WHERE user_id = ANY($1::uuid[])', [userIds]);
+      if (rows[0].n === new Set(userIds).size) return;
+      if (Date.now() > deadline) throw new Error('the office user directory did not receive the users');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  } finally {
+    await db.end();
+  }
 }

@@ -78,7 +78,11 @@ export class SubscriptionHub {
       id: randomUUID(),
       caller,
       derived,
-      groupKey: JSON.stringify([derived.eventQuery, derived.variables, caller.tenantId, [...caller.permissions].sort(), caller.modules]),
+      groupKey: JSON.stringify([
+        derived.eventQuery, derived.variables, caller.tenantId, [...caller.permissions].sort(), caller.modules,
+        // Per-caller routes (document ACLs) never share a payload between two principals.
+        derived.route.perCaller ? [caller.userId, caller.apiKeyId, caller.oauthClientId] : null,
+      ]),
       queue: new PushQueue<ExecutionResult>(() => this.subscriptions.delete(sub)),
       seen: new Set(),
       tail: Promise.resolve(),

@@ -16,6 +16,11 @@ export interface SubscriptionRoute {
   eventQuery: string;
   /** Query field listing events after one: `<replayQuery>(eventId: ID!, first: Int)`. */
   replayQuery: string;
+  /**
+   * Visibility depends on the individual caller (e.g. a document's collaborators), not only on
+   * tenant and permissions: payloads are then resolved once per event, selection and caller.
+   */
+  perCaller?: boolean;
 }
 
 export const SUBSCRIPTION_ROUTES: SubscriptionRoute[] = [
@@ -34,6 +39,28 @@ export const SUBSCRIPTION_ROUTES: SubscriptionRoute[] = [
     matches: (event, args) => !Array.isArray(args.types) || args.types.includes(event.type),
     eventQuery: 'platformEvent',
     replayQuery: 'platformEventsAfter',
+  },
+  {
+    field: 'documentActivity',
+    perCaller: true,
+    topic: topicFor('office'),
+    // Every edit, comment and share of one document (keyed by the document); the office subgraph's
+    // event query answers null to callers who may not read the document.
+    matches: (event, args) =>
+      /^office\.document\.(created|edited|commented|shared)$/.test(event.type) &&
+      (event.aggregateId === args.documentId || (event.payload as { data?: { documentId?: unknown } } | undefined)?.data?.documentId === args.documentId),
+    eventQuery: 'documentActivityEvent',
+    replayQuery: 'documentActivityEventsAfter',
+  },
+  {
+    field: 'cellsChanged',
+    perCaller: true,
+    topic: topicFor('office'),
+    matches: (event, args) =>
+      event.type === 'office.worksheet.cells_changed' &&
+      (event.aggregateId === args.worksheetId || (event.payload as { data?: { worksheetId?: unknown } } | undefined)?.data?.worksheetId === args.worksheetId),
+    eventQuery: 'cellsChangedEvent',
+    replayQuery: 'cellsChangedEventsAfter',
   },
 ];
 

@@ -25,6 +25,8 @@ export interface CallerIdentity {
   limits?: Record<string, number>;
   /** The tenant's time zone (tenant.settings.timeZone), IANA name; UTC when unset. */
   timeZone?: string;
+  /** For a user caller: the user's e-mail address, as of the access token's issue. */
+  email?: string | null;
   /** For an OAuth client caller: the client's id (oauth_clients.id). */
   oauthClientId?: string | null;
   ipAddress: string | null;

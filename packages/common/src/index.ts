@@ -14,3 +14,4 @@ export * from './outbox';
 export * from './events';
 export * from './kv';
 export * from './tenant-context';
+export * from './objects';

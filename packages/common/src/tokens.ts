@@ -15,6 +15,8 @@ export interface AccessTokenClaims {
   permissions: string[];
   /** The tenant's enabled modules when the token was issued. */
   modules: string[];
+  /** The user's e-mail address (for subgraphs that address users, e.g. mail). */
+  email?: string;
 }
 
 const key = (secret: string) => new TextEncoder().encode(secret);
@@ -22,7 +24,7 @@ const key = (secret: string) => new TextEncoder().encode(secret);
 export async function issueAccessToken(claims: AccessTokenClaims, secret: string, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
   const issuedAt = Math.floor(now.getTime() / 1000);
   const expiresAt = new Date((issuedAt + ACCESS_TOKEN_TTL_SECONDS) * 1000);
-  const token = await new SignJWT({ tid: claims.tenantId, sid: claims.sessionId, perms: claims.permissions, mods: claims.modules })
+  const token = await new SignJWT({ tid: claims.tenantId, sid: claims.sessionId, perms: claims.permissions, mods: claims.modules, email: claims.email })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.userId)
     .setIssuer(ISSUER)
@@ -41,7 +43,8 @@ export async function verifyAccessToken(token: string, secret: string): Promise<
       throw new Error('malformed claims');
     }
     const modules = Array.isArray(payload.mods) ? payload.mods.map(String) : [];
-    return { userId: payload.sub, tenantId: payload.tid, sessionId: payload.sid, permissions: payload.perms.map(String), modules };
+    const email = typeof payload.email === 'string' ? payload.email : undefined;
+    return { userId: payload.sub, tenantId: payload.tid, sessionId: payload.sid, permissions: payload.perms.map(String), modules, email };
   } catch {
     throw unauthenticated('Invalid or expired access token');
   }

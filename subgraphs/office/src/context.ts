@@ -1,15 +1,31 @@
 import DataLoader from 'dataloader';
-import type { CallerIdentity, Logger } from '@bacbos/common';
+import type { CallerIdentity, Logger, ObjectStore } from '@bacbos/common';
 import type { OfficeDb } from './db';
 import type { Document } from './generated/prisma/client';
 import { DocumentService } from './modules/writer/document.service';
+import { DriveService, sharedObjectStore } from './modules/drive/drive.service';
+import { CalendarService } from './modules/calendar/calendar.service';
+import { MailService } from './modules/mail/mail.service';
+import { DocumentActivityService } from './modules/writer/activity.service';
+import { SheetService } from './modules/sheets/sheet.service';
+import { CellsEventService } from './modules/sheets/cells-event.service';
+import { PresentationService } from './modules/slides/presentation.service';
 
 export interface OfficeContext {
   caller: CallerIdentity;
   db: OfficeDb;
   log: Logger;
   loaders: OfficeLoaders;
+  /** The object store of file bytes (one per process, see index.ts). */
+  objects: ObjectStore;
+  drive: DriveService;
+  calendar: CalendarService;
+  mail: MailService;
   documents: DocumentService;
+  documentActivity: DocumentActivityService;
+  sheets: SheetService;
+  cellsEvents: CellsEventService;
+  presentations: PresentationService;
 }
 
 export interface OfficeLoaders {
@@ -26,8 +42,16 @@ export function createLoaders(db: OfficeDb, tenantId: string | null): OfficeLoad
   };
 }
 
-export function createOfficeContext(db: OfficeDb, caller: CallerIdentity, log: Logger): OfficeContext {
+export function createOfficeContext(db: OfficeDb, caller: CallerIdentity, log: Logger, objects: ObjectStore = sharedObjectStore()): OfficeContext {
   const ctx = { caller, db, log, loaders: createLoaders(db, caller.tenantId) } as OfficeContext;
+  ctx.objects = objects;
+  ctx.drive = new DriveService(ctx, objects);
+  ctx.calendar = new CalendarService(ctx);
+  ctx.mail = new MailService(ctx);
   ctx.documents = new DocumentService(ctx);
+  ctx.documentActivity = new DocumentActivityService(ctx);
+  ctx.sheets = new SheetService(ctx);
+  ctx.cellsEvents = new CellsEventService(ctx);
+  ctx.presentations = new PresentationService(ctx);
   return ctx;
 }

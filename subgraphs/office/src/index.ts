@@ -1,20 +1,33 @@
 import { join } from 'node:path';
-import { baseModule, loadTypeDefs, type SubgraphDefinition } from '@bacbos/common';
+import { baseModule, createObjectStore, databaseUrlFor, loadTypeDefs, rootLogger, type ObjectStore, type SubgraphDefinition } from '@bacbos/common';
+import { startDirectorySync } from './modules/directory/directory-sync';
 import { createOfficeContext, type OfficeContext } from './context';
 import { createOfficeDb, type OfficeDb } from './db';
 import { writerResolvers } from './modules/writer/resolvers';
+import { sheetsResolvers } from './modules/sheets/resolvers';
+import { slidesResolvers } from './modules/slides/resolvers';
+import { driveResolvers } from './modules/drive/resolvers';
+import { calendarResolvers } from './modules/calendar/resolvers';
+import { mailResolvers } from './modules/mail/resolvers';
 
 export const officeModules = [
   baseModule,
   { typeDefs: loadTypeDefs(join(__dirname, 'modules/writer/schema.graphql')), resolvers: writerResolvers as never },
+  { typeDefs: loadTypeDefs(join(__dirname, 'modules/sheets/schema.graphql')), resolvers: sheetsResolvers as never },
+  { typeDefs: loadTypeDefs(join(__dirname, 'modules/slides/schema.graphql')), resolvers: slidesResolvers as never },
+  { typeDefs: loadTypeDefs(join(__dirname, 'modules/drive/schema.graphql')), resolvers: driveResolvers as never },
+  { typeDefs: loadTypeDefs(join(__dirname, 'modules/calendar/schema.graphql')), resolvers: calendarResolvers as never },
+  { typeDefs: loadTypeDefs(join(__dirname, 'modules/mail/schema.graphql')), resolvers: mailResolvers as never },
 ];
 
-export function officeSubgraph(db: OfficeDb = createOfficeDb()): SubgraphDefinition<OfficeContext> {
+export function officeSubgraph(db: OfficeDb = createOfficeDb(), objects: ObjectStore = createObjectStore()): SubgraphDefinition<OfficeContext> {
   return {
     name: 'office',
     modules: officeModules,
-    createContext: (caller, log) => createOfficeContext(db, caller, log),
+    createContext: (caller, log) => createOfficeContext(db, caller, log, objects),
     healthCheck: async () => { await db.$queryRaw`SELECT 1`; },
-    close: () => db.$disconnect(),
+    // Keeps the office's replica of the platform's users (for mail and calendar) from its events.
+    consume: (bus) => startDirectorySync(bus, db, databaseUrlFor('office'), rootLogger.child({ subgraph: 'office', component: 'directory' })),
+    close: async () => { await objects.close(); await db.$disconnect(); },
   };
 }

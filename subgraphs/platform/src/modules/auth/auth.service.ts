@@ -350,7 +350,7 @@ export class AuthService {
 
   private async result(tenant: Tenant, user: User, session: Session, permissions: string[], refreshToken: string, now: Date): Promise<AuthResult> {
     const { token, expiresAt } = await issueAccessToken(
-      { userId: user.id, tenantId: tenant.id, sessionId: session.id, permissions, modules: tenant.enabledModules },
+      { userId: user.id, tenantId: tenant.id, sessionId: session.id, permissions, modules: tenant.enabledModules, email: user.email },
       accessTokenSecret(),
       now,
     );
