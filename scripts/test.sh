@@ -32,6 +32,6 @@ results="$(mktemp)"
 status=0
 npx jest --runInBand --json --outputFile="$results" "$@" || status=$?
 # One plain closing line for tools that read it: "N passed, N failed".
-node -e 'const r = require(process.argv[1]); console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed`)' "$results" || true
+node -e 'const r = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8")); console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed`)' "$results" || true
 rm -f "$results"
 exit "$status"

@@ -62,6 +62,17 @@ export const SUBSCRIPTION_ROUTES: SubscriptionRoute[] = [
     eventQuery: 'cellsChangedEvent',
     replayQuery: 'cellsChangedEventsAfter',
   },
+  {
+    field: 'roomEvents',
+    topic: topicFor('office'),
+    // Participants joining and leaving one room and its chat (keyed by the room). Every office:read
+    // user of the tenant may see a room, so tenant and permissions decide visibility (not perCaller).
+    matches: (event, args) =>
+      /^office\.room\.(participant_joined|participant_left|message_sent)$/.test(event.type) &&
+      (event.aggregateId === args.roomId || (event.payload as { data?: { roomId?: unknown } } | undefined)?.data?.roomId === args.roomId),
+    eventQuery: 'roomEvent',
+    replayQuery: 'roomEventsAfter',
+  },
 ];
 
 export const routeFor = (field: string) => SUBSCRIPTION_ROUTES.find((r) => r.field === field);

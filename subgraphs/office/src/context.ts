@@ -10,6 +10,8 @@ import { DocumentActivityService } from './modules/writer/activity.service';
 import { SheetService } from './modules/sheets/sheet.service';
 import { CellsEventService } from './modules/sheets/cells-event.service';
 import { PresentationService } from './modules/slides/presentation.service';
+import { RoomService } from './modules/meet/room.service';
+import { RoomEventService } from './modules/meet/room-events.service';
 
 export interface OfficeContext {
   caller: CallerIdentity;
@@ -26,6 +28,8 @@ export interface OfficeContext {
   sheets: SheetService;
   cellsEvents: CellsEventService;
   presentations: PresentationService;
+  rooms: RoomService;
+  roomEvents: RoomEventService;
 }
 
 export interface OfficeLoaders {
@@ -53,5 +57,7 @@ export function createOfficeContext(db: OfficeDb, caller: CallerIdentity, log: L
   ctx.sheets = new SheetService(ctx);
   ctx.cellsEvents = new CellsEventService(ctx);
   ctx.presentations = new PresentationService(ctx);
+  ctx.rooms = new RoomService(ctx);
+  ctx.roomEvents = new RoomEventService(ctx);
   return ctx;
 }

@@ -9,6 +9,7 @@ import { slidesResolvers } from './modules/slides/resolvers';
 import { driveResolvers } from './modules/drive/resolvers';
 import { calendarResolvers } from './modules/calendar/resolvers';
 import { mailResolvers } from './modules/mail/resolvers';
+import { meetResolvers } from './modules/meet/resolvers';
 
 export const officeModules = [
   baseModule,
@@ -18,6 +19,7 @@ export const officeModules = [
   { typeDefs: loadTypeDefs(join(__dirname, 'modules/drive/schema.graphql')), resolvers: driveResolvers as never },
   { typeDefs: loadTypeDefs(join(__dirname, 'modules/calendar/schema.graphql')), resolvers: calendarResolvers as never },
   { typeDefs: loadTypeDefs(join(__dirname, 'modules/mail/schema.graphql')), resolvers: mailResolvers as never },
+  { typeDefs: loadTypeDefs(join(__dirname, 'modules/meet/schema.graphql')), resolvers: meetResolvers as never },
 ];
 
 export function officeSubgraph(db: OfficeDb = createOfficeDb(), objects: ObjectStore = createObjectStore()): SubgraphDefinition<OfficeContext> {
