@@ -2,7 +2,7 @@
 // (Kafka in CI), a failed one produces none, and one object's events arrive in commit order.
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { topicFor, type EventEnvelope } from '@bacbos/common';
+import { OutboxRelay, rootLogger, topicFor, type EventBus, type EventEnvelope } from '@bacbos/common';
 import { codeOf, contractOperation as op, gql, signUpTenant, type TestTenant } from '../helpers/graphql';
 import { startPlatform, type RunningPlatform } from '../helpers/platform';
 
@@ -80,4 +80,95 @@ it('delivers the events of one object in commit order', async () => {
   const titles = events.slice(1).map((e) => (e.payload.audit!.changes as any).title);
   for (let i = 1; i < titles.length; i += 1) expect(titles[i].from).toBe(titles[i - 1].to);
   expect(new Set(events.map((e) => e.id)).size).toBe(11);
+});
+
+async function withDb<T>(fn: (db: Client) => Promise<T>): Promise<T> {
+  const db = new Client({ connectionString: process.env.DATABASE_URL });
+  await db.connect();
+  try {
+    return await fn(db);
+  } finally {
+    await db.end();
+  }
+}
+
+/** A scratch outbox shaped like crm's, so no running relay touches its rows; dropped afterwards. */
+async function withScratchOutbox(fn: (db: Client, schema: string) => Promise<void>): Promise<void> {
+  const schema = `scratch_${randomUUID().slice(0, 8)}`;
+  await withDb(async (db) => {
+    await db.query(`CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.outbox (LIKE crm.outbox INCLUDING ALL)`);
+    await db.query(`ALTER TABLE ${schema}.outbox DISABLE ROW LEVEL SECURITY`);
+    try {
+      await fn(db, schema);
+    } finally {
+      await db.query(`DROP SCHEMA ${schema} CASCADE`);
+    }
+  });
+}
+
+const insertEvent = (db: Client, schema: string, aggregateId: string, age: string, published: boolean) =>
+  db.query(
+    `INSERT INTO ${schema}.outbox (tenant_id, aggregate_type, aggregate_id, type, occurred_at, published_at)
+     VALUES ($1, 'Contact', $2, 'crm.contact.updated', now() - $3::interval, ${published ? 'now()' : 'NULL'}) RETURNING id`,
+    [tenant.tenantId, aggregateId, age],
+  ).then((r) => r.rows[0].id as string);
+
+it('publishes a batch in numeric seq order (10 after 9, 100 after 99)', async () => {
+  await withScratchOutbox(async (db, schema) => {
+    const aggregateId = randomUUID();
+    for (let n = 0; n < 120; n += 1) await insertEvent(db, schema, aggregateId, '0 seconds', false);
+    const published: EventEnvelope[] = [];
+    const capture: EventBus = { kind: 'memory', publish: async (_topic, events) => void published.push(...events), subscribe: async () => async () => undefined, close: async () => undefined };
+    const relay = new OutboxRelay({ connectionString: process.env.DATABASE_URL!, subgraph: schema, bus: capture, log: rootLogger, batchSize: 50 });
+    try {
+      while ((await relay.publishBatch()) > 0);
+    } finally {
+      await relay.stop();
+    }
+    const seqs = published.map((e) => Number(e.seq));
+    expect(seqs).toHaveLength(120);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+  });
+});
+
+describe('retention', () => {
+  it('deletes published events past the retention, never unpublished or recent ones', async () => {
+    await withScratchOutbox(async (db, schema) => {
+      const oldPublished = await Promise.all([insertEvent(db, schema, randomUUID(), '9 days', true), insertEvent(db, schema, randomUUID(), '8 days', true)]);
+      const oldUnpublished = await insertEvent(db, schema, randomUUID(), '30 days', false);
+      const recent = await insertEvent(db, schema, randomUUID(), '6 days', true);
+      const relay = new OutboxRelay({ connectionString: process.env.DATABASE_URL!, subgraph: schema, bus: platform.bus, log: rootLogger, retentionMs: 7 * 24 * 3_600_000 });
+      try {
+        expect(await relay.prune()).toBe(2);
+        const left = (await db.query(`SELECT id FROM ${schema}.outbox`)).rows.map((r) => r.id as string);
+        expect(left.sort()).toEqual([oldUnpublished, recent].sort());
+        expect(left).not.toContain(oldPublished[0]);
+        expect(await relay.prune()).toBe(0);
+      } finally {
+        await relay.stop();
+      }
+    });
+  });
+
+  it('a resume from a pruned event id is a clear BAD_USER_INPUT, and later events still resume', async () => {
+    const create = async (email: string) => {
+      const res = await gql(url, op('crm', 'CreateContact'), { input: { firstName: 'Ret', lastName: 'Ention', email } }, tenant.headers);
+      const id = res.data!.createContact.id as string;
+      return (await eventsFor(id, 1))[0];
+    };
+    const old = await create('old@retention.example');
+    const kept = await create('kept@retention.example');
+    const later = await create('later@retention.example');
+    await withDb((db) => db.query(`UPDATE crm.outbox SET occurred_at = now() - interval '30 days' WHERE id = $1`, [old.id]));
+    const relay = platform.subgraphs.find((s) => s.name === 'crm')!.relay!;
+    expect(await relay.prune()).toBeGreaterThanOrEqual(1);
+    expect(await outboxRows('id = $1', [old.id])).toBe(0);
+
+    const query = 'query($eventId: ID!) { contactEventsAfter(eventId: $eventId) { eventId contact { email } } }';
+    const gone = await gql(url, query, { eventId: old.id }, tenant.headers);
+    expect(codeOf(gone)).toBe('BAD_USER_INPUT');
+    expect(gone.errors![0].message).toMatch(/older than the event history kept/);
+    const resumed = await gql(url, query, { eventId: kept.id }, tenant.headers);
+    expect(resumed.data!.contactEventsAfter.map((e: { eventId: string }) => e.eventId)).toContain(later.id);
+  });
 });

@@ -49,3 +49,15 @@ function requiredSecret(name: string): string {
 export const internalContextSecret = () => requiredSecret('INTERNAL_CONTEXT_SECRET');
 /** Secret access tokens (JWT) are signed with; known to the platform subgraph and the gateway. */
 export const accessTokenSecret = () => requiredSecret('ACCESS_TOKEN_SECRET');
+
+/**
+ * How long published events stay in each subgraph's outbox (the history subscriptions resume
+ * from): OUTBOX_RETENTION_HOURS, default 168 (7 days, Kafka's default topic retention).
+ */
+export function outboxRetentionMs(): number {
+  const raw = process.env.OUTBOX_RETENTION_HOURS;
+  if (raw === undefined || raw === '') return 168 * 3_600_000;
+  const hours = Number(raw);
+  if (!Number.isFinite(hours) || hours <= 0) throw new Error('OUTBOX_RETENTION_HOURS must be a positive number of hours');
+  return hours * 3_600_000;
+}

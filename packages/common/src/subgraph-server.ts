@@ -10,7 +10,7 @@ import express from 'express';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
-import { databaseUrlFor, internalContextSecret, type SubgraphName } from './config';
+import { databaseUrlFor, internalContextSecret, outboxRetentionMs, type SubgraphName } from './config';
 import { OutboxRelay, type EventBus } from './events';
 import { maskError, setInternalErrorReporter } from './errors';
 import { CONTEXT_HEADER, verifyCallerIdentity, type CallerIdentity } from './identity';
@@ -122,7 +122,7 @@ export async function startSubgraph<Context extends object>(
   let relay: OutboxRelay | undefined;
   let stopConsuming: (() => Promise<void>) | undefined;
   if (options.bus) {
-    relay = new OutboxRelay({ connectionString: databaseUrlFor(definition.name), subgraph: definition.name, bus: options.bus, log });
+    relay = new OutboxRelay({ connectionString: databaseUrlFor(definition.name), subgraph: definition.name, bus: options.bus, log, retentionMs: outboxRetentionMs() });
     await relay.start();
     stopConsuming = await definition.consume?.(options.bus);
   }

@@ -4,6 +4,8 @@ import { badInput } from '../errors';
 import { isUuid } from '../validation';
 
 export const MAX_EVENTS_PER_PAGE = 500;
+/** An id the caller cannot see, or one pruned from the outbox after its retention. */
+export const UNKNOWN_EVENT_ID = 'Unknown event id, or older than the event history kept: subscribe again without `after`';
 
 /**
  * The events after `eventId` (exclusive), oldest first. `seqOf` finds the outbox position of an
@@ -19,6 +21,6 @@ export async function eventsAfter<T>(options: {
   const take = options.first ?? 100;
   if (!Number.isInteger(take) || take < 1 || take > MAX_EVENTS_PER_PAGE) throw badInput(`first must be between 1 and ${MAX_EVENTS_PER_PAGE}`, 'first');
   const seq = isUuid(options.eventId) ? await options.seqOf(options.eventId) : null;
-  if (seq === null) throw badInput('Unknown event id', 'eventId');
+  if (seq === null) throw badInput(UNKNOWN_EVENT_ID, 'eventId');
   return options.listAfter(seq, take);
 }

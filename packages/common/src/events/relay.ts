@@ -6,6 +6,8 @@
 // - rows are marked published only after the broker acknowledged them; if the broker is away the
 //   transaction rolls back (the rows stay unpublished) and the relay retries with backoff.
 // A NOTIFY from the outbox insert trigger wakes the relay at once; a slow poll covers lost notifies.
+// Published rows are the event history subscriptions resume from; the relay deletes those older
+// than the retention (unpublished rows are never deleted, whatever their age).
 import { Client, Pool, type PoolClient } from 'pg';
 import type { Logger } from '../logger';
 import type { EventBus } from './bus';
@@ -21,7 +23,14 @@ export interface OutboxRelayOptions {
   /** Poll interval when no NOTIFY arrives. */
   pollMs?: number;
   maxBackoffMs?: number;
+  /** Published events older than this are deleted. Default 7 days, Kafka's default retention. */
+  retentionMs?: number;
+  /** How often to prune. Default hourly; 0 turns the timer off (prune() can still be called). */
+  pruneEveryMs?: number;
 }
+
+export const DEFAULT_OUTBOX_RETENTION_MS = 7 * 24 * 3_600_000;
+const PRUNE_BATCH = 5_000;
 
 interface OutboxRow {
   id: string;
@@ -42,6 +51,8 @@ export class OutboxRelay {
   private wake?: () => void;
   private loop?: Promise<void>;
   private backoffMs = 0;
+  private pruneTimer?: NodeJS.Timeout;
+  private pruning?: Promise<unknown>;
   /** Published events since start (for benchmarks and health). */
   published = 0;
 
@@ -61,12 +72,48 @@ export class OutboxRelay {
     await this.listener.connect();
     await this.listener.query(`LISTEN ${this.options.subgraph}_outbox`);
     this.loop = this.run();
+    const every = this.options.pruneEveryMs ?? 3_600_000;
+    if (every > 0) {
+      const tick = () => {
+        this.pruning ??= this.prune()
+          .catch((error) => this.options.log.warn({ err: error }, 'outbox prune failed; will retry'))
+          .finally(() => (this.pruning = undefined));
+      };
+      this.pruneTimer = setInterval(tick, every).unref();
+      tick();
+    }
+  }
+
+  /**
+   * Deletes published events that occurred before now - retention, in batches, and returns how
+   * many it deleted. Rows another relay is pruning at the same time are skipped, not waited for.
+   */
+  async prune(now = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - (this.options.retentionMs ?? DEFAULT_OUTBOX_RETENTION_MS));
+    let deleted = 0;
+    for (;;) {
+      const { rowCount } = await this.pool.query(
+        `DELETE FROM ${this.schema}.outbox WHERE id IN (
+           SELECT id FROM ${this.schema}.outbox
+            WHERE occurred_at < $1 AND published_at IS NOT NULL
+            ORDER BY occurred_at
+            LIMIT ${PRUNE_BATCH}
+            FOR UPDATE SKIP LOCKED)`,
+        [cutoff],
+      );
+      deleted += rowCount ?? 0;
+      if ((rowCount ?? 0) < PRUNE_BATCH) break;
+    }
+    if (deleted) this.options.log.info({ deleted, before: cutoff.toISOString() }, 'outbox pruned');
+    return deleted;
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    clearInterval(this.pruneTimer);
     this.wake?.();
     await this.loop;
+    await this.pruning;
     await this.listener?.end().catch(() => undefined);
     await this.pool.end();
   }
@@ -115,10 +162,11 @@ export class OutboxRelay {
 
   private async claim(client: PoolClient): Promise<EventEnvelope[]> {
     const { rows } = await client.query<OutboxRow>(
-      `SELECT id, seq::text AS seq, tenant_id, aggregate_type, aggregate_id, type, payload, actor_id, occurred_at
-         FROM ${this.schema}.outbox
-        WHERE published_at IS NULL
-        ORDER BY seq
+      // ORDER BY o.seq, the bigint column: a bare "seq" would name the text alias and sort "10" before "9".
+      `SELECT o.id, o.seq::text AS seq, o.tenant_id, o.aggregate_type, o.aggregate_id, o.type, o.payload, o.actor_id, o.occurred_at
+         FROM ${this.schema}.outbox o
+        WHERE o.published_at IS NULL
+        ORDER BY o.seq
         LIMIT $1
         FOR UPDATE SKIP LOCKED`,
       [this.options.batchSize ?? 200],

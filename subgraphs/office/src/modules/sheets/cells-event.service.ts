@@ -1,6 +1,6 @@
 // cellsChanged events, read back from the office outbox (the history a subscription resumes from
 // and the source the gateway resolves each payload from).
-import { authorize, badInput, isUuid } from '@bacbos/common';
+import { authorize, badInput, isUuid, UNKNOWN_EVENT_ID } from '@bacbos/common';
 import type { OfficeContext } from '../../context';
 import type { OutboxEvent } from '../../generated/prisma/client';
 import type { CellView } from './sheet.service';
@@ -40,7 +40,7 @@ export class CellsEventService {
     const take = first ?? 100;
     if (!Number.isInteger(take) || take < 1 || take > 500) throw badInput('first must be between 1 and 500', 'first');
     const from = isUuid(eventId) ? await this.ctx.db.outboxEvent.findFirst({ where: { ...this.where(tenantId), id: eventId } }) : null;
-    if (!from) throw badInput('Unknown event id', 'eventId');
+    if (!from) throw badInput(UNKNOWN_EVENT_ID, 'eventId');
     const rows = await this.ctx.db.outboxEvent.findMany({
       where: { ...this.where(tenantId), aggregateId: from.aggregateId, seq: { gt: from.seq } }, orderBy: { seq: 'asc' }, take,
     });

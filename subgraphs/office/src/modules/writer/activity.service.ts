@@ -1,7 +1,7 @@
 // Document activity events, read back from the office outbox (rows stay after publication: they
 // are the history a documentActivity subscription resumes from, and the source the gateway
 // resolves each payload from). An event is visible only to callers who may read its document.
-import { authorize, badInput, isUuid } from '@bacbos/common';
+import { authorize, badInput, isUuid, UNKNOWN_EVENT_ID } from '@bacbos/common';
 import type { OfficeContext } from '../../context';
 import type { OutboxEvent } from '../../generated/prisma/client';
 
@@ -67,7 +67,7 @@ export class DocumentActivityService {
     const take = first ?? 100;
     if (!Number.isInteger(take) || take < 1 || take > 500) throw badInput('first must be between 1 and 500', 'first');
     const from = isUuid(eventId) ? await this.ctx.db.outboxEvent.findFirst({ where: { ...this.where(tenantId), id: eventId } }) : null;
-    if (!from || !(await this.readable(from.aggregateId))) throw badInput('Unknown event id', 'eventId');
+    if (!from || !(await this.readable(from.aggregateId))) throw badInput(UNKNOWN_EVENT_ID, 'eventId');
     const rows = await this.ctx.db.outboxEvent.findMany({
       where: { ...this.where(tenantId), aggregateId: from.aggregateId, seq: { gt: from.seq } }, orderBy: { seq: 'asc' }, take,
     });
