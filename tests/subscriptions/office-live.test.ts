@@ -72,11 +72,14 @@ describe('DocumentActivity', () => {
     const outsider = track(await subscribe(url, otto.token, 'subscription($d: ID!) { documentActivity(documentId: $d) { type version } }', { d: docId }, hub()));
     const other = track(await subscribe(url, b.accessToken, 'subscription($d: ID!) { documentActivity(documentId: $d) { type version } }', { d: docId }, hub()));
     await run('EditDocument', { id: docId, input: { baseVersion: 1, title: 'P2' } });
-    await waitFor(() => owner.values.length === 1, 'the owner\'s first event'); // visibility is decided at delivery
+    await waitFor(() => owner.values.length === 1, 'the owner\'s first event');
+    // Visibility is decided when the event's payload runs: let Otto's run for P2 finish unshared.
+    await waitFor(() => hub().executionsInFlight === 0, 'payload executions of the first edit');
     await run('ShareDocument', { id: docId, userId: otto.userId, role: 'COMMENTER' });
     await run('EditDocument', { id: docId, input: { baseVersion: 2, title: 'P3' } });
     await waitFor(() => owner.values.length === 3, 'the owner\'s events');
-    await waitFor(() => outsider.values.length >= 1, 'otto\'s events once shared');
+    const ottoSees = (type: string, version: number) => outsider.values.some((v) => v.documentActivity.type === type && v.documentActivity.version === version);
+    await waitFor(() => ottoSees('edited', 3), 'otto\'s edit once shared');
     expect(owner.values.map((v) => v.documentActivity)).toEqual([{ type: 'edited', version: 2 }, { type: 'shared', version: 2 }, { type: 'edited', version: 3 }]);
     // Otto could not read the document before it was shared with him.
     expect(outsider.values.at(-1).documentActivity).toEqual({ type: 'edited', version: 3 });

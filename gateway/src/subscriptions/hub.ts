@@ -137,6 +137,11 @@ export class SubscriptionHub {
   private inFlight = 0;
   private readonly slotWaiters: (() => void)[] = [];
 
+  /** Payload executions running now (0: every event routed so far has had its visibility decided). */
+  get executionsInFlight(): number {
+    return this.inFlight + this.slotWaiters.length;
+  }
+
   private async withSlot<T>(work: () => Promise<T>): Promise<T> {
     while (this.inFlight >= MAX_CONCURRENT_EXECUTIONS) await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
     this.inFlight += 1;
