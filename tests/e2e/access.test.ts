@@ -3,7 +3,7 @@
 // gating that apply from the next request, and the audit trail of every subgraph's mutations.
 import { generate as totp } from 'otplib';
 import { Client } from 'pg';
-import { codeOf, contractOperation as op, gql, signUpTenant, bearer, type GraphQLResponse, type TestTenant } from '../helpers/graphql';
+import { bearer, codeOf, contractOperation as op, eventually, gql, signUpTenant, type GraphQLResponse, type TestTenant } from '../helpers/graphql';
 import { startPlatform, type RunningPlatform } from '../helpers/platform';
 
 let platform: RunningPlatform;
@@ -29,16 +29,6 @@ async function sql<T = any>(query: string, params: unknown[] = []): Promise<T[]>
     return (await db.query(query, params)).rows as T[];
   } finally {
     await db.end();
-  }
-}
-
-async function eventually<T>(fn: () => Promise<T>, ok: (value: T) => boolean, what: string, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await fn();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
   }
 }
 

@@ -6,7 +6,8 @@
 // SQL (never slept for) and then closed through ClockOut.
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
-import { bearer, codeOf, contractOperation as op, gql, signUpTenant, type GraphQLResponse, type TestTenant } from '../helpers/graphql';
+import { bearer, codeOf, contractOperation as op, gql, ok, signUpTenant, type TestTenant } from '../helpers/graphql';
+import { outboxProbe } from '../helpers/outbox';
 import { startPlatform, type RunningPlatform } from '../helpers/platform';
 
 let platform: RunningPlatform;
@@ -26,6 +27,7 @@ const emp: Record<string, { id: string; employeeNumber: string }> = {};
 let emma: Person; // member, employee E-1, reports to Max
 let max: Person; // member, employee M-1, manager of Emma and Ned
 let nora: Person; // member, no employee record
+const { outboxCount, eventsOf, failsCleanly } = outboxProbe('hr', () => db);
 
 const NOBODY = '00000000-0000-4000-8000-000000000000';
 const todayUtc = () => new Date().toISOString().slice(0, 10);
@@ -44,30 +46,6 @@ const clockOut = (employeeId: string, headers = a.headers) => run('ClockOut', { 
 const requestLeave = (input: Record<string, unknown>, headers = a.headers) => run('RequestLeave', { input }, headers);
 const decideLeave = (id: string, approve: boolean, note: string | null, headers = a.headers) => run('DecideLeave', { id, approve, note }, headers);
 const timesheet = (employeeId: string, from: string, to: string, headers = a.headers) => run('Timesheet', { employeeId, from, to }, headers);
-
-async function ok<T = any>(res: Promise<GraphQLResponse>, field: string): Promise<T> {
-  const r = await res;
-  expect(r.errors).toBeUndefined();
-  return r.data![field] as T;
-}
-
-async function outboxCount(tenantId: string): Promise<number> {
-  return (await db.query('SELECT count(*)::int AS n FROM hr.outbox WHERE tenant_id = $1', [tenantId])).rows[0].n;
-}
-
-async function eventsOf(aggregateId: string): Promise<{ type: string; aggregate_type: string; tenant_id: string; actor_id: string | null; payload: any }[]> {
-  return (await db.query('SELECT type, aggregate_type, tenant_id, actor_id, payload FROM hr.outbox WHERE aggregate_id = $1 ORDER BY occurred_at, type', [aggregateId])).rows;
-}
-
-/** The call fails with `code` (and `field`), and writes no outbox row for the tenant. */
-async function failsCleanly(tenantId: string, call: () => Promise<GraphQLResponse>, code: string, field?: string): Promise<GraphQLResponse> {
-  const before = await outboxCount(tenantId);
-  const res = await call();
-  expect(res.errors?.[0]?.extensions).toMatchObject({ code, ...(field ? { field } : {}) });
-  expect(res.data?.[Object.keys(res.data ?? {})[0]] ?? null).toBeNull();
-  expect(await outboxCount(tenantId)).toBe(before);
-  return res;
-}
 
 async function logIn(tenant: TestTenant, email: string): Promise<Record<string, string>> {
   const res = await gql(url, op('identity', 'LogIn'), { input: { tenantSlug: tenant.slug, email, password: tenant.password } });

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { Client } from 'pg';
 import { bearer, codeOf, contractOperation as op, gql, signUpTenant, type GraphQLResponse, type TestTenant } from '../helpers/graphql';
+import { outboxProbe } from '../helpers/outbox';
 import { startPlatform, type RunningPlatform } from '../helpers/platform';
 
 let platform: RunningPlatform;
@@ -17,6 +18,7 @@ let b: TestTenant;
 /** POST /oauth/token on the gateway's origin. */
 let tokenUrl: string;
 let gatewayTokenUrl: string;
+const { outboxCount } = outboxProbe('identity', () => db);
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 const FORM = 'application/x-www-form-urlencoded';
@@ -89,8 +91,6 @@ function expectError(res: TokenAnswer, status: number, body: Record<string, stri
 async function sql<T = any>(query: string, params: unknown[] = []): Promise<T[]> {
   return (await db.query(query, params)).rows as T[];
 }
-
-const outboxCount = async (tenantId: string) => (await sql('SELECT count(*)::int AS n FROM identity.outbox WHERE tenant_id = $1', [tenantId]))[0].n as number;
 
 /** A user of the tenant with the given system role, logged in. */
 async function addUser(tenant: TestTenant, role: string): Promise<{ headers: Record<string, string> }> {

@@ -2,7 +2,8 @@
 // the gateway: default calendars, RRULE recurrence expanded by the agenda, answers, errors, audit
 // rows for successes only, and two-tenant isolation.
 import { Client } from 'pg';
-import { codeOf, contractOperation as op, gql, signUpTenant, type GraphQLResponse, type TestTenant, addTenantUser } from '../helpers/graphql';
+import { addTenantUser, codeOf, contractOperation as op, gql, ok, signUpTenant, type TestTenant } from '../helpers/graphql';
+import { outboxProbe } from '../helpers/outbox';
 import { startPlatform, type RunningPlatform } from '../helpers/platform';
 
 let platform: RunningPlatform;
@@ -11,30 +12,14 @@ let db: Client;
 let a: TestTenant;
 let b: TestTenant;
 let bob: { userId: string; email: string; headers: Record<string, string> };
+const { failsCleanly } = outboxProbe('office', () => db);
 
 const run = (name: string, variables: Record<string, unknown>, headers = a.headers) => gql(url, op('office', name), variables, headers);
-
-async function ok<T = any>(res: Promise<GraphQLResponse>, field: string): Promise<T> {
-  const r = await res;
-  expect(r.errors).toBeUndefined();
-  return r.data![field] as T;
-}
-
-const outboxCount = async (tenantId: string) => (await db.query('SELECT count(*)::int AS n FROM office.outbox WHERE tenant_id = $1', [tenantId])).rows[0].n;
-
-async function failsCleanly(tenantId: string, call: () => Promise<GraphQLResponse>, code: string, field?: string) {
-  const before = await outboxCount(tenantId);
-  const res = await call();
-  expect(res.errors?.[0]?.extensions).toMatchObject({ code, ...(field ? { field } : {}) });
-  expect(await outboxCount(tenantId)).toBe(before);
-  return res;
-}
 
 async function addUser(tenant: TestTenant, role: string, name: string) {
   const user = await addTenantUser(url, tenant, role, name);
   return { userId: user.userId, email: user.email, headers: user.headers };
 }
-
 
 beforeAll(async () => {
   platform = await startPlatform();

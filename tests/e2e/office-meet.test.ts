@@ -5,7 +5,8 @@
 // RoomEvents subscription.
 import { Client } from 'pg';
 import { totalSqlStatements } from '@bacbos/common';
-import { addTenantUser, codeOf, contractOperation, gql, signUpTenant, type GraphQLResponse, type TestTenant } from '../helpers/graphql';
+import { addTenantUser, codeOf, contractOperation, eventually, gql, ok, signUpTenant, type TestTenant } from '../helpers/graphql';
+import { outboxProbe } from '../helpers/outbox';
 import { startPlatform, type RunningPlatform } from '../helpers/platform';
 import { subscribe, waitFor, type Collected } from '../subscriptions/helpers';
 
@@ -19,6 +20,7 @@ interface Person { userId: string; email: string; token: string; headers: Record
 let ed: Person; // member of A
 let otto: Person; // member of A
 let rita: Person; // viewer of A (office:read only)
+const { eventsOf, failsCleanly } = outboxProbe('office', () => db);
 
 const NOBODY = '00000000-0000-4000-8000-000000000000';
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -31,36 +33,6 @@ const send = (roomId: string, body: string, headers = a.headers) => run('SendCha
 const readRoom = (id: string, headers = a.headers) => run('Room', { id }, headers);
 const open: Collected[] = [];
 const track = (c: Collected) => (open.push(c), c);
-
-async function ok<T = any>(res: Promise<GraphQLResponse>, field: string): Promise<T> {
-  const r = await res;
-  expect(r.errors).toBeUndefined();
-  return r.data![field] as T;
-}
-
-const outboxCount = async (tenantId: string) => (await db.query('SELECT count(*)::int AS n FROM office.outbox WHERE tenant_id = $1', [tenantId])).rows[0].n as number;
-const eventsOf = async (aggregateId: string) =>
-  (await db.query('SELECT id, type, aggregate_type, tenant_id, actor_id, payload FROM office.outbox WHERE aggregate_id = $1 ORDER BY seq', [aggregateId])).rows;
-
-/** The call fails with `code` (and `field`) and writes no outbox row for the tenant. */
-async function failsCleanly(tenantId: string, call: () => Promise<GraphQLResponse>, code: string, field?: string): Promise<GraphQLResponse> {
-  const before = await outboxCount(tenantId);
-  const res = await call();
-  expect(res.errors?.[0]?.extensions).toMatchObject({ code, ...(field ? { field } : {}) });
-  expect(res.data?.[Object.keys(res.data ?? {})[0]] ?? null).toBeNull();
-  expect(await outboxCount(tenantId)).toBe(before);
-  return res;
-}
-
-async function eventually(call: () => Promise<GraphQLResponse>, done: (r: GraphQLResponse) => boolean, what: string): Promise<GraphQLResponse> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const res = await call();
-    if (done(res)) return res;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(res)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 beforeAll(async () => {
   platform = await startPlatform();
@@ -156,7 +128,7 @@ describe('JoinRoom and LeaveRoom', () => {
     const rows = (await db.query('SELECT id, left_at FROM office.participants WHERE room_id = $1 AND user_id = $2', [roomId, ed.userId])).rows;
     expect(rows).toEqual([{ id: before.id, left_at: null }]);
     expect(again.participants).toHaveLength(2);
-    const last = (await eventsOf(roomId)).at(-1);
+    const last = (await eventsOf(roomId)).at(-1)!;
     expect(last).toMatchObject({ type: 'office.room.participant_joined' });
     expect(last.payload.audit.changes).toEqual({ [`participants.${ed.userId}`]: { from: 'left', to: 'joined' } });
   });
@@ -368,7 +340,7 @@ describe('RoomEvents subscription', () => {
   it('resumes after the last event seen without gap or duplicate', async () => {
     const roomId = (await ok(createRoom('Resume'), 'createRoom')).id;
     await ok(joinRoom(roomId), 'joinRoom');
-    const firstId = (await eventsOf(roomId)).find((e) => e.type === 'office.room.participant_joined').id;
+    const firstId = (await eventsOf(roomId)).find((e) => e.type === 'office.room.participant_joined')!.id;
     await ok(send(roomId, 'missed 1'), 'sendChatMessage');
     await ok(send(roomId, 'missed 2'), 'sendChatMessage');
     const q = 'subscription($r: ID!, $after: ID) { roomEvents(roomId: $r, after: $after) { eventId type message { body } } }';

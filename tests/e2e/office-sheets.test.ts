@@ -2,7 +2,8 @@
 // the gateway: CreateSpreadsheet, SetCells (all or nothing, clearing), Worksheet with CellRange,
 // DefineNamedRange, error codes, outbox/audit rows, and two-tenant isolation.
 import { Client } from 'pg';
-import { codeOf, contractOperation, gql, signUpTenant, type GraphQLResponse, type TestTenant } from '../helpers/graphql';
+import { codeOf, contractOperation, gql, ok, signUpTenant, type TestTenant } from '../helpers/graphql';
+import { outboxProbe } from '../helpers/outbox';
 import { startPlatform, type RunningPlatform } from '../helpers/platform';
 
 let platform: RunningPlatform;
@@ -10,6 +11,7 @@ let url: string;
 let db: Client;
 let a: TestTenant;
 let b: TestTenant;
+const { eventsOf, failsCleanly } = outboxProbe('office', () => db);
 
 const NOBODY = '00000000-0000-4000-8000-000000000000';
 const run = (name: string, variables: Record<string, unknown>, headers: Record<string, string> = a.headers) => gql(url, contractOperation('office', name), variables, headers);
@@ -17,23 +19,6 @@ const createSpreadsheet = (input: Record<string, unknown>, headers = a.headers) 
 const setCells = (worksheetId: string, cells: Record<string, unknown>[], headers = a.headers) => run('SetCells', { worksheetId, cells }, headers);
 const worksheet = (id: string, range: Record<string, number> | null = null, headers = a.headers) => run('Worksheet', { id, range }, headers);
 const defineNamedRange = (worksheetId: string, name: string, range: Record<string, number>, headers = a.headers) => run('DefineNamedRange', { worksheetId, name, range }, headers);
-
-async function ok<T = any>(res: Promise<GraphQLResponse>, field: string): Promise<T> {
-  const r = await res;
-  expect(r.errors).toBeUndefined();
-  return r.data![field] as T;
-}
-const outboxCount = async (tenantId: string) => (await db.query('SELECT count(*)::int AS n FROM office.outbox WHERE tenant_id = $1', [tenantId])).rows[0].n as number;
-const eventsOf = async (aggregateId: string) =>
-  (await db.query('SELECT type, aggregate_type, tenant_id, actor_id, payload FROM office.outbox WHERE aggregate_id = $1 ORDER BY seq', [aggregateId])).rows;
-async function failsCleanly(tenantId: string, call: () => Promise<GraphQLResponse>, code: string, field?: string): Promise<GraphQLResponse> {
-  const before = await outboxCount(tenantId);
-  const res = await call();
-  expect(res.errors?.[0]?.extensions).toMatchObject({ code, ...(field ? { field } : {}) });
-  expect(res.data?.[Object.keys(res.data ?? {})[0]] ?? null).toBeNull();
-  expect(await outboxCount(tenantId)).toBe(before);
-  return res;
-}
 
 beforeAll(async () => {
   platform = await startPlatform();

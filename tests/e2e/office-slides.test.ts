@@ -2,7 +2,8 @@
 // the gateway: CreatePresentation (with a tenant theme), AddSlide (positions, elements, animations),
 // Presentation, error codes, outbox/audit rows, and two-tenant isolation.
 import { Client } from 'pg';
-import { codeOf, contractOperation, gql, signUpTenant, type GraphQLResponse, type TestTenant } from '../helpers/graphql';
+import { codeOf, contractOperation, gql, ok, signUpTenant, type TestTenant } from '../helpers/graphql';
+import { outboxProbe } from '../helpers/outbox';
 import { startPlatform, type RunningPlatform } from '../helpers/platform';
 
 let platform: RunningPlatform;
@@ -11,27 +12,13 @@ let db: Client;
 let a: TestTenant;
 let b: TestTenant;
 let themeA: string;
+const { failsCleanly } = outboxProbe('office', () => db);
 
 const NOBODY = '00000000-0000-4000-8000-000000000000';
 const run = (name: string, variables: Record<string, unknown>, headers: Record<string, string> = a.headers) => gql(url, contractOperation('office', name), variables, headers);
 const createPresentation = (title: string, themeId: string | null = null, headers = a.headers) => run('CreatePresentation', { title, themeId }, headers);
 const addSlide = (presentationId: string, input: Record<string, unknown>, headers = a.headers) => run('AddSlide', { presentationId, input }, headers);
 const presentation = (id: string, headers = a.headers) => run('Presentation', { id }, headers);
-
-async function ok<T = any>(res: Promise<GraphQLResponse>, field: string): Promise<T> {
-  const r = await res;
-  expect(r.errors).toBeUndefined();
-  return r.data![field] as T;
-}
-const outboxCount = async (tenantId: string) => (await db.query('SELECT count(*)::int AS n FROM office.outbox WHERE tenant_id = $1', [tenantId])).rows[0].n as number;
-async function failsCleanly(tenantId: string, call: () => Promise<GraphQLResponse>, code: string, field?: string): Promise<GraphQLResponse> {
-  const before = await outboxCount(tenantId);
-  const res = await call();
-  expect(res.errors?.[0]?.extensions).toMatchObject({ code, ...(field ? { field } : {}) });
-  expect(res.data?.[Object.keys(res.data ?? {})[0]] ?? null).toBeNull();
-  expect(await outboxCount(tenantId)).toBe(before);
-  return res;
-}
 
 beforeAll(async () => {
   platform = await startPlatform();

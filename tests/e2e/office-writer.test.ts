@@ -2,7 +2,8 @@
 // the gateway against real PostgreSQL: data, optimistic versions (CONFLICT writes nothing),
 // document-level roles, error codes, outbox/audit rows, and two-tenant isolation.
 import { Client } from 'pg';
-import { codeOf, contractOperation, gql, signUpTenant, type GraphQLResponse, type TestTenant, addTenantUser } from '../helpers/graphql';
+import { addTenantUser, codeOf, contractOperation, eventually, gql, ok, signUpTenant, type GraphQLResponse, type TestTenant } from '../helpers/graphql';
+import { outboxProbe } from '../helpers/outbox';
 import { startPlatform, type RunningPlatform } from '../helpers/platform';
 
 let platform: RunningPlatform;
@@ -17,6 +18,7 @@ let cam: Person; // member, will be COMMENTER
 let vic: Person; // member, will be VIEWER
 let otto: Person; // member, not shared with
 let rita: Person; // system role viewer (office:read only)
+const { outboxCount, eventsOf, failsCleanly } = outboxProbe('office', () => db);
 
 const NOBODY = '00000000-0000-4000-8000-000000000000';
 const op = (name: string) => contractOperation('office', name);
@@ -27,41 +29,10 @@ const share = (id: string, userId: string, role: string, headers = a.headers) =>
 const comment = (documentId: string, body: string, anchor: unknown = null, headers = a.headers) => run('AddDocumentComment', { documentId, body, anchor }, headers);
 const readDocument = (id: string, headers = a.headers) => run('Document', { id }, headers);
 
-async function ok<T = any>(res: Promise<GraphQLResponse>, field: string): Promise<T> {
-  const r = await res;
-  expect(r.errors).toBeUndefined();
-  return r.data![field] as T;
-}
-
-const outboxCount = async (tenantId: string) => (await db.query('SELECT count(*)::int AS n FROM office.outbox WHERE tenant_id = $1', [tenantId])).rows[0].n as number;
-const eventsOf = async (aggregateId: string) =>
-  (await db.query('SELECT type, aggregate_type, tenant_id, actor_id, payload FROM office.outbox WHERE aggregate_id = $1 ORDER BY seq', [aggregateId])).rows;
-
-/** The call fails with `code` (and `field`) and writes no outbox row for the tenant. */
-async function failsCleanly(tenantId: string, call: () => Promise<GraphQLResponse>, code: string, field?: string): Promise<GraphQLResponse> {
-  const before = await outboxCount(tenantId);
-  const res = await call();
-  expect(res.errors?.[0]?.extensions).toMatchObject({ code, ...(field ? { field } : {}) });
-  expect(res.data?.[Object.keys(res.data ?? {})[0]] ?? null).toBeNull();
-  expect(await outboxCount(tenantId)).toBe(before);
-  return res;
-}
-
-
 /** A user of the tenant with one system role (same password as the owner), logged in. */
 async function addUser(tenant: TestTenant, role: string, name: string): Promise<Person> {
   const user = await addTenantUser(url, tenant, role, name);
   return { userId: user.userId, email: user.email, headers: user.headers };
-}
-
-async function eventually(call: () => Promise<GraphQLResponse>, done: (r: GraphQLResponse) => boolean, what: string): Promise<GraphQLResponse> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const res = await call();
-    if (done(res)) return res;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(res)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 beforeAll(async () => {

@@ -5,6 +5,7 @@
 import { Client } from 'pg';
 import { totalSqlStatements } from '@bacbos/common';
 import { bearer, codeOf, contractOperation as op, gql, signUpTenant, type GraphQLResponse, type TestTenant } from '../helpers/graphql';
+import { outboxProbe } from '../helpers/outbox';
 import { startPlatform, type RunningPlatform } from '../helpers/platform';
 import { createPlatformDb, type PlatformDb } from '../../subgraphs/platform/src/db';
 import { addMonths, invoiceNumber, priceOf, taxFor, taxRateBasisPoints } from '../../subgraphs/platform/src/modules/billing/pricing';
@@ -18,6 +19,7 @@ let url: string;
 let db: Client;
 let platformDb: PlatformDb;
 let acme: TestTenant;
+const { outboxCount } = outboxProbe('platform', () => db);
 
 beforeAll(async () => {
   platform = await startPlatform();
@@ -67,7 +69,6 @@ async function member(tenant: TestTenant, email: string, roleNames: string[]): P
 const rows = async <T = any>(query: string, params: unknown[] = []): Promise<T[]> => (await db.query(query, params)).rows as T[];
 const events = (tenantId: string, type: string) =>
   rows('SELECT aggregate_type, aggregate_id, actor_id, payload FROM platform.outbox WHERE tenant_id = $1 AND type = $2 ORDER BY seq', [tenantId, type]);
-const outboxCount = async (tenantId: string) => Number((await rows('SELECT count(*) AS n FROM platform.outbox WHERE tenant_id = $1', [tenantId]))[0].n);
 const userCount = async (tenantId: string) => Number((await rows('SELECT count(*) AS n FROM platform.users WHERE tenant_id = $1', [tenantId]))[0].n);
 const roleId = async (tenant: TestTenant, name: string) =>
   (await rows<{ id: string }>('SELECT id FROM platform.roles WHERE tenant_id = $1 AND name = $2', [tenant.tenantId, name]))[0].id;

@@ -109,3 +109,21 @@ export async function waitForDirectory(userIds: string[], databaseUrl = process.
     await db.end();
   }
 }
+
+/** The field's data of a call that must succeed. */
+export async function ok<T = any>(res: Promise<GraphQLResponse>, field: string): Promise<T> {
+  const r = await res;
+  expect(r.errors).toBeUndefined();
+  return r.data![field] as T;
+}
+
+/** Repeats `fn` until `done` holds of its value (for effects that land after the response). */
+export async function eventually<T>(fn: () => Promise<T>, done: (value: T) => boolean, what: string, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await fn();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
