@@ -1,3 +1,4 @@
+export * from './batch';
 export * from './config';
 export * from './db';
 export * from './errors';

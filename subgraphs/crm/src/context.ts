@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { CallerIdentity, Logger } from '@bacbos/common';
+import { byId, manyByKey, type CallerIdentity, type Logger } from '@bacbos/common';
 import type { CrmDb } from './db';
 import type { Contact, Lead, Opportunity } from './generated/prisma/client';
 import { ContactService } from './modules/contacts/contact.service';
@@ -26,20 +26,6 @@ export interface CrmLoaders {
   opportunitiesByContactId: DataLoader<string, Opportunity[]>;
 }
 
-function byId<T extends { id: string }>(ids: readonly string[], rows: T[]): (T | null)[] {
-  const map = new Map(rows.map((r) => [r.id, r]));
-  return ids.map((id) => map.get(id) ?? null);
-}
-
-function groupBy<T>(keys: readonly string[], rows: T[], key: (row: T) => string | null): T[][] {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    if (k) groups.set(k, [...(groups.get(k) ?? []), row]);
-  }
-  return keys.map((k) => groups.get(k) ?? []);
-}
-
 /**
  * One SQL statement per batch, always filtered by the caller's tenant: a key of another tenant
  * loads as null or as an empty list.
@@ -53,11 +39,11 @@ export function createLoaders(db: CrmDb, tenantId: string | null): CrmLoaders {
       tenantId ? byId(ids, await db.lead.findMany({ where: { tenantId, id: { in: [...ids] } } })) : none(ids, null)),
     leadsByContactId: new DataLoader(async (ids) =>
       tenantId
-        ? groupBy(ids, await db.lead.findMany({ where: { tenantId, contactId: { in: [...ids] } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }), (l) => l.contactId)
+        ? manyByKey(ids, await db.lead.findMany({ where: { tenantId, contactId: { in: [...ids] } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }), (l) => l.contactId)
         : none(ids, [])),
     opportunitiesByContactId: new DataLoader(async (ids) =>
       tenantId
-        ? groupBy(ids, await db.opportunity.findMany({ where: { tenantId, contactId: { in: [...ids] } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }), (o) => o.contactId)
+        ? manyByKey(ids, await db.opportunity.findMany({ where: { tenantId, contactId: { in: [...ids] } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }), (o) => o.contactId)
         : none(ids, [])),
   };
 }

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { CallerIdentity, Logger } from '@bacbos/common';
+import { manyByKey, oneByKey, type CallerIdentity, type Logger } from '@bacbos/common';
 import type { HrDb } from './db';
 import type {
   AttendanceRecord, BiometricDevice, Employee, LeaveRequest, OvertimeRecord, RemoteWorkSession,
@@ -37,24 +37,6 @@ export interface HrLoaders {
   activeRemoteSessionByEmployeeId: DataLoader<string, RemoteWorkSession | null>;
 }
 
-function byKey<T>(keys: readonly string[], rows: T[], key: (row: T) => string | null): (T | null)[] {
-  const map = new Map<string, T>();
-  for (const row of rows) {
-    const k = key(row);
-    if (k && !map.has(k)) map.set(k, row);
-  }
-  return keys.map((k) => map.get(k) ?? null);
-}
-
-function groupBy<T>(keys: readonly string[], rows: T[], key: (row: T) => string | null): T[][] {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    if (k) groups.set(k, [...(groups.get(k) ?? []), row]);
-  }
-  return keys.map((k) => groups.get(k) ?? []);
-}
-
 /**
  * One SQL statement per batch, always filtered by the caller's tenant: a key of another tenant
  * loads as null or as an empty list.
@@ -64,36 +46,36 @@ export function createLoaders(db: HrDb, tenantId: string | null): HrLoaders {
   const ids = (keys: readonly string[]) => ({ in: [...keys] });
   return {
     employeeById: new DataLoader(async (keys) =>
-      tenantId ? byKey(keys, await db.employee.findMany({ where: { tenantId, id: ids(keys) } }), (e) => e.id) : none(keys, null)),
+      tenantId ? oneByKey(keys, await db.employee.findMany({ where: { tenantId, id: ids(keys) } }), (e) => e.id) : none(keys, null)),
     employeeByUserId: new DataLoader(async (keys) =>
-      tenantId ? byKey(keys, await db.employee.findMany({ where: { tenantId, userId: ids(keys) } }), (e) => e.userId) : none(keys, null)),
+      tenantId ? oneByKey(keys, await db.employee.findMany({ where: { tenantId, userId: ids(keys) } }), (e) => e.userId) : none(keys, null)),
     reportsByManagerId: new DataLoader(async (keys) =>
       tenantId
-        ? groupBy(keys, await db.employee.findMany({ where: { tenantId, managerId: ids(keys) }, orderBy: [{ employeeNumber: 'asc' }, { id: 'asc' }] }), (e) => e.managerId)
+        ? manyByKey(keys, await db.employee.findMany({ where: { tenantId, managerId: ids(keys) }, orderBy: [{ employeeNumber: 'asc' }, { id: 'asc' }] }), (e) => e.managerId)
         : none(keys, [])),
     attendanceById: new DataLoader(async (keys) =>
-      tenantId ? byKey(keys, await db.attendanceRecord.findMany({ where: { tenantId, id: ids(keys) } }), (r) => r.id) : none(keys, null)),
+      tenantId ? oneByKey(keys, await db.attendanceRecord.findMany({ where: { tenantId, id: ids(keys) } }), (r) => r.id) : none(keys, null)),
     openAttendanceByEmployeeId: new DataLoader(async (keys) =>
       tenantId
-        ? byKey(keys, await db.attendanceRecord.findMany({ where: { tenantId, employeeId: ids(keys), clockOut: null } }), (r) => r.employeeId)
+        ? oneByKey(keys, await db.attendanceRecord.findMany({ where: { tenantId, employeeId: ids(keys), clockOut: null } }), (r) => r.employeeId)
         : none(keys, null)),
     overtimeByAttendanceId: new DataLoader(async (keys) =>
       tenantId
-        ? byKey(keys, await db.overtimeRecord.findMany({ where: { tenantId, attendanceRecordId: ids(keys) } }), (o) => o.attendanceRecordId)
+        ? oneByKey(keys, await db.overtimeRecord.findMany({ where: { tenantId, attendanceRecordId: ids(keys) } }), (o) => o.attendanceRecordId)
         : none(keys, null)),
     leaveById: new DataLoader(async (keys) =>
-      tenantId ? byKey(keys, await db.leaveRequest.findMany({ where: { tenantId, id: ids(keys) } }), (l) => l.id) : none(keys, null)),
+      tenantId ? oneByKey(keys, await db.leaveRequest.findMany({ where: { tenantId, id: ids(keys) } }), (l) => l.id) : none(keys, null)),
     leaveByEmployeeId: new DataLoader(async (keys) =>
       tenantId
-        ? groupBy(keys, await db.leaveRequest.findMany({ where: { tenantId, employeeId: ids(keys) }, orderBy: [{ startDate: 'desc' }, { id: 'asc' }] }), (l) => l.employeeId)
+        ? manyByKey(keys, await db.leaveRequest.findMany({ where: { tenantId, employeeId: ids(keys) }, orderBy: [{ startDate: 'desc' }, { id: 'asc' }] }), (l) => l.employeeId)
         : none(keys, [])),
     deviceById: new DataLoader(async (keys) =>
-      tenantId ? byKey(keys, await db.biometricDevice.findMany({ where: { tenantId, id: ids(keys) } }), (d) => d.id) : none(keys, null)),
+      tenantId ? oneByKey(keys, await db.biometricDevice.findMany({ where: { tenantId, id: ids(keys) } }), (d) => d.id) : none(keys, null)),
     remoteSessionById: new DataLoader(async (keys) =>
-      tenantId ? byKey(keys, await db.remoteWorkSession.findMany({ where: { tenantId, id: ids(keys) } }), (s) => s.id) : none(keys, null)),
+      tenantId ? oneByKey(keys, await db.remoteWorkSession.findMany({ where: { tenantId, id: ids(keys) } }), (s) => s.id) : none(keys, null)),
     activeRemoteSessionByEmployeeId: new DataLoader(async (keys) =>
       tenantId
-        ? byKey(keys, await db.remoteWorkSession.findMany({ where: { tenantId, employeeId: ids(keys), endedAt: null }, orderBy: [{ startedAt: 'desc' }] }), (s) => s.employeeId)
+        ? oneByKey(keys, await db.remoteWorkSession.findMany({ where: { tenantId, employeeId: ids(keys), endedAt: null }, orderBy: [{ startedAt: 'desc' }] }), (s) => s.employeeId)
         : none(keys, null)),
   };
 }

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { CallerIdentity, KeyValueStore, Logger } from '@bacbos/common';
+import { byId, manyByKey, type CallerIdentity, type KeyValueStore, type Logger } from '@bacbos/common';
 import type { IdentityDb } from './db';
 import type { Organization } from './generated/prisma/client';
 import { OAuthClientService } from './modules/oauth/oauth-client.service';
@@ -27,15 +27,15 @@ export function createLoaders(db: IdentityDb, tenantId: string | null): Identity
   return {
     organizationById: new DataLoader(async (ids) => {
       const rows = tenantId ? await db.organization.findMany({ where: { tenantId, id: { in: [...ids] } } }) : [];
-      return ids.map((id) => rows.find((r) => r.id === id) ?? null);
+      return byId(ids, rows);
     }),
     childrenByParentId: new DataLoader(async (ids) => {
       const rows = tenantId ? await db.organization.findMany({ where: { tenantId, parentId: { in: [...ids] } }, orderBy: [{ name: 'asc' }, { id: 'asc' }] }) : [];
-      return ids.map((id) => rows.filter((r) => r.parentId === id));
+      return manyByKey(ids, rows, (r) => r.parentId);
     }),
     memberIdsByOrganizationId: new DataLoader(async (ids) => {
       const rows = tenantId ? await db.organizationMember.findMany({ where: { tenantId, organizationId: { in: [...ids] } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }) : [];
-      return ids.map((id) => rows.filter((r) => r.organizationId === id).map((r) => r.userId));
+      return manyByKey(ids, rows, (r) => r.organizationId).map((members) => members.map((r) => r.userId));
     }),
   };
 }

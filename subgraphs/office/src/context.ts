@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { CallerIdentity, Logger, ObjectStore } from '@bacbos/common';
+import { byId, type CallerIdentity, type Logger, type ObjectStore } from '@bacbos/common';
 import type { OfficeDb } from './db';
 import type { Document } from './generated/prisma/client';
 import { DocumentService } from './modules/writer/document.service';
@@ -41,7 +41,7 @@ export function createLoaders(db: OfficeDb, tenantId: string | null): OfficeLoad
   return {
     documentById: new DataLoader(async (ids) => {
       const rows = tenantId ? await db.document.findMany({ where: { tenantId, id: { in: [...ids] } } }) : [];
-      return ids.map((id) => rows.find((r) => r.id === id) ?? null);
+      return byId(ids, rows);
     }),
   };
 }

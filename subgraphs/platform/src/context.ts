@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { CallerIdentity, KeyValueStore, Logger } from '@bacbos/common';
+import { byId, type CallerIdentity, type KeyValueStore, type Logger } from '@bacbos/common';
 import type { PlatformDb } from './db';
 import type { AccessState } from './modules/access/access-state';
 import { ApiKeyService } from './modules/apikeys/api-key.service';
@@ -44,11 +44,6 @@ export interface PlatformLoaders {
   userById: DataLoader<string, User | null>;
   rolesByUserId: DataLoader<string, Role[]>;
   tenantById: DataLoader<string, Tenant | null>;
-}
-
-function byId<T extends { id: string }>(ids: readonly string[], rows: T[]): (T | null)[] {
-  const map = new Map(rows.map((r) => [r.id, r]));
-  return ids.map((id) => map.get(id) ?? null);
 }
 
 /** Every loader filters by the caller's tenant: an id of another tenant loads as null. */

@@ -3,7 +3,7 @@ import DataLoader from 'dataloader';
 import { RRule, type Options as RRuleOptions } from 'rrule';
 import { z } from 'zod';
 import {
-  authorize, badInput, diffFields, forbidden, isUuid, lockRow, notFound, parseInput, recordChange, snapshot,
+  authorize, badInput, byId, diffFields, forbidden, isUuid, lockRow, manyByKey, notFound, parseInput, recordChange, snapshot,
 } from '@bacbos/common';
 import type { OfficeContext } from '../../context';
 import type { Attendee, Calendar, Event, Prisma, Reminder } from '../../generated/prisma/client';
@@ -76,15 +76,15 @@ export class CalendarService {
 
   private readonly calendarById = new DataLoader<string, Calendar | null>(async (ids) => {
     const rows = await this.ctx.db.calendar.findMany({ where: { tenantId: this.ctx.caller.tenantId ?? '', id: { in: [...ids] } } });
-    return ids.map((id) => rows.find((r) => r.id === id) ?? null);
+    return byId(ids, rows);
   });
   private readonly attendeesByEvent = new DataLoader<string, Attendee[]>(async (ids) => {
     const rows = await this.ctx.db.attendee.findMany({ where: { tenantId: this.ctx.caller.tenantId ?? '', eventId: { in: [...ids] } }, orderBy: { createdAt: 'asc' } });
-    return ids.map((id) => rows.filter((r) => r.eventId === id));
+    return manyByKey(ids, rows, (r) => r.eventId);
   });
   private readonly remindersByEvent = new DataLoader<string, Reminder[]>(async (ids) => {
     const rows = await this.ctx.db.reminder.findMany({ where: { tenantId: this.ctx.caller.tenantId ?? '', eventId: { in: [...ids] } }, orderBy: { minutesBefore: 'asc' } });
-    return ids.map((id) => rows.filter((r) => r.eventId === id));
+    return manyByKey(ids, rows, (r) => r.eventId);
   });
 
   /** Events the caller may see: on their own calendars, or with them among the attendees. */

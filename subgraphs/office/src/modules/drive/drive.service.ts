@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { z } from 'zod';
 import {
-  appError, authorize, badInput, conflict, createObjectStore, diffFields, forbidden, isUuid, lockRow, notFound, paginate, parseInput, recordChange, snapshot,
-  type ObjectStore, type PageArgs,
+  appError, authorize, badInput, byId, conflict, createObjectStore, diffFields, forbidden, isUuid, lockRow, manyByKey, notFound, paginate, parseInput, recordChange, snapshot, type ObjectStore, type PageArgs,
 } from '@bacbos/common';
 import type { OfficeContext } from '../../context';
 import type { Activity, File, FileVersion, Folder, Prisma } from '../../generated/prisma/client';
@@ -59,15 +58,15 @@ export class DriveService {
     const rows = await this.ctx.db.fileVersion.findMany({
       where: { tenantId: this.ctx.caller.tenantId ?? '', fileId: { in: [...fileIds] }, status: 'ready' }, orderBy: { version: 'desc' },
     });
-    return fileIds.map((id) => rows.filter((r) => r.fileId === id));
+    return manyByKey(fileIds, rows, (r) => r.fileId);
   });
   private readonly folderById = new DataLoader<string, Folder | null>(async (ids) => {
     const rows = await this.ctx.db.folder.findMany({ where: { tenantId: this.ctx.caller.tenantId ?? '', id: { in: [...ids] } } });
-    return ids.map((id) => rows.find((r) => r.id === id) ?? null);
+    return byId(ids, rows);
   });
   readonly fileById = new DataLoader<string, File | null>(async (ids) => {
     const rows = await this.ctx.db.file.findMany({ where: { tenantId: this.ctx.caller.tenantId ?? '', id: { in: [...ids] } } });
-    return ids.map((id) => rows.find((r) => r.id === id) ?? null);
+    return byId(ids, rows);
   });
   private readonly accessCache = new Map<string, Promise<Access>>();
 

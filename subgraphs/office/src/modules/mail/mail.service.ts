@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { z } from 'zod';
-import { authorize, badInput, forbidden, isUuid, lockRow, notFound, paginate, parseInput, recordChange, type PageArgs } from '@bacbos/common';
+import {
+  authorize, badInput, byId, forbidden, isUuid, lockRow, manyByKey, notFound, paginate, parseInput, recordChange, type PageArgs,
+} from '@bacbos/common';
 import type { OfficeContext } from '../../context';
 import type { Attachment, Email, File, MailFolder, MailLabel, Mailbox, Prisma } from '../../generated/prisma/client';
 import { DOWNLOAD_TTL_SECONDS } from '../drive/drive.service';
@@ -37,15 +39,15 @@ export class MailService {
 
   private readonly folderById = new DataLoader<string, MailFolder | null>(async (ids) => {
     const rows = await this.ctx.db.mailFolder.findMany({ where: { tenantId: this.ctx.caller.tenantId ?? '', id: { in: [...ids] } } });
-    return ids.map((id) => rows.find((r) => r.id === id) ?? null);
+    return byId(ids, rows);
   });
   private readonly labelsByEmail = new DataLoader<string, MailLabel[]>(async (ids) => {
     const rows = await this.ctx.db.emailLabel.findMany({ where: { tenantId: this.ctx.caller.tenantId ?? '', emailId: { in: [...ids] } }, include: { label: true }, orderBy: { createdAt: 'asc' } });
-    return ids.map((id) => rows.filter((r) => r.emailId === id).map((r) => r.label));
+    return manyByKey(ids, rows, (r) => r.emailId).map((labels) => labels.map((r) => r.label));
   });
   private readonly attachmentsByEmail = new DataLoader<string, Attachment[]>(async (ids) => {
     const rows = await this.ctx.db.attachment.findMany({ where: { tenantId: this.ctx.caller.tenantId ?? '', emailId: { in: [...ids] } }, orderBy: { createdAt: 'asc' } });
-    return ids.map((id) => rows.filter((r) => r.emailId === id));
+    return manyByKey(ids, rows, (r) => r.emailId);
   });
 
   /** The user's mailbox with its system folders, created on first use (in the caller's transaction). */

@@ -13,8 +13,7 @@ import { randomInt } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { z } from 'zod';
 import {
-  authorize, conflict, encodeCursor, decodeCursor, forbidden, isUniqueViolation, isUuid, keysetAfter, badInput, lockRow, notFound, parseInput, recordChange,
-  snapshot, type SortSpec,
+  authorize, badInput, byId, conflict, decodeCursor, encodeCursor, forbidden, isUniqueViolation, isUuid, keysetAfter, lockRow, manyByKey, notFound, parseInput, recordChange, snapshot, type SortSpec,
 } from '@bacbos/common';
 import type { OfficeContext } from '../../context';
 import type { ChatMessage, Participant, Prisma, Recording, Room } from '../../generated/prisma/client';
@@ -38,12 +37,6 @@ export function newJoinCode(): string {
   return Array.from({ length: JOIN_CODE_LENGTH }, () => JOIN_CODE_ALPHABET[randomInt(JOIN_CODE_ALPHABET.length)]).join('');
 }
 
-function groupBy<T>(keys: readonly string[], rows: T[], key: (row: T) => string): T[][] {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) groups.set(key(row), [...(groups.get(key(row)) ?? []), row]);
-  return keys.map((k) => groups.get(k) ?? []);
-}
-
 export interface MessagePage {
   edges: { cursor: string; node: ChatMessage }[];
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
@@ -65,14 +58,14 @@ export class RoomService {
     return {
       room: new DataLoader<string, Room | null>(async (ids) => {
         const rows = tenantId ? await this.ctx.db.room.findMany({ where: { tenantId, id: { in: [...ids] } } }) : [];
-        return ids.map((id) => rows.find((r) => r.id === id) ?? null);
+        return byId(ids, rows);
       }),
       participants: new DataLoader<string, Participant[]>(async (ids) =>
-        groupBy(ids, tenantId ? await this.ctx.db.participant.findMany({
+        manyByKey(ids, tenantId ? await this.ctx.db.participant.findMany({
           where: { tenantId, roomId: { in: [...ids] } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         }) : [], (p) => p.roomId)),
       recordings: new DataLoader<string, Recording[]>(async (ids) =>
-        groupBy(ids, tenantId ? await this.ctx.db.recording.findMany({
+        manyByKey(ids, tenantId ? await this.ctx.db.recording.findMany({
           where: { tenantId, roomId: { in: [...ids] } }, orderBy: [{ startedAt: 'asc' }, { id: 'asc' }],
         }) : [], (r) => r.roomId)),
       /** The newest `take` messages of each room (one windowed query for every room of the request). */
@@ -89,7 +82,8 @@ export class RoomService {
           ) ranked
           WHERE rn <= ${take}
           ORDER BY "roomId", rn` : [];
-        return parsed.map((p) => rows.filter((r) => r.roomId === p.roomId).slice(0, p.take));
+        const byRoom = manyByKey(parsed.map((p) => p.roomId), rows, (r) => r.roomId);
+        return parsed.map((p, i) => byRoom[i].slice(0, p.take));
       }),
     };
   }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { z } from 'zod';
 import {
-  authorize, conflict, diffFields, forbidden, isUniqueViolation, isUuid, lockRow, notFound, parseInput, recordChange, snapshot,
+  authorize, byId, conflict, diffFields, forbidden, isUniqueViolation, isUuid, lockRow, manyByKey, notFound, parseInput, recordChange, snapshot,
 } from '@bacbos/common';
 import type { OfficeContext } from '../../context';
 import type { Cell, NamedRange, Spreadsheet, Worksheet } from '../../generated/prisma/client';
@@ -73,12 +73,6 @@ function prefixed(field: string) {
   };
 }
 
-function groupBy<T>(keys: readonly string[], rows: T[], key: (row: T) => string): T[][] {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) groups.set(key(row), [...(groups.get(key(row)) ?? []), row]);
-  return keys.map((k) => groups.get(k) ?? []);
-}
-
 export class SheetService {
   private readonly loaders: ReturnType<SheetService['createLoaders']>;
 
@@ -89,16 +83,15 @@ export class SheetService {
   /** Per request, batched, always within the caller's tenant: a key of another tenant loads as null / []. */
   private createLoaders(tenantId: string | null) {
     const db = this.ctx.db;
-    const byId = <T extends { id: string }>(ids: readonly string[], rows: T[]) => ids.map((id) => rows.find((r) => r.id === id) ?? null);
     return {
       spreadsheetById: new DataLoader<string, Spreadsheet | null>(async (ids) =>
         byId(ids, tenantId ? await db.spreadsheet.findMany({ where: { tenantId, id: { in: [...ids] } } }) : [])),
       worksheetById: new DataLoader<string, Worksheet | null>(async (ids) =>
         byId(ids, tenantId ? await db.worksheet.findMany({ where: { tenantId, id: { in: [...ids] } } }) : [])),
       worksheetsBySpreadsheet: new DataLoader<string, Worksheet[]>(async (ids) =>
-        groupBy(ids, tenantId ? await db.worksheet.findMany({ where: { tenantId, spreadsheetId: { in: [...ids] } }, orderBy: [{ index: 'asc' }, { id: 'asc' }] }) : [], (w) => w.spreadsheetId)),
+        manyByKey(ids, tenantId ? await db.worksheet.findMany({ where: { tenantId, spreadsheetId: { in: [...ids] } }, orderBy: [{ index: 'asc' }, { id: 'asc' }] }) : [], (w) => w.spreadsheetId)),
       namedRangesByWorksheet: new DataLoader<string, NamedRange[]>(async (ids) =>
-        groupBy(ids, tenantId ? await db.namedRange.findMany({ where: { tenantId, worksheetId: { in: [...ids] } }, orderBy: [{ name: 'asc' }] }) : [], (n) => n.worksheetId)),
+        manyByKey(ids, tenantId ? await db.namedRange.findMany({ where: { tenantId, worksheetId: { in: [...ids] } }, orderBy: [{ name: 'asc' }] }) : [], (n) => n.worksheetId)),
       /** Key: worksheet id and range; one statement per distinct range in a batch. */
       cells: new DataLoader<{ worksheetId: string; range: CellRange | null }, Cell[], string>(
         async (keys) => {
@@ -115,7 +108,7 @@ export class SheetService {
               },
               orderBy: [{ row: 'asc' }, { column: 'asc' }],
             });
-            worksheetIds.forEach((id, i) => found.set(`${id}|${rangeKey}`, groupBy(worksheetIds, rows, (c) => c.worksheetId)[i]));
+            worksheetIds.forEach((id, i) => found.set(`${id}|${rangeKey}`, manyByKey(worksheetIds, rows, (c) => c.worksheetId)[i]));
           }
           return keys.map((k) => found.get(`${k.worksheetId}|${JSON.stringify(k.range)}`) ?? []);
         },

@@ -3,7 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { z } from 'zod';
-import { authorize, diffFields, forbidden, isUuid, lockRow, notFound, parseInput, recordChange, snapshot } from '@bacbos/common';
+import {
+  authorize, byId, diffFields, forbidden, isUuid, lockRow, manyByKey, notFound, parseInput, recordChange, snapshot,
+} from '@bacbos/common';
 import type { OfficeContext } from '../../context';
 import type { Animation, Element, Presentation, Prisma, Slide, Theme } from '../../generated/prisma/client';
 
@@ -28,12 +30,6 @@ const slideSchema = z.object({
   })).max(500).nullish(),
 });
 
-function groupBy<T>(keys: readonly string[], rows: T[], key: (row: T) => string): T[][] {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) groups.set(key(row), [...(groups.get(key(row)) ?? []), row]);
-  return keys.map((k) => groups.get(k) ?? []);
-}
-
 export class PresentationService {
   private readonly loaders: ReturnType<PresentationService['createLoaders']>;
 
@@ -44,18 +40,17 @@ export class PresentationService {
   /** Per request, batched, always within the caller's tenant. */
   private createLoaders(tenantId: string | null) {
     const db = this.ctx.db;
-    const byId = <T extends { id: string }>(ids: readonly string[], rows: T[]) => ids.map((id) => rows.find((r) => r.id === id) ?? null);
     return {
       presentationById: new DataLoader<string, Presentation | null>(async (ids) =>
         byId(ids, tenantId ? await db.presentation.findMany({ where: { tenantId, id: { in: [...ids] } } }) : [])),
       themeById: new DataLoader<string, Theme | null>(async (ids) =>
         byId(ids, tenantId ? await db.theme.findMany({ where: { tenantId, id: { in: [...ids] } } }) : [])),
       slidesByPresentation: new DataLoader<string, Slide[]>(async (ids) =>
-        groupBy(ids, tenantId ? await db.slide.findMany({ where: { tenantId, presentationId: { in: [...ids] } }, orderBy: [{ index: 'asc' }, { createdAt: 'asc' }] }) : [], (s) => s.presentationId)),
+        manyByKey(ids, tenantId ? await db.slide.findMany({ where: { tenantId, presentationId: { in: [...ids] } }, orderBy: [{ index: 'asc' }, { createdAt: 'asc' }] }) : [], (s) => s.presentationId)),
       elementsBySlide: new DataLoader<string, Element[]>(async (ids) =>
-        groupBy(ids, tenantId ? await db.element.findMany({ where: { tenantId, slideId: { in: [...ids] } }, orderBy: [{ zIndex: 'asc' }, { createdAt: 'asc' }] }) : [], (e) => e.slideId)),
+        manyByKey(ids, tenantId ? await db.element.findMany({ where: { tenantId, slideId: { in: [...ids] } }, orderBy: [{ zIndex: 'asc' }, { createdAt: 'asc' }] }) : [], (e) => e.slideId)),
       animationsByElement: new DataLoader<string, Animation[]>(async (ids) =>
-        groupBy(ids, tenantId ? await db.animation.findMany({ where: { tenantId, elementId: { in: [...ids] } }, orderBy: [{ order: 'asc' }, { createdAt: 'asc' }] }) : [], (a) => a.elementId)),
+        manyByKey(ids, tenantId ? await db.animation.findMany({ where: { tenantId, elementId: { in: [...ids] } }, orderBy: [{ order: 'asc' }, { createdAt: 'asc' }] }) : [], (a) => a.elementId)),
     };
   }
 

@@ -6,8 +6,7 @@ import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { z } from 'zod';
 import {
-  authorize, badInput, conflict, diffFields, forbidden, hasPermission, isUuid, lockRow, notFound, pageSize, paginate, parseInput, recordChange,
-  snapshot, type PageArgs,
+  authorize, badInput, conflict, diffFields, forbidden, hasPermission, isUuid, lockRow, manyByKey, notFound, pageSize, paginate, parseInput, recordChange, snapshot, type PageArgs,
 } from '@bacbos/common';
 import type { OfficeContext } from '../../context';
 import type { Document, DocumentCollaborator, DocumentComment, Prisma } from '../../generated/prisma/client';
@@ -41,12 +40,6 @@ const documentData = (d: Document) => ({ documentId: d.id, ...snapshot(d, ['id',
 export const commentData = (c: DocumentComment) => snapshot(c, ['id', 'documentId', 'parentId', 'authorId', 'body', 'anchor', 'resolved', 'createdAt', 'updatedAt']);
 export const collaboratorData = (c: DocumentCollaborator) => snapshot(c, ['id', 'documentId', 'userId', 'role', 'addedBy', 'createdAt', 'updatedAt']);
 
-function groupBy<T>(keys: readonly string[], rows: T[], key: (row: T) => string): T[][] {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) groups.set(key(row), [...(groups.get(key(row)) ?? []), row]);
-  return keys.map((k) => groups.get(k) ?? []);
-}
-
 export class DocumentService {
   private readonly tenantId: string | null;
   private readonly userId: string | null;
@@ -67,11 +60,11 @@ export class DocumentService {
       return ids.map((id) => rows.find((r) => r.documentId === id)?.role ?? null);
     }),
     comments: new DataLoader<string, DocumentComment[]>(async (ids) =>
-      groupBy(ids, this.tenantId ? await this.ctx.db.documentComment.findMany({
+      manyByKey(ids, this.tenantId ? await this.ctx.db.documentComment.findMany({
         where: { tenantId: this.tenantId, documentId: { in: [...ids] } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       }) : [], (c) => c.documentId)),
     collaborators: new DataLoader<string, DocumentCollaborator[]>(async (ids) =>
-      groupBy(ids, this.tenantId ? await this.ctx.db.documentCollaborator.findMany({
+      manyByKey(ids, this.tenantId ? await this.ctx.db.documentCollaborator.findMany({
         where: { tenantId: this.tenantId, documentId: { in: [...ids] } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       }) : [], (c) => c.documentId)),
     };
