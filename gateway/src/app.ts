@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { Supergraph } from '@apollo/federation-internals';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import {
-  ALL_TOPICS, CONTEXT_HEADER, createKeyValueStore, maskError, rootLogger, setInternalErrorReporter, signCallerIdentity, type CallerIdentity, type EventBus,
+  ALL_TOPICS, CONTEXT_HEADER, createKeyValueStore, maskError, rootLogger, setInternalErrorReporter, setting, signCallerIdentity, type CallerIdentity, type EventBus,
   type KeyValueStore,
 } from '@bacbos/common';
 import { AccessControl } from './access';
@@ -94,12 +94,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const access = new AccessControl(kv, platformUrl.replace(/\/graphql$/, '/internal'), options.internalContextSecret, options.accessTokenSecret);
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', process.env.TRUST_PROXY ?? false);
+  app.set('trust proxy', setting('TRUST_PROXY'));
   const httpServer = http.createServer(app);
   const server = new ApolloServer<GatewayContext>({
     gateway,
     formatError: maskError,
-    introspection: process.env.INTROSPECTION !== 'false',
+    introspection: setting('INTROSPECTION'),
     includeStacktraceInErrorResponses: false,
     // Credentials travel only in headers (Authorization, x-api-key), never in cookies, so a
     // cross-site request cannot carry them; that is what CSRF prevention guards against, and it

@@ -1,11 +1,10 @@
 // Request shape limits at the gateway, before any subgraph is called: a query nested deeper than
-// MAX_DEPTH or selecting more than MAX_FIELDS fields (counting through fragments and aliases) is
+// GRAPHQL_MAX_DEPTH or selecting more than GRAPHQL_MAX_FIELDS fields (counting through fragments and aliases) is
 // refused with QUERY_TOO_COMPLEX; a subscription sent over HTTP is told to use the WebSocket.
 import type { ApolloServerPlugin } from '@apollo/server';
+import { setting } from '@bacbos/common';
 import { GraphQLError, Kind, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 
-export const MAX_DEPTH = Number(process.env.GRAPHQL_MAX_DEPTH ?? 12);
-export const MAX_FIELDS = Number(process.env.GRAPHQL_MAX_FIELDS ?? 1_000);
 
 function measure(set: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>, depth: number, seen: Set<string>): { depth: number; fields: number } {
   let deepest = depth;
@@ -53,8 +52,10 @@ export const requestLimitsPlugin: ApolloServerPlugin = {
           document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
         );
         const { depth, fields } = measure(operation.selectionSet, fragments, 1, new Set());
-        if (depth > MAX_DEPTH || fields > MAX_FIELDS) {
-          throw new GraphQLError(`Query too complex: depth ${depth} (max ${MAX_DEPTH}), ${fields} fields (max ${MAX_FIELDS})`, {
+        const maxDepth = setting('GRAPHQL_MAX_DEPTH');
+        const maxFields = setting('GRAPHQL_MAX_FIELDS');
+        if (depth > maxDepth || fields > maxFields) {
+          throw new GraphQLError(`Query too complex: depth ${depth} (max ${maxDepth}), ${fields} fields (max ${maxFields})`, {
             extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } },
           });
         }

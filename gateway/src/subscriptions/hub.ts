@@ -10,7 +10,7 @@
 // are dropped by event id, so the stream has no gap and no duplicate.
 import { randomUUID } from 'node:crypto';
 import type { ExecutionResult } from 'graphql';
-import type { CallerIdentity, EventBus, EventEnvelope, Logger } from '@bacbos/common';
+import { setting, type CallerIdentity, type EventBus, type EventEnvelope, type Logger } from '@bacbos/common';
 import type { DerivedSubscription } from './derive';
 import { PushQueue } from './queue';
 
@@ -32,7 +32,7 @@ interface ActiveSubscription {
 }
 
 /** Payload queries in flight at once per gateway instance (each is one federated execution). */
-const MAX_CONCURRENT_EXECUTIONS = Number(process.env.SUBSCRIPTION_CONCURRENCY ?? 32);
+const MAX_CONCURRENT_EXECUTIONS = setting('SUBSCRIPTION_CONCURRENCY');
 
 const SEEN_LIMIT = 10_000;
 

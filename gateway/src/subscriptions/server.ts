@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { CallerIdentity, Logger } from '@bacbos/common';
+import { setting, type CallerIdentity, type Logger } from '@bacbos/common';
 import type { Credentials } from '../auth';
 import { deriveSubscription, SubscriptionShapeError } from './derive';
 import type { SubscriptionHub } from './hub';
@@ -41,7 +41,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): { 
   const server = useServer<Record<string, unknown>, { caller?: CallerIdentity }>(
     {
       schema: options.schema,
-      connectionInitWaitTimeout: Number(process.env.WS_CONNECTION_INIT_TIMEOUT_MS ?? 3_000),
+      connectionInitWaitTimeout: setting('WS_CONNECTION_INIT_TIMEOUT_MS'),
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         try {

@@ -1,21 +1,237 @@
-// Settings read from the environment. Each subgraph reads its own database URL
-// (<SUBGRAPH>_DATABASE_URL) and falls back to the shared DATABASE_URL, so any subgraph can move to
-// a database of its own without code changes.
+// Every environment variable the platform reads, in one validated catalog: its type (zod), its
+// default, its meaning, which processes read it and which of them need it in a deployment of
+// separate processes. Code reads settings only through `setting()` and the helpers below; each
+// process calls `validateConfig()` at start, so a bad value stops it with a message naming the
+// variable instead of silently turning a feature off. The README's configuration table and the
+// docker-compose check are both read from this catalog.
+import { z } from 'zod';
+
 export const SUBGRAPHS = ['platform', 'crm', 'office', 'identity', 'hr'] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number];
+
+/** The processes of a deployment; `start` is `npm start` (everything in one process). */
+export const PROCESSES = ['gateway', ...SUBGRAPHS, 'migrate', 'start'] as const;
+export type ProcessName = (typeof PROCESSES)[number];
 
 export const DEFAULT_PORTS: Record<SubgraphName | 'gateway', number> = {
   gateway: 4000, platform: 4001, crm: 4002, office: 4003, identity: 4004, hr: 4005,
 };
 
-export function databaseUrlFor(subgraph: SubgraphName): string {
-  const url = process.env[`${subgraph.toUpperCase()}_DATABASE_URL`] ?? process.env.DATABASE_URL;
-  if (!url) throw new Error(`No database URL: set ${subgraph.toUpperCase()}_DATABASE_URL or DATABASE_URL`);
-  return url;
-}
-
 /** The role the subgraphs connect as: neither superuser nor BYPASSRLS, so row-level security holds. */
 export const APP_DB_ROLE = 'bacbos_app';
+
+// ---------------------------------------------------------------------------------------------
+// value types (an empty string counts as unset)
+
+const positiveInt = z.coerce.number().int().positive();
+const port = z.coerce.number().int().min(0).max(65_535);
+const secret = z.string().min(32, 'must be at least 32 characters');
+const postgresUrl = z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgresql:// URL');
+const httpUrl = z.url({ protocol: /^https?$/ });
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const hostPort = z.string().regex(/^[\w.-]+:\d{1,5}$/, 'must be host:port');
+const brokerList = z.string().transform((v, ctx) => {
+  const brokers = v.split(',').map((b) => b.trim()).filter(Boolean);
+  for (const broker of brokers) {
+    if (!hostPort.safeParse(broker).success) ctx.addIssue({ code: 'custom', message: `"${broker}" is not host:port` });
+  }
+  return brokers;
+});
+/** Express's `trust proxy`: true/false, a hop count, or a comma-separated list of addresses/subnets. */
+const trustProxy = z.string().transform((v): boolean | number | string => {
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  return /^\d+$/.test(v) ? Number(v) : v;
+});
+
+interface Setting<T> {
+  schema: z.ZodType<T>;
+  /** The default as the README shows it (applied by `schema` or by the code that reads it). */
+  defaultText: string;
+  meaning: string;
+  readBy: readonly ProcessName[];
+  /** Processes that must have it when they run as separate processes (compose, topology). */
+  neededBy?: readonly ProcessName[];
+}
+
+const define = <T>(s: Setting<T>): Setting<T> => s;
+const ALL_SERVICES: ProcessName[] = ['gateway', ...SUBGRAPHS, 'start'];
+const SUBGRAPH_PROCESSES: ProcessName[] = [...SUBGRAPHS, 'start'];
+const DB_PROCESSES: ProcessName[] = [...SUBGRAPHS, 'migrate', 'start'];
+
+/** The catalog. Per-subgraph variants (`CRM_DATABASE_URL`, `CRM_PORT`, ...) are in SUBGRAPH_SETTINGS. */
+export const SETTINGS = {
+  LOG_LEVEL: define({
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+    defaultText: 'info', meaning: 'pino log level of the JSON logs on stdout', readBy: [...ALL_SERVICES, 'migrate'],
+  }),
+  HOST: define({
+    schema: z.string().min(1).optional(),
+    defaultText: '0.0.0.0 (npm start: 127.0.0.1)', meaning: 'address the HTTP servers listen on', readBy: ALL_SERVICES,
+  }),
+  DATABASE_URL: define({
+    schema: postgresUrl.optional(),
+    defaultText: 'embedded PostgreSQL (npm start)',
+    meaning: "owner connection of every subgraph's schema (migrations, outbox relay, audit ingester); `<SUBGRAPH>_DATABASE_URL` overrides it for one subgraph",
+    readBy: DB_PROCESSES, neededBy: [...SUBGRAPHS, 'migrate'],
+  }),
+  APP_DB_PASSWORD: define({
+    schema: z.string().min(1).optional(),
+    defaultText: 'generated (npm start)',
+    meaning: 'password the migrate step gives the `bacbos_app` role, which the subgraphs serve requests as (row-level security)',
+    readBy: DB_PROCESSES, neededBy: [...SUBGRAPHS, 'migrate'],
+  }),
+  APP_DATABASE_URL: define({
+    schema: postgresUrl.optional(),
+    defaultText: 'DATABASE_URL with `bacbos_app` and APP_DB_PASSWORD',
+    meaning: 'the application connection when the operator manages the role; `<SUBGRAPH>_APP_DATABASE_URL` for one subgraph',
+    readBy: DB_PROCESSES,
+  }),
+  DB_POOL_SIZE: define({
+    schema: positiveInt.default(10), defaultText: '10', meaning: 'connections per subgraph pool', readBy: SUBGRAPH_PROCESSES,
+  }),
+  INTERNAL_CONTEXT_SECRET: define({
+    schema: secret.optional(), defaultText: 'generated (npm start)',
+    meaning: 'key the gateway signs the forwarded caller with; subgraphs refuse anything unsigned', readBy: ALL_SERVICES, neededBy: ['gateway', ...SUBGRAPHS],
+  }),
+  ACCESS_TOKEN_SECRET: define({
+    schema: secret.optional(), defaultText: 'generated (npm start)',
+    meaning: 'key access tokens (JWT) are signed with', readBy: ['gateway', 'platform', 'identity', 'start'], neededBy: ['gateway', 'platform', 'identity'],
+  }),
+  MFA_ENCRYPTION_KEY: define({
+    schema: secret.optional(), defaultText: 'derived from ACCESS_TOKEN_SECRET', meaning: 'key material for the AES-256-GCM encryption of MFA secrets', readBy: ['platform', 'start'],
+  }),
+  REDIS_URL: define({
+    schema: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL').optional(),
+    defaultText: 'in-process store', meaning: 'sessions, revocations, tenant state and rate limits, shared by every instance',
+    readBy: ['gateway', 'platform', 'identity', 'start'], neededBy: ['gateway', 'platform', 'identity'],
+  }),
+  REDIS_KEY_PREFIX: define({
+    schema: z.string().default('bacbos:'), defaultText: 'bacbos:', meaning: 'prefix of every Redis key', readBy: ['gateway', 'platform', 'identity', 'start'],
+  }),
+  KAFKA_BROKERS: define({
+    schema: brokerList.optional(), defaultText: 'in-process bus',
+    meaning: 'comma-separated host:port list: events for subscriptions, the audit trail and the office directory', readBy: ALL_SERVICES, neededBy: ['gateway', ...SUBGRAPHS],
+  }),
+  OUTBOX_RETENTION_HOURS: define({
+    schema: z.coerce.number().positive().default(168), defaultText: '168',
+    meaning: 'how long published events stay in each outbox (the history subscriptions resume from)', readBy: SUBGRAPH_PROCESSES,
+  }),
+  S3_ENDPOINT: define({
+    schema: httpUrl.optional(), defaultText: 'local object store (`.data/objects`, HMAC-signed URLs)',
+    meaning: 'S3 API endpoint for files (drive, recordings)', readBy: ['office', 'start'], neededBy: ['office'],
+  }),
+  S3_ACCESS_KEY: define({ schema: z.string().optional(), defaultText: '—', meaning: 'S3 access key', readBy: ['office', 'start'], neededBy: ['office'] }),
+  S3_SECRET_KEY: define({ schema: z.string().optional(), defaultText: '—', meaning: 'S3 secret key', readBy: ['office', 'start'], neededBy: ['office'] }),
+  S3_REGION: define({ schema: z.string().optional(), defaultText: 'us-east-1', meaning: 'S3 region', readBy: ['office', 'start'] }),
+  S3_BUCKET: define({ schema: z.string().optional(), defaultText: 'bacbos', meaning: 'S3 bucket (created when missing)', readBy: ['office', 'start'] }),
+  LOCAL_OBJECTS_DIR: define({ schema: z.string().optional(), defaultText: '.data/objects', meaning: 'folder of the local object store', readBy: ['office', 'start'] }),
+  LOCAL_OBJECTS_PORT: define({ schema: port.default(0), defaultText: 'ephemeral', meaning: 'port of the local object store\'s signed-URL server', readBy: ['office', 'start'] }),
+  LOCAL_OBJECTS_SECRET: define({ schema: z.string().optional(), defaultText: 'random per process', meaning: 'HMAC key of the local object store\'s URLs', readBy: ['office', 'start'] }),
+  GRAPHQL_MAX_DEPTH: define({ schema: positiveInt.default(12), defaultText: '12', meaning: 'deepest selection a query may nest (QUERY_TOO_COMPLEX beyond)', readBy: ['gateway', 'start'] }),
+  GRAPHQL_MAX_FIELDS: define({ schema: positiveInt.default(1_000), defaultText: '1000', meaning: 'most fields a query may select, through fragments and aliases', readBy: ['gateway', 'start'] }),
+  INTROSPECTION: define({ schema: bool.default(true), defaultText: 'true', meaning: 'whether the gateway answers introspection', readBy: ['gateway', 'start'] }),
+  TRUST_PROXY: define({
+    schema: trustProxy.default(false), defaultText: 'false',
+    meaning: "Express `trust proxy`: true, a hop count or proxy addresses; decides the client IP used by throttling and audit", readBy: ['gateway', 'start'],
+  }),
+  SUBSCRIPTION_CONCURRENCY: define({ schema: positiveInt.default(32), defaultText: '32', meaning: 'subscription payloads resolved at once per gateway', readBy: ['gateway', 'start'] }),
+  WS_CONNECTION_INIT_TIMEOUT_MS: define({ schema: positiveInt.default(3_000), defaultText: '3000', meaning: 'how long a WebSocket may wait before connection_init (then 4408)', readBy: ['gateway', 'start'] }),
+  DATABASE_PROVISIONER_INTERVAL_MS: define({
+    schema: z.coerce.number().int().min(0).optional(), defaultText: '2000 (0 under jest)',
+    meaning: 'milliseconds between steps of the database-instance provisioner; 0 turns it off', readBy: ['platform', 'start'],
+  }),
+  SUPERGRAPH_PATH: define({ schema: z.string().optional(), defaultText: 'schema/supergraph.graphql', meaning: 'composed supergraph the standalone gateway serves', readBy: ['gateway'] }),
+  EMBEDDED_PG_PORT: define({ schema: port.default(54329), defaultText: '54329', meaning: 'port of the embedded PostgreSQL (npm start without DATABASE_URL), loopback only', readBy: ['start'] }),
+};
+export type SettingName = keyof typeof SETTINGS;
+
+/** Variables spelled once per subgraph, e.g. CRM_DATABASE_URL; the shared one is the fallback. */
+export const SUBGRAPH_SETTINGS = {
+  DATABASE_URL: define({ schema: postgresUrl.optional(), defaultText: 'DATABASE_URL', meaning: "owner connection of this subgraph's schema", readBy: [] }),
+  APP_DATABASE_URL: define({ schema: postgresUrl.optional(), defaultText: 'APP_DATABASE_URL', meaning: 'application connection of this subgraph', readBy: [] }),
+  PORT: define({ schema: port.optional(), defaultText: 'gateway 4000, platform 4001, crm 4002, office 4003, identity 4004, hr 4005', meaning: 'HTTP port of that process (`GATEWAY_PORT`, `CRM_PORT`, ...)', readBy: [] }),
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function parse<T>(name: string, schema: z.ZodType<T>, env: NodeJS.ProcessEnv): T {
+  const raw = env[name];
+  const result = schema.safeParse(raw === '' ? undefined : raw);
+  if (!result.success) throw new ConfigError([`${name}: ${result.error.issues.map((i) => i.message).join(', ')} (got "${raw}")`]);
+  return result.data;
+}
+
+/** The validated value of one setting, read now (tests and npm start set variables at run time). */
+export function setting<K extends SettingName>(name: K, env: NodeJS.ProcessEnv = process.env): z.output<(typeof SETTINGS)[K]['schema']> {
+  return parse(name, SETTINGS[name].schema as z.ZodType<z.output<(typeof SETTINGS)[K]['schema']>>, env);
+}
+
+function subgraphUrl(name: SubgraphName, key: 'DATABASE_URL' | 'APP_DATABASE_URL', env: NodeJS.ProcessEnv): string | undefined {
+  return parse(`${name.toUpperCase()}_${key}`, SUBGRAPH_SETTINGS[key].schema, env);
+}
+
+function processPort(name: SubgraphName | 'gateway', env: NodeJS.ProcessEnv): number | undefined {
+  return parse(`${name.toUpperCase()}_PORT`, SUBGRAPH_SETTINGS.PORT.schema, env);
+}
+
+/**
+ * Checks every variable the process reads, and that what it needs is there; throws one
+ * ConfigError listing every problem. Each entry point calls it before it starts anything.
+ */
+export function validateConfig(processName: ProcessName, env: NodeJS.ProcessEnv = process.env): void {
+  const problems: string[] = [];
+  const attempt = (check: () => unknown) => {
+    try {
+      check();
+    } catch (error) {
+      if (error instanceof ConfigError) problems.push(...error.problems);
+      else problems.push((error as Error).message);
+    }
+  };
+  for (const name of Object.keys(SETTINGS) as SettingName[]) {
+    if (SETTINGS[name].readBy.includes(processName)) attempt(() => setting(name, env));
+  }
+  const subgraphs = processName === 'start' || processName === 'migrate' ? SUBGRAPHS : (SUBGRAPHS as readonly string[]).includes(processName) ? [processName as SubgraphName] : [];
+  for (const subgraph of subgraphs) {
+    attempt(() => subgraphUrl(subgraph, 'DATABASE_URL', env));
+    attempt(() => subgraphUrl(subgraph, 'APP_DATABASE_URL', env));
+    attempt(() => processPort(subgraph, env));
+  }
+  if (processName === 'gateway') attempt(() => processPort('gateway', env));
+  // npm start generates its own secrets and database; standalone processes must be told.
+  if (processName !== 'start') {
+    for (const subgraph of subgraphs) {
+      attempt(() => databaseUrlFor(subgraph, env));
+      if (processName !== 'migrate') attempt(() => appDatabaseUrlFor(subgraph, env));
+    }
+    if (processName !== 'migrate') attempt(() => internalContextSecret(env));
+    if (processName === 'gateway' || processName === 'platform' || processName === 'identity') attempt(() => accessTokenSecret(env));
+  }
+  if (problems.length) throw new ConfigError(problems);
+}
+
+/**
+ * The variables a process needs when it runs on its own (compose, topology): what `neededBy`
+ * names, with DATABASE_URL satisfied by the subgraph's own `<SUBGRAPH>_DATABASE_URL` too.
+ */
+export function deploymentVariables(processName: ProcessName): string[] {
+  return (Object.keys(SETTINGS) as SettingName[]).filter((name) => (SETTINGS[name] as Setting<unknown>).neededBy?.includes(processName));
+}
+
+// ---------------------------------------------------------------------------------------------
+// helpers over the catalog
+
+export function databaseUrlFor(subgraph: SubgraphName, env: NodeJS.ProcessEnv = process.env): string {
+  const url = subgraphUrl(subgraph, 'DATABASE_URL', env) ?? setting('DATABASE_URL', env);
+  if (!url) throw new ConfigError([`DATABASE_URL: not set (or ${subgraph.toUpperCase()}_DATABASE_URL)`]);
+  return url;
+}
 
 /**
  * The URL a subgraph's request-serving code connects with: <SUBGRAPH>_APP_DATABASE_URL or
@@ -23,41 +239,33 @@ export const APP_DB_ROLE = 'bacbos_app';
  * APP_DB_PASSWORD (the migrate command gives the role that password). Migrations, the outbox relay
  * and the audit ingester keep the owner's URL.
  */
-export function appDatabaseUrlFor(subgraph: SubgraphName): string {
-  const explicit = process.env[`${subgraph.toUpperCase()}_APP_DATABASE_URL`] ?? process.env.APP_DATABASE_URL;
+export function appDatabaseUrlFor(subgraph: SubgraphName, env: NodeJS.ProcessEnv = process.env): string {
+  const explicit = subgraphUrl(subgraph, 'APP_DATABASE_URL', env) ?? setting('APP_DATABASE_URL', env);
   if (explicit) return explicit;
-  const password = process.env.APP_DB_PASSWORD;
-  if (!password) throw new Error('Set APP_DB_PASSWORD (or APP_DATABASE_URL): the password of the bacbos_app database role');
-  const url = new URL(databaseUrlFor(subgraph));
+  const password = setting('APP_DB_PASSWORD', env);
+  if (!password) throw new ConfigError(['APP_DB_PASSWORD: not set (or APP_DATABASE_URL): the password of the bacbos_app database role']);
+  const url = new URL(databaseUrlFor(subgraph, env));
   url.username = APP_DB_ROLE;
   url.password = password;
   return url.toString();
 }
 
-export function portFor(name: SubgraphName | 'gateway'): number {
-  const raw = process.env[`${name.toUpperCase()}_PORT`];
-  return raw ? Number(raw) : DEFAULT_PORTS[name];
+export function portFor(name: SubgraphName | 'gateway', env: NodeJS.ProcessEnv = process.env): number {
+  return processPort(name, env) ?? DEFAULT_PORTS[name];
 }
 
-function requiredSecret(name: string): string {
-  const value = process.env[name];
-  if (!value || value.length < 32) throw new Error(`${name} must be set to a random string of at least 32 characters`);
+function requiredSecret(name: 'INTERNAL_CONTEXT_SECRET' | 'ACCESS_TOKEN_SECRET', env: NodeJS.ProcessEnv): string {
+  const value = setting(name, env);
+  if (!value) throw new ConfigError([`${name}: not set: a random string of at least 32 characters`]);
   return value;
 }
 
 /** Secret the gateway signs the forwarded caller identity with; only gateway and subgraphs know it. */
-export const internalContextSecret = () => requiredSecret('INTERNAL_CONTEXT_SECRET');
+export const internalContextSecret = (env: NodeJS.ProcessEnv = process.env) => requiredSecret('INTERNAL_CONTEXT_SECRET', env);
 /** Secret access tokens (JWT) are signed with; known to the platform subgraph and the gateway. */
-export const accessTokenSecret = () => requiredSecret('ACCESS_TOKEN_SECRET');
+export const accessTokenSecret = (env: NodeJS.ProcessEnv = process.env) => requiredSecret('ACCESS_TOKEN_SECRET', env);
 
-/**
- * How long published events stay in each subgraph's outbox (the history subscriptions resume
- * from): OUTBOX_RETENTION_HOURS, default 168 (7 days, Kafka's default topic retention).
- */
+/** How long published events stay in each subgraph's outbox, in ms (OUTBOX_RETENTION_HOURS). */
 export function outboxRetentionMs(): number {
-  const raw = process.env.OUTBOX_RETENTION_HOURS;
-  if (raw === undefined || raw === '') return 168 * 3_600_000;
-  const hours = Number(raw);
-  if (!Number.isFinite(hours) || hours <= 0) throw new Error('OUTBOX_RETENTION_HOURS must be a positive number of hours');
-  return hours * 3_600_000;
+  return setting('OUTBOX_RETENTION_HOURS') * 3_600_000;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setting } from '../config';
 import type { EventBus } from './bus';
 import { KafkaEventBus } from './kafka-bus';
 import { MemoryEventBus } from './memory-bus';
@@ -16,7 +17,7 @@ let processBus: MemoryEventBus | undefined;
  * everything running in this process (npm start runs all subgraphs and the gateway in one).
  */
 export function createEventBus(clientId: string): EventBus {
-  const brokers = process.env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean);
+  const brokers = setting('KAFKA_BROKERS');
   if (brokers?.length) return new KafkaEventBus({ brokers, clientId: `${clientId}-${randomUUID().slice(0, 8)}` });
   processBus ??= new MemoryEventBus();
   return processBus;

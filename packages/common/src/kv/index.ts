@@ -1,3 +1,4 @@
+import { setting } from '../config';
 import { MemoryKeyValueStore } from './memory-store';
 import { RedisKeyValueStore } from './redis-store';
 import type { KeyValueStore } from './store';
@@ -10,7 +11,8 @@ let processStore: MemoryKeyValueStore | undefined;
 
 /** Redis when REDIS_URL is set, otherwise the in-process store shared by this process. */
 export function createKeyValueStore(): KeyValueStore {
-  if (process.env.REDIS_URL) return new RedisKeyValueStore(process.env.REDIS_URL, process.env.REDIS_KEY_PREFIX ?? 'bacbos:');
+  const url = setting('REDIS_URL');
+  if (url) return new RedisKeyValueStore(url, setting('REDIS_KEY_PREFIX'));
   processStore ??= new MemoryKeyValueStore();
   return processStore;
 }

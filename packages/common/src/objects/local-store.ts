@@ -8,6 +8,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
+import { setting } from '../config';
 import { assertObjectKey, type ObjectStat, type ObjectStore, type PresignPutOptions } from './store';
 
 export interface LocalObjectStoreOptions {
@@ -29,9 +30,9 @@ export class LocalObjectStore implements ObjectStore {
   private listening?: Promise<string>;
 
   constructor(options: LocalObjectStoreOptions = {}) {
-    this.directory = resolve(options.directory ?? process.env.LOCAL_OBJECTS_DIR ?? join('.data', 'objects'));
-    this.port = options.port ?? Number(process.env.LOCAL_OBJECTS_PORT ?? 0);
-    const secret = options.secret ?? process.env.LOCAL_OBJECTS_SECRET;
+    this.directory = resolve(options.directory ?? setting('LOCAL_OBJECTS_DIR') ?? join('.data', 'objects'));
+    this.port = options.port ?? setting('LOCAL_OBJECTS_PORT');
+    const secret = options.secret ?? setting('LOCAL_OBJECTS_SECRET');
     this.secret = secret ? Buffer.from(secret) : randomBytes(32);
   }
 

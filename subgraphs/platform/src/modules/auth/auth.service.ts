@@ -5,6 +5,7 @@ import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, ra
 import { generateSecret, generateURI, verify as verifyTotp } from 'otplib';
 import { z } from 'zod';
 import {
+  setting,
   accessTokenSecret, appError, badInput, conflict, isUniqueViolation, isUuid, issueAccessToken, notFound, parseInput, recordChange, snapshot,
   unauthenticated, withTenant,
 } from '@bacbos/common';
@@ -22,7 +23,7 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** MFA secrets are stored AES-256-GCM encrypted, with a key derived from MFA_ENCRYPTION_KEY
  *  (or, when unset, from ACCESS_TOKEN_SECRET), never in clear. */
 function mfaKey(): Buffer {
-  return Buffer.from(hkdfSync('sha256', process.env.MFA_ENCRYPTION_KEY ?? accessTokenSecret(), 'bacbos-mfa', 'totp-secret', 32));
+  return Buffer.from(hkdfSync('sha256', setting('MFA_ENCRYPTION_KEY') ?? accessTokenSecret(), 'bacbos-mfa', 'totp-secret', 32));
 }
 function encryptSecret(secret: string): string {
   const iv = randomBytes(12);

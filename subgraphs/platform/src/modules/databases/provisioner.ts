@@ -6,7 +6,7 @@
 // own tenant. Rows are claimed with FOR UPDATE SKIP LOCKED and re-checked, so several platform
 // instances can step at once and each instance still moves once. The subgraph process calls step()
 // on a timer; tests call it directly.
-import { anonymousCaller, diffFields, recordChange, rootLogger, snapshot, withTenant, type Logger } from '@bacbos/common';
+import { anonymousCaller, diffFields, recordChange, rootLogger, setting, snapshot, withTenant, type Logger } from '@bacbos/common';
 import type { PlatformDb } from '../../db';
 import type { DatabaseInstance, Prisma } from '../../generated/prisma/client';
 import { connectionStringOf, unsupportedReason } from './catalog';
@@ -24,8 +24,7 @@ export const DATABASE_FIELDS = ['id', 'name', 'engine', 'version', 'region', 'in
 
 /** Milliseconds between steps: DATABASE_PROVISIONER_INTERVAL_MS, 0 for off; off under jest, whose tests call step(). */
 export function provisionerIntervalMs(env: NodeJS.ProcessEnv = process.env): number {
-  const configured = Number(env.DATABASE_PROVISIONER_INTERVAL_MS ?? (env.NODE_ENV === 'test' ? 0 : 2_000));
-  return Number.isFinite(configured) && configured > 0 ? configured : 0;
+  return setting('DATABASE_PROVISIONER_INTERVAL_MS', env) ?? (env.NODE_ENV === 'test' ? 0 : 2_000);
 }
 
 export class DatabaseProvisioner {
