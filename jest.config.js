@@ -5,6 +5,8 @@ module.exports = {
   testMatch: ['<rootDir>/tests/**/*.test.ts', '<rootDir>/subgraphs/*/src/**/*.test.ts', '<rootDir>/gateway/src/**/*.test.ts', '<rootDir>/packages/*/src/**/*.test.ts'],
   // jose 6 and otplib's crypto dependencies ship only ES modules; jest (CommonJS here) compiles them.
   transformIgnorePatterns: ['/node_modules/(?!(jose|@scure|@noble|@otplib|otplib)/)'],
+  // The compiled output (npm run build) repeats every workspace's package.json; jest uses the sources.
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
   setupFiles: ['<rootDir>/tests/helpers/env.ts'],
   globalSetup: '<rootDir>/tests/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/tests/helpers/global-teardown.ts',

@@ -3,9 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { accessTokenSecret, createEventBus, internalContextSecret, portFor } from '@bacbos/common';
 import { startGateway } from './app';
+import { subgraphUrlsFromEnv } from './subgraph-urls';
 
 void startGateway({
   supergraphSdl: readFileSync(process.env.SUPERGRAPH_PATH ?? join(__dirname, '../../schema/supergraph.graphql'), 'utf8'),
+  subgraphUrls: subgraphUrlsFromEnv(),
   internalContextSecret: internalContextSecret(),
   accessTokenSecret: accessTokenSecret(),
   port: portFor('gateway'),
