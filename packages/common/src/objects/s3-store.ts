@@ -5,6 +5,12 @@ import { assertObjectKey, type ObjectStat, type ObjectStore, type PresignPutOpti
 export interface S3ObjectStoreOptions {
   /** e.g. http://127.0.0.1:59000 */
   endpoint: string;
+  /**
+   * The endpoint the clients (browsers, the web apps) reach the store at, when it differs from the
+   * one this process uses (compose: minio:9000 inside, localhost:9000 outside). Presigned URLs name
+   * it and are signed for its host, so the client's request matches the signature.
+   */
+  publicEndpoint?: string;
   accessKey: string;
   secretKey: string;
   region?: string;
@@ -13,30 +19,38 @@ export interface S3ObjectStoreOptions {
 
 export class S3ObjectStore implements ObjectStore {
   private readonly client: Client;
+  /** Signs the presigned URLs (the same client when there is no separate public endpoint). */
+  private readonly signer: Client;
   readonly bucket: string;
   private readonly region: string;
   private ready?: Promise<void>;
 
   constructor(options: S3ObjectStoreOptions) {
-    const url = new URL(options.endpoint);
-    const useSSL = url.protocol === 'https:';
     this.region = options.region ?? 'us-east-1';
     this.bucket = options.bucket ?? 'bacbos-files';
-    this.client = new Client({
-      endPoint: url.hostname,
-      port: url.port ? Number(url.port) : useSSL ? 443 : 80,
-      useSSL,
-      accessKey: options.accessKey,
-      secretKey: options.secretKey,
-      region: this.region,
-      pathStyle: true,
-    });
+    const clientFor = (endpoint: string) => {
+      const url = new URL(endpoint);
+      const useSSL = url.protocol === 'https:';
+      // The region is given, so presigning is pure computation: the signer never calls its endpoint.
+      return new Client({
+        endPoint: url.hostname,
+        port: url.port ? Number(url.port) : useSSL ? 443 : 80,
+        useSSL,
+        accessKey: options.accessKey,
+        secretKey: options.secretKey,
+        region: this.region,
+        pathStyle: true,
+      });
+    };
+    this.client = clientFor(options.endpoint);
+    this.signer = options.publicEndpoint ? clientFor(options.publicEndpoint) : this.client;
   }
 
   static fromEnv(env: NodeJS.ProcessEnv = process.env): S3ObjectStore {
     if (!env.S3_ENDPOINT) throw new Error('S3_ENDPOINT is not set');
     return new S3ObjectStore({
       endpoint: env.S3_ENDPOINT,
+      publicEndpoint: env.S3_PUBLIC_ENDPOINT || undefined,
       accessKey: env.S3_ACCESS_KEY ?? '',
       secretKey: env.S3_SECRET_KEY ?? '',
       region: env.S3_REGION,
@@ -65,13 +79,13 @@ export class S3ObjectStore implements ObjectStore {
   async presignPut(key: string, options: PresignPutOptions): Promise<string> {
     assertObjectKey(key);
     await this.ensureBucket();
-    return this.client.presignedPutObject(this.bucket, key, options.expiresSeconds);
+    return this.signer.presignedPutObject(this.bucket, key, options.expiresSeconds);
   }
 
   async presignGet(key: string, expiresSeconds: number): Promise<string> {
     assertObjectKey(key);
     await this.ensureBucket();
-    return this.client.presignedGetObject(this.bucket, key, expiresSeconds);
+    return this.signer.presignedGetObject(this.bucket, key, expiresSeconds);
   }
 
   async stat(key: string): Promise<ObjectStat | null> {
