@@ -214,7 +214,12 @@ export async function up(options: TopologyOptions): Promise<UpResult> {
     log('topology: dist/ is older than the sources, building');
     build(log);
   }
-  execFileSync('bash', [join(root, 'scripts', 'services.sh'), 'up'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  try {
+    const out = execFileSync('bash', [join(root, 'scripts', 'services.sh'), 'up'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    if (out.trim()) log(out.trim());
+  } catch (error) {
+    throw new Error(`topology: the services did not start:\n${(error as { stderr?: string }).stderr ?? (error as Error).message}`);
+  }
   const services = servicesEnv();
   const secret = secrets(options.dir);
   // Every environment first, so a missing variable stops us before anything starts.
