@@ -17,14 +17,15 @@ export const DIST = join(root, 'dist');
 /** Written last: its mtime says when the output was complete. */
 export const BUILD_STAMP = join(DIST, '.build-complete');
 
-interface Workspace {
+export interface Workspace {
   dir: string;
   name: string;
   version: string;
   main: string;
 }
 
-function workspaces(): Workspace[] {
+/** The npm workspaces of package.json, with their package names and entry points. */
+export function workspaces(): Workspace[] {
   const patterns = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces;
   const dirs = patterns.flatMap((pattern) => {
     if (!pattern.endsWith('/*')) return [pattern];
