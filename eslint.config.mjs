@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/generated/**', '.data/**', 'coverage/**', 'schema/**'] },
+  { ignores: ['**/node_modules/**', '**/generated/**', 'dist/**', '.data/**', 'coverage/**', 'schema/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

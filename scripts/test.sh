@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command (`npm test`, README): starts the real services natively (PostgreSQL 15, Redis 7,
 # Kafka, S3 — scripts/services.sh installs what is missing), then checks composition, types and
-# lint, and runs the whole jest suite against those services. Extra arguments go to jest.
+# lint, compiles to dist/ (npm run build), and runs the whole jest suite against those services,
+# the production topology's suite (tests/topology) included. Extra arguments go to jest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TURBO_TELEMETRY_DISABLED=1 CI="${CI:-}"
@@ -26,6 +27,9 @@ npm run --silent typecheck
 
 step "lint"
 npm run --silent lint
+
+step "build (compiled output the topology suite runs)"
+npm run --silent build
 
 step "jest"
 results="$(mktemp)"
