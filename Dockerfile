@@ -3,10 +3,13 @@
 # command per service: `node dist/<entry>`. Three stages, so the image ships the compiled output
 # and production dependencies only (no TypeScript sources, tsx, compilers or test tools), and runs
 # as the unprivileged `node` user of the official image.
+# The build stages use the full image (python3, make, g++ for argon2); the runtime the slim one of
+# the same Debian release, so the compiled module's libc matches.
+ARG NODE_BUILD_IMAGE=node:20.20.2-bookworm
 ARG NODE_IMAGE=node:20.20.2-bookworm-slim
 
 # 1. Build: every dependency (the postinstall generates the Prisma clients), then `npm run build`.
-FROM ${NODE_IMAGE} AS build
+FROM ${NODE_BUILD_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json prisma.config.ts ./
 COPY packages/common/package.json packages/common/
@@ -22,9 +25,10 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
 
-# 2. Production dependencies only. No install scripts: the one native module (argon2) ships
-#    prebuilt binaries, and the Prisma clients are already compiled into dist/.
-FROM ${NODE_IMAGE} AS production-dependencies
+# 2. Production dependencies only, without install scripts (the Prisma clients are compiled into
+#    dist/ already) except argon2's: its prebuilt binary crashed (SIGSEGV) on a CPU it was tried on,
+#    while the module built here works.
+FROM ${NODE_BUILD_IMAGE} AS production-dependencies
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/common/package.json packages/common/
@@ -34,7 +38,7 @@ COPY subgraphs/office/package.json subgraphs/office/
 COPY subgraphs/identity/package.json subgraphs/identity/
 COPY subgraphs/hr/package.json subgraphs/hr/
 COPY gateway/package.json gateway/
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm rebuild argon2 && npm cache clean --force
 
 # 3. Runtime: node_modules + dist/ (dist/node_modules/@bacbos/* point at the compiled workspaces).
 FROM ${NODE_IMAGE}

@@ -125,7 +125,9 @@ describe('Dockerfile', () => {
   it('runs as a user other than root, on a pinned base image', () => {
     const users = instructions.filter((l) => l.startsWith('USER '));
     expect(users.at(-1)).toMatch(/^USER (?!root\b|0\b)\w+/);
-    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:\d+\.\d+\.\d+-[\w-]+$/m);
+    const images = [...dockerfile.matchAll(/^ARG (NODE_\w*IMAGE)=(.*)$/gm)].map((m) => [m[1], m[2]]);
+    expect(images).toEqual([['NODE_BUILD_IMAGE', expect.stringMatching(/^node:\d+\.\d+\.\d+-\w+$/)], ['NODE_IMAGE', expect.stringMatching(/^node:\d+\.\d+\.\d+-\w+-slim$/)]]);
+    expect(instructions.filter((l) => l.startsWith('FROM ')).every((l) => /^FROM \$\{NODE_(BUILD_)?IMAGE\}/.test(l))).toBe(true);
   });
 
   it("copies every workspace's package.json into both install stages", () => {
