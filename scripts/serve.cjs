@@ -11,11 +11,11 @@ if (!existsSync(list)) {
   console.error('serve: there is no compiled output in dist/: run `npm run build` first');
   process.exit(1);
 }
-const { PROCESSES } = require(list);
+const { DEPLOYMENT } = require(list);
 const name = process.argv[2];
-const spec = PROCESSES.find((p) => p.name === name);
+const spec = DEPLOYMENT.find((p) => p.name === name);
 if (!spec) {
-  console.error(`serve: name the process to run: npm run serve -- <${PROCESSES.map((p) => p.name).join('|')}>`);
+  console.error(`serve: name the process to run: npm run serve -- <${DEPLOYMENT.map((p) => p.name).join('|')}>`);
   process.exit(2);
 }
 // Stack traces name the TypeScript sources (tsc writes the maps beside the output).

@@ -22,9 +22,9 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join, resolve } from 'node:path';
-import { DEFAULT_PORTS, SUBGRAPHS } from '@bacbos/common';
+import { DEFAULT_PORTS, setting, validateConfig } from '@bacbos/common';
 import { build, buildIsFresh, DIST } from './build';
-import { PROCESSES, subgraphUrlVariable, type ProcessSpec } from './processes';
+import { DEPLOYMENT, deployedProcess, subgraphUrlVariable, type DeployedProcess } from './processes';
 
 const root = join(__dirname, '..');
 
@@ -43,18 +43,16 @@ export interface TopologyOptions {
 export interface Instance {
   /** `gateway-2` for the second gateway; otherwise the process name. */
   id: string;
-  spec: ProcessSpec;
+  spec: DeployedProcess;
   port?: number;
 }
 
 /** Every process the topology runs, with its port: migrate, the five subgraphs, two gateways. */
 export function instances(basePort: number): Instance[] {
-  const byName = (name: string) => PROCESSES.find((p) => p.name === name) as ProcessSpec;
+  const port = (spec: DeployedProcess) => (spec.defaultPort === undefined ? undefined : basePort + spec.defaultPort - DEFAULT_PORTS.gateway);
   return [
-    { id: 'migrate', spec: byName('migrate') },
-    ...SUBGRAPHS.map((name) => ({ id: name, spec: byName(name), port: basePort + DEFAULT_PORTS[name] - DEFAULT_PORTS.gateway })),
-    { id: 'gateway', spec: byName('gateway'), port: basePort },
-    { id: 'gateway-2', spec: byName('gateway'), port: basePort + 10 },
+    ...DEPLOYMENT.map((spec) => ({ id: spec.name, spec, port: port(spec) })),
+    { id: 'gateway-2', spec: deployedProcess('gateway'), port: basePort + 10 },
   ];
 }
 
@@ -107,7 +105,7 @@ function valuesFor(options: TopologyOptions, instance: Instance, services: Recor
     APP_DB_PASSWORD: env.APP_DB_PASSWORD || secret.APP_DB_PASSWORD,
   };
   for (const i of servers(options.basePort)) {
-    if (i.spec.name !== 'gateway') values[subgraphUrlVariable(i.spec.name as (typeof SUBGRAPHS)[number])] = `http://127.0.0.1:${i.port}/graphql`;
+    if (i.spec.name !== 'gateway') values[subgraphUrlVariable(i.spec.name)] = `http://127.0.0.1:${i.port}/graphql`;
   }
   if (instance.spec.portVariable) values[instance.spec.portVariable] = String(instance.port);
   return values;
@@ -127,6 +125,8 @@ export function processEnv(options: TopologyOptions, instance: Instance, service
     const value = values[name] ?? env[name];
     if (value) out[name] = value;
   }
+  // OpenTelemetry's standard variables configure tracing in every process alike.
+  for (const [name, value] of Object.entries(env)) if (name.startsWith('OTEL_') && value) out[name] = value;
   return out;
 }
 
@@ -326,11 +326,8 @@ export async function status(options: TopologyOptions): Promise<InstanceStatus[]
 }
 
 function optionsFromEnv(): TopologyOptions {
-  const basePort = Number(process.env.TOPOLOGY_BASE_PORT || DEFAULT_PORTS.gateway);
-  if (!Number.isInteger(basePort) || basePort < 1 || basePort > 65_525) throw new Error('TOPOLOGY_BASE_PORT must be a port number (the others follow up to +10)');
-  const stopTimeoutMs = Number(process.env.TOPOLOGY_STOP_TIMEOUT_MS || 15_000);
-  if (!Number.isFinite(stopTimeoutMs) || stopTimeoutMs <= 0) throw new Error('TOPOLOGY_STOP_TIMEOUT_MS must be a positive number of milliseconds');
-  return { dir: resolve(process.env.TOPOLOGY_DIR || join(root, '.data', 'topology')), basePort, stopTimeoutMs };
+  validateConfig('topology');
+  return { dir: resolve(setting('TOPOLOGY_DIR') ?? join(root, '.data', 'topology')), basePort: setting('TOPOLOGY_BASE_PORT'), stopTimeoutMs: setting('TOPOLOGY_STOP_TIMEOUT_MS') };
 }
 
 async function main(command: string | undefined): Promise<number> {

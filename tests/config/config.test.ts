@@ -67,7 +67,7 @@ describe('configuration', () => {
       .split('\n')
       .filter((f) => f.endsWith('.ts') && !f.includes('/generated/') && !f.endsWith('.test.ts'));
     // Read by libraries or the test harness, not by the platform's own settings.
-    const outside = new Set(['NODE_ENV', 'JEST_WORKER_ID', 'CI', 'HOME']);
+    const outside = new Set(['NODE_ENV', 'JEST_WORKER_ID', 'CI', 'HOME', 'PATH']);
     const unknown: string[] = [];
     for (const file of files) {
       const text = readFileSync(join(root, file), 'utf8');

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { workspaces } from '../../scripts/build';
-import { PROCESSES, commandOf, type ProcessSpec } from '../../scripts/processes';
+import { DEPLOYMENT, commandOf, type DeployedProcess } from '../../scripts/processes';
 
 const root = join(__dirname, '..', '..');
 
@@ -31,7 +31,7 @@ function environmentOf(service: Service): Record<string, string> {
 }
 
 /** The variables a process needs that its compose service does not set ("service: VARIABLE"). */
-export function missingVariables(file: Compose, processes: readonly ProcessSpec[] = PROCESSES): string[] {
+export function missingVariables(file: Compose, processes: readonly DeployedProcess[] = DEPLOYMENT): string[] {
   return processes.flatMap((spec) => {
     const service = file.services[spec.name];
     if (!service) return [`${spec.name}: (no service)`];
@@ -40,7 +40,7 @@ export function missingVariables(file: Compose, processes: readonly ProcessSpec[
   });
 }
 
-const projectServices = PROCESSES.map((spec) => [spec.name, spec] as const);
+const projectServices = DEPLOYMENT.map((spec) => [spec.name, spec] as const);
 
 it('gives every process its service, with every variable it needs', () => {
   expect(missingVariables(compose)).toEqual([]);
@@ -67,7 +67,7 @@ it.each(projectServices)('%s runs the compiled output with node, from the projec
 
 it('runs the gateway against the subgraph services, on the ports they listen on', () => {
   const gateway = environmentOf(compose.services.gateway);
-  for (const spec of PROCESSES.filter((p) => p.kind === 'server' && p.name !== 'gateway')) {
+  for (const spec of DEPLOYMENT.filter((p) => p.kind === 'server' && p.name !== 'gateway')) {
     const port = environmentOf(compose.services[spec.name])[spec.portVariable!];
     expect(gateway[`${spec.name.toUpperCase()}_SUBGRAPH_URL`]).toBe(`http://${spec.name}:${port}/graphql`);
   }
@@ -78,7 +78,7 @@ it('checks the health of every long-running service, the project servers on thei
     if (name === 'migrate') continue;
     expect({ name, healthcheck: Boolean(service.healthcheck?.test) }).toEqual({ name, healthcheck: true });
   }
-  for (const spec of PROCESSES.filter((p) => p.kind === 'server')) {
+  for (const spec of DEPLOYMENT.filter((p) => p.kind === 'server')) {
     const port = environmentOf(compose.services[spec.name])[spec.portVariable!];
     expect(JSON.stringify(compose.services[spec.name].healthcheck!.test)).toContain(`127.0.0.1:${port}/health`);
   }
@@ -97,7 +97,7 @@ it('lets containers and host tools reach Kafka (an internal and an external list
   expect(kafka.KAFKA_ADVERTISED_LISTENERS).toBe('INTERNAL://kafka:9092,EXTERNAL://localhost:29092');
   expect(kafka.KAFKA_LISTENERS).toContain('EXTERNAL://:29092');
   expect(compose.services.kafka.ports).toContain('127.0.0.1:29092:29092');
-  for (const spec of PROCESSES.filter((p) => p.env.includes('KAFKA_BROKERS'))) expect(environmentOf(compose.services[spec.name]).KAFKA_BROKERS).toBe('kafka:9092');
+  for (const spec of DEPLOYMENT.filter((p) => p.env.includes('KAFKA_BROKERS'))) expect(environmentOf(compose.services[spec.name]).KAFKA_BROKERS).toBe('kafka:9092');
 });
 
 it('signs presigned URLs for a host the browser reaches, not the container network', () => {

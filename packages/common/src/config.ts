@@ -9,8 +9,8 @@ import { z } from 'zod';
 export const SUBGRAPHS = ['platform', 'crm', 'office', 'identity', 'hr'] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number];
 
-/** The processes of a deployment; `start` is `npm start` (everything in one process). */
-export const PROCESSES = ['gateway', ...SUBGRAPHS, 'migrate', 'start'] as const;
+/** The processes of a deployment; `start` is `npm start` (everything in one process), `topology` is `npm run topology`. */
+export const PROCESSES = ['gateway', ...SUBGRAPHS, 'migrate', 'start', 'topology'] as const;
 export type ProcessName = (typeof PROCESSES)[number];
 
 export const DEFAULT_PORTS: Record<SubgraphName | 'gateway', number> = {
@@ -121,6 +121,11 @@ export const SETTINGS = {
     schema: httpUrl.optional(), defaultText: 'local object store (`.data/objects`, HMAC-signed URLs)',
     meaning: 'S3 API endpoint for files (drive, recordings)', readBy: ['office', 'start'], neededBy: ['office'],
   }),
+  S3_PUBLIC_ENDPOINT: define({
+    schema: httpUrl.optional(), defaultText: 'S3_ENDPOINT',
+    meaning: 'the object store as clients (browsers) reach it; presigned URLs name it and are signed for its host (compose: http://localhost:9000 while office uses minio:9000)',
+    readBy: ['office', 'start'], neededBy: ['office'],
+  }),
   S3_ACCESS_KEY: define({ schema: z.string().optional(), defaultText: '—', meaning: 'S3 access key', readBy: ['office', 'start'], neededBy: ['office'] }),
   S3_SECRET_KEY: define({ schema: z.string().optional(), defaultText: '—', meaning: 'S3 secret key', readBy: ['office', 'start'], neededBy: ['office'] }),
   S3_REGION: define({ schema: z.string().optional(), defaultText: 'us-east-1', meaning: 'S3 region', readBy: ['office', 'start'] }),
@@ -143,6 +148,12 @@ export const SETTINGS = {
   }),
   SUPERGRAPH_PATH: define({ schema: z.string().optional(), defaultText: 'schema/supergraph.graphql', meaning: 'composed supergraph the standalone gateway serves', readBy: ['gateway'] }),
   EMBEDDED_PG_PORT: define({ schema: port.default(54329), defaultText: '54329', meaning: 'port of the embedded PostgreSQL (npm start without DATABASE_URL), loopback only', readBy: ['start'] }),
+  TOPOLOGY_BASE_PORT: define({
+    schema: z.coerce.number().int().min(1).max(65_525).default(4000), defaultText: '4000',
+    meaning: '`npm run topology`: the first gateway\'s port; subgraphs at +1..+5, the second gateway at +10', readBy: ['topology'],
+  }),
+  TOPOLOGY_DIR: define({ schema: z.string().optional(), defaultText: '.data/topology', meaning: '`npm run topology`: logs, pids and generated secrets', readBy: ['topology'] }),
+  TOPOLOGY_STOP_TIMEOUT_MS: define({ schema: positiveInt.default(15_000), defaultText: '15000', meaning: '`npm run topology -- down`: wait after SIGTERM before SIGKILL', readBy: ['topology'] }),
 };
 export type SettingName = keyof typeof SETTINGS;
 
@@ -151,6 +162,7 @@ export const SUBGRAPH_SETTINGS = {
   DATABASE_URL: define({ schema: postgresUrl.optional(), defaultText: 'DATABASE_URL', meaning: "owner connection of this subgraph's schema", readBy: [] }),
   APP_DATABASE_URL: define({ schema: postgresUrl.optional(), defaultText: 'APP_DATABASE_URL', meaning: 'application connection of this subgraph', readBy: [] }),
   PORT: define({ schema: port.optional(), defaultText: 'gateway 4000, platform 4001, crm 4002, office 4003, identity 4004, hr 4005', meaning: 'HTTP port of that process (`GATEWAY_PORT`, `CRM_PORT`, ...)', readBy: [] }),
+  SUBGRAPH_URL: define({ schema: httpUrl.optional(), defaultText: 'the URL in the supergraph', meaning: 'where the gateway reaches that subgraph (`CRM_SUBGRAPH_URL`, ...)', readBy: [] }),
 };
 
 export class ConfigError extends Error {
