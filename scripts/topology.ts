@@ -22,7 +22,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join, resolve } from 'node:path';
-import { DEFAULT_PORTS, setting, validateConfig } from '@bacbos/common';
+import { DEFAULT_PORTS, setting } from '@bacbos/common';
 import { build, buildIsFresh, DIST } from './build';
 import { DEPLOYMENT, deployedProcess, subgraphUrlVariable, type DeployedProcess } from './processes';
 
@@ -325,8 +325,8 @@ export async function status(options: TopologyOptions): Promise<InstanceStatus[]
   }));
 }
 
+/** The topology's own settings, each validated by the catalog (services and secrets are per process). */
 function optionsFromEnv(): TopologyOptions {
-  validateConfig('topology');
   return { dir: resolve(setting('TOPOLOGY_DIR') ?? join(root, '.data', 'topology')), basePort: setting('TOPOLOGY_BASE_PORT'), stopTimeoutMs: setting('TOPOLOGY_STOP_TIMEOUT_MS') };
 }
 
