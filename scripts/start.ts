@@ -1,6 +1,7 @@
 // `npm start`: the whole platform on embedded defaults. With DATABASE_URL (or <SUBGRAPH>_DATABASE_URL)
 // set it uses that database; otherwise it runs an embedded PostgreSQL whose data stays in
 // .data/postgres across restarts. Dev secrets are generated once into .data/secrets.json.
+import '@bacbos/common/src/tracing'; // first: instruments the modules the next imports load (off unless OTEL_* asks)
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

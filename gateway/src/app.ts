@@ -20,6 +20,7 @@ import { oauthTokenRouter } from './oauth';
 import { playgroundRouter } from './playground';
 import { SubscriptionHub } from './subscriptions/hub';
 import { attachSubscriptionServer } from './subscriptions/server';
+import { nameFetchSpan, operationSpan, operationSpanPlugin } from './tracing';
 
 export interface GatewayContext {
   caller: CallerIdentity;
@@ -83,6 +84,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       new SubgraphDataSource({
         url: options.subgraphUrls?.[name] ?? url,
         async willSendRequest({ request, context }) {
+          nameFetchSpan(name);
           // Subgraphs refuse requests without this header, so nothing reaches them around the gateway.
           if (context.caller) request.http?.headers.set(CONTEXT_HEADER, await signCallerIdentity(context.caller, options.internalContextSecret));
         },
@@ -105,7 +107,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // cross-site request cannot carry them; that is what CSRF prevention guards against, and it
     // would also refuse the contract's plain `GET /graphql?query=...`.
     csrfPrevention: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), requestLimitsPlugin],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), requestLimitsPlugin, operationSpanPlugin],
   });
   await server.start();
 
@@ -118,6 +120,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   app.use(
     '/graphql',
     express.json({ limit: '2mb' }),
+    operationSpan,
     expressMiddleware(server, {
       context: async ({ req }) => ({ caller: await authenticate(req, access) }),
     }),

@@ -1,4 +1,5 @@
 // Runs the gateway on its own (docker-compose, production) over the committed supergraph.
+import '@bacbos/common/src/tracing'; // first: instruments the modules the next imports load (off unless OTEL_* asks)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { accessTokenSecret, createEventBus, internalContextSecret, portFor } from '@bacbos/common';

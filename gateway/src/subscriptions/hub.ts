@@ -10,7 +10,7 @@
 // are dropped by event id, so the stream has no gap and no duplicate.
 import { randomUUID } from 'node:crypto';
 import type { ExecutionResult } from 'graphql';
-import { setting, type CallerIdentity, type EventBus, type EventEnvelope, type Logger } from '@bacbos/common';
+import { setting, startDeliverySpan, withSpan, type CallerIdentity, type EventBus, type EventEnvelope, type Logger } from '@bacbos/common';
 import type { DerivedSubscription } from './derive';
 import { PushQueue } from './queue';
 
@@ -166,24 +166,35 @@ export class SubscriptionHub {
       if (!sub.derived.route.matches(event, sub.derived.args)) continue;
       groups.set(sub.groupKey, [...(groups.get(sub.groupKey) ?? []), sub]);
     }
+    if (!groups.size) return;
+    // Joins the mutation's trace: payload queries and deliveries are children of this span.
+    const trace = startDeliverySpan(event, topic, [...groups.values()].reduce((n, subs) => n + subs.length, 0));
+    const tails: Promise<void>[] = [];
     for (const subs of groups.values()) {
       const [first] = subs;
       this.executions += 1;
-      const result = this.withSlot(() => this.execute(first.derived.eventQuery, { ...first.derived.variables, bacbosEventId: event.id }, first.caller)).catch(
-        (error) => {
+      const result = trace
+        .run(() => this.withSlot(() => this.execute(first.derived.eventQuery, { ...first.derived.variables, bacbosEventId: event.id }, first.caller)))
+        .catch((error) => {
           this.log.error({ err: error, eventId: event.id }, 'subscription payload failed');
           return undefined;
-        },
-      );
-      for (const sub of subs) {
-        sub.tail = sub.tail.then(async () => {
-          const executed = await result;
-          const payload = executed?.data?.bacbosEvent;
-          if (payload === null || payload === undefined) return; // not visible to this subscriber
-          this.deliver(sub, event.id, { data: { [sub.derived.responseKey]: payload }, ...(executed?.errors ? { errors: executed.errors } : {}) });
         });
+      for (const sub of subs) {
+        sub.tail = sub.tail.then(() =>
+          trace.run(() =>
+            withSpan(`subscription.deliver ${sub.derived.responseKey}`, { 'bacbos.subscription.id': sub.id }, async (span) => {
+              const executed = await result;
+              const payload = executed?.data?.bacbosEvent;
+              span.setAttribute('bacbos.delivered', payload !== null && payload !== undefined);
+              if (payload === null || payload === undefined) return; // not visible to this subscriber
+              this.deliver(sub, event.id, { data: { [sub.derived.responseKey]: payload }, ...(executed?.errors ? { errors: executed.errors } : {}) });
+            }),
+          ),
+        );
+        tails.push(sub.tail);
       }
     }
+    void Promise.allSettled(tails).then(() => trace.span.end());
   }
 
   /** Ends every subscription of a revoked session or API key. */

@@ -16,3 +16,4 @@ export * from './events';
 export * from './kv';
 export * from './tenant-context';
 export * from './objects';
+export * from './trace-context';

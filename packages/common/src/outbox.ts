@@ -4,6 +4,7 @@
 // (who, what, which fields changed) so the platform can keep one tenant-wide audit trail without
 // any subgraph writing another subgraph's tables. See EVENTS.md for the envelope.
 import type { CallerIdentity } from './identity';
+import { currentTraceContext } from './trace-context';
 
 export type FieldChanges = Record<string, { from: unknown; to: unknown }>;
 
@@ -36,6 +37,9 @@ export interface OutboxRow {
   type: string;
   payload: object;
   actorId: string | null;
+  /** W3C trace context of the mutation, so the relay's publish joins its trace (null: untraced). */
+  traceparent: string | null;
+  tracestate: string | null;
 }
 
 /** Field names that never appear in an audit entry or an event, whatever the model. */
@@ -70,6 +74,12 @@ export function snapshot(object: Record<string, unknown>, fields: string[]): Rec
   return Object.fromEntries(fields.map((f) => [f, plain(object[f] ?? null)]));
 }
 
+/** The active trace context, fitted to the outbox columns (an oversized tracestate is dropped). */
+function outboxTraceContext(): { traceparent: string | null; tracestate: string | null } {
+  const { traceparent, tracestate } = currentTraceContext();
+  return { traceparent, tracestate: tracestate && tracestate.length <= 512 ? tracestate : null };
+}
+
 /** Writes the change's event (with its audit entry) in the caller's transaction. */
 export async function recordChange(tx: OutboxWriter, caller: CallerIdentity, change: DomainChange): Promise<void> {
   const tenantId = change.tenantId ?? caller.tenantId;
@@ -82,6 +92,7 @@ export async function recordChange(tx: OutboxWriter, caller: CallerIdentity, cha
       aggregateId: change.aggregateId,
       type: change.type,
       actorId: userId,
+      ...outboxTraceContext(),
       payload: {
         data: change.data ?? {},
         audit: {

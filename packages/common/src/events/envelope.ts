@@ -17,6 +17,9 @@ export interface EventEnvelope {
   /** Envelope version; bumped only for breaking changes of this shape. */
   version: 1;
   payload: { data: Record<string, unknown>; audit?: AuditPayload };
+  /** W3C trace context of the publish (a child of the mutation's trace); absent when untraced. */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 export interface AuditPayload {

@@ -87,7 +87,14 @@ export class KafkaEventBus implements EventBus {
       messages: events.map((event) => ({
         key: event.aggregateId,
         value: JSON.stringify(event),
-        headers: { 'event-id': event.id, 'event-type': event.type, 'tenant-id': event.tenantId },
+        headers: {
+          'event-id': event.id,
+          'event-type': event.type,
+          'tenant-id': event.tenantId,
+          // W3C trace context as message headers too, for consumers that trace from headers.
+          ...(event.traceparent ? { traceparent: event.traceparent } : {}),
+          ...(event.tracestate ? { tracestate: event.tracestate } : {}),
+        },
       })),
     });
   }

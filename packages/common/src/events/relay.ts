@@ -10,6 +10,7 @@
 // than the retention (unpublished rows are never deleted, whatever their age).
 import { Client, Pool, type PoolClient } from 'pg';
 import type { Logger } from '../logger';
+import { publishTraced } from '../trace-context';
 import type { EventBus } from './bus';
 import { topicFor, type EventEnvelope } from './envelope';
 
@@ -42,6 +43,8 @@ interface OutboxRow {
   payload: EventEnvelope['payload'];
   actor_id: string | null;
   occurred_at: Date;
+  traceparent: string | null;
+  tracestate: string | null;
 }
 
 export class OutboxRelay {
@@ -146,7 +149,7 @@ export class OutboxRelay {
       await client.query('BEGIN');
       const events = await this.claim(client);
       if (events.length) {
-        await this.options.bus.publish(topicFor(this.options.subgraph), events);
+        await publishTraced(this.options.bus, topicFor(this.options.subgraph), events);
         await client.query(`UPDATE ${this.schema}.outbox SET published_at = now() WHERE id = ANY($1::uuid[])`, [events.map((e) => e.id)]);
       }
       await client.query('COMMIT');
@@ -163,7 +166,7 @@ export class OutboxRelay {
   private async claim(client: PoolClient): Promise<EventEnvelope[]> {
     const { rows } = await client.query<OutboxRow>(
       // ORDER BY o.seq, the bigint column: a bare "seq" would name the text alias and sort "10" before "9".
-      `SELECT o.id, o.seq::text AS seq, o.tenant_id, o.aggregate_type, o.aggregate_id, o.type, o.payload, o.actor_id, o.occurred_at
+      `SELECT o.id, o.seq::text AS seq, o.tenant_id, o.aggregate_type, o.aggregate_id, o.type, o.payload, o.actor_id, o.occurred_at, o.traceparent, o.tracestate
          FROM ${this.schema}.outbox o
         WHERE o.published_at IS NULL
         ORDER BY o.seq
@@ -197,6 +200,8 @@ export class OutboxRelay {
         occurredAt: r.occurred_at.toISOString(),
         version: 1 as const,
         payload: r.payload,
+        ...(r.traceparent ? { traceparent: r.traceparent } : {}),
+        ...(r.traceparent && r.tracestate ? { tracestate: r.tracestate } : {}),
       }));
   }
 }
