@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { Supergraph } from '@apollo/federation-internals';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import {
-  ALL_TOPICS, CONTEXT_HEADER, createKeyValueStore, maskError, rootLogger, setInternalErrorReporter, setting, signCallerIdentity, type CallerIdentity, type EventBus,
-  type KeyValueStore,
+  ALL_TOPICS, CONTEXT_HEADER, createKeyValueStore, maskError, operationSpan, operationSpanPlugin, rootLogger, setInternalErrorReporter, setting, signCallerIdentity,
+  type CallerIdentity, type EventBus, type KeyValueStore,
 } from '@bacbos/common';
 import { AccessControl } from './access';
 import { authenticate } from './auth';
@@ -20,7 +20,7 @@ import { oauthTokenRouter } from './oauth';
 import { playgroundRouter } from './playground';
 import { SubscriptionHub } from './subscriptions/hub';
 import { attachSubscriptionServer } from './subscriptions/server';
-import { nameFetchSpan, operationSpan, operationSpanPlugin } from './tracing';
+import { nameFetchSpan } from './tracing';
 
 export interface GatewayContext {
   caller: CallerIdentity;

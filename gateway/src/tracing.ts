@@ -1,45 +1,5 @@
-// The gateway's spans around Apollo's own (gateway.request, gateway.validate, gateway.plan,
-// gateway.execute, gateway.fetch, gateway.postprocessing): one `graphql.operation <name>` span per
-// client operation, parent of everything the gateway does for it, and the fetch spans named after
-// their subgraph. No-ops when tracing is off.
-import type { ApolloServerPlugin } from '@apollo/server';
-import { context, createContextKey, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import type { RequestHandler } from 'express';
-import { tracer } from '@bacbos/common';
-
-const OPERATION_SPAN = createContextKey('bacbos.graphql.operation');
-
-/**
- * Starts the operation's span and runs the rest of the request in it. Mount it after the body
- * parser: stream callbacks run in the HTTP server span's context, not in this one.
- */
-export const operationSpan: RequestHandler = (_req, res, next) => {
-  const span = tracer.startSpan('graphql.operation');
-  res.once('close', () => span.end());
-  context.with(trace.setSpan(context.active(), span).setValue(OPERATION_SPAN, span), next);
-};
-
-/** Names the operation's span once Apollo has resolved the operation; records its error codes. */
-export const operationSpanPlugin: ApolloServerPlugin = {
-  async requestDidStart() {
-    const span = context.active().getValue(OPERATION_SPAN) as Span | undefined;
-    if (!span) return;
-    return {
-      async didResolveOperation({ operationName, operation }) {
-        const type = operation?.operation ?? 'operation';
-        span.updateName(`graphql.operation ${operationName ?? `<anonymous ${type}>`}`);
-        span.setAttribute('graphql.operation.type', type);
-        if (operationName) span.setAttribute('graphql.operation.name', operationName);
-      },
-      async didEncounterErrors({ errors }) {
-        const codes = [...new Set(errors.map((error) => String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
-        span.setAttribute('graphql.error.codes', codes);
-        // A client's mistake (BAD_USER_INPUT, FORBIDDEN, ...) is not a failure of the platform.
-        if (codes.includes('INTERNAL_SERVER_ERROR')) span.setStatus({ code: SpanStatusCode.ERROR });
-      },
-    };
-  },
-};
+// The gateway's fetch spans named after their subgraph. No-op when tracing is off.
+import { trace, type Span } from '@opentelemetry/api';
 
 /** Renames Apollo's active `gateway.fetch` span to `gateway.fetch <subgraph>` (called in willSendRequest). */
 export function nameFetchSpan(subgraph: string): void {

@@ -95,7 +95,8 @@ describe('when OTEL_* asks for traces (http/json)', () => {
       const parentId = hex(8);
       const email = `traced-${randomUUID().slice(0, 8)}@example.com`;
       sent.set(email, { traceId, parentId });
-      const res = await gql(platform.gatewayUrl, op('crm', 'CreateContact'), { input: { firstName: 'Trace', lastName: 'Me', email } }, {
+      // A new document text per attempt: the gateway caches plans by text, and we want to see one.
+      const res = await gql(platform.gatewayUrl, `${op('crm', 'CreateContact')}\n# attempt ${attempt}`, { input: { firstName: 'Trace', lastName: 'Me', email } }, {
         ...tenant.headers,
         traceparent: `00-${traceId}-${parentId}-01`,
       });
@@ -146,7 +147,7 @@ describe('when OTEL_* asks for traces (http/json)', () => {
     const client = one('client span of the fetch', (s) => s.kind === SpanKind.CLIENT && parentOf(s) === fetch);
     const subgraphServer = one('crm server span', (s) => s.kind === SpanKind.SERVER && parentOf(s) === client);
     expect(subgraphServer.attributes['http.route']).toBe('/graphql');
-    const execute = one('crm execute span', (s) => s.name === 'mutation CreateContact__crm__0' && ancestors(s).includes(subgraphServer));
+    const execute = one('crm execute span', (s) => s.name === 'graphql.operation CreateContact__crm__0' && ancestors(s).includes(subgraphServer));
 
     // Each SQL statement of the subgraph, with its text (placeholders, no values).
     const sql = spans.filter((s) => s.attributes['db.system.name'] === 'postgresql' && ancestors(s).includes(execute));
@@ -241,7 +242,7 @@ describe('a standalone subgraph process (crm main.ts) exporting http/protobuf', 
       await waitFor(() => ours().some((r) => r.body.includes('pg.query:SELECT')), 'the SQL span to be exported', 15_000);
       const body = Buffer.concat(ours().map((r) => r.body));
       expect(ours().every((r) => r.contentType === 'application/x-protobuf')).toBe(true);
-      for (const text of ['bacbos-crm', 'query TracedContacts', 'POST /graphql', 'pg.query:SELECT']) expect(body.includes(text)).toBe(true);
+      for (const text of ['bacbos-crm', 'graphql.operation TracedContacts', 'POST /graphql', 'pg.query:SELECT']) expect(body.includes(text)).toBe(true);
     } finally {
       await stop(child);
       await receiver.close();

@@ -2,11 +2,11 @@
 // codes apply: 4400 bad message, 4401 subscribe before the connection is acknowledged, 4403 a bad
 // credential in connectionParams (or a session/API key revoked while connected), 4408 no
 // connection_init in time, 4409 a subscription id used twice, 4429 a second connection_init.
-import type { Server } from 'node:http';
+import type { IncomingHttpHeaders, Server } from 'node:http';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { setting, type CallerIdentity, type Logger } from '@bacbos/common';
+import { setting, withIncomingSpan, type CallerIdentity, type Logger } from '@bacbos/common';
 import type { Credentials } from '../auth';
 import { deriveSubscription, SubscriptionShapeError } from './derive';
 import type { SubscriptionHub } from './hub';
@@ -45,12 +45,14 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): { 
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         try {
-          const caller = await options.authenticate({
-            authorization: typeof params.authorization === 'string' ? params.authorization : typeof params.Authorization === 'string' ? params.Authorization : null,
-            apiKey: typeof params.apiKey === 'string' ? params.apiKey : null,
-            ipAddress: ctx.extra.request.socket.remoteAddress ?? null,
-            userAgent: ctx.extra.request.headers['user-agent'] ?? null,
-          });
+          const caller = await withIncomingSpan('graphql-ws connection_init', ctx.extra.request.headers, () =>
+            options.authenticate({
+              authorization: typeof params.authorization === 'string' ? params.authorization : typeof params.Authorization === 'string' ? params.Authorization : null,
+              apiKey: typeof params.apiKey === 'string' ? params.apiKey : null,
+              ipAddress: ctx.extra.request.socket.remoteAddress ?? null,
+              userAgent: ctx.extra.request.headers['user-agent'] ?? null,
+            }),
+          );
           if (caller.kind === 'anonymous') return false;
           ctx.extra.caller = caller;
           callers.set(ctx.extra.socket, caller);
@@ -62,12 +64,13 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): { 
       onClose: (ctx) => {
         callers.delete(ctx.extra.socket);
       },
-      context: (ctx) => ({ caller: ctx.extra.caller }),
+      context: (ctx) => ({ caller: ctx.extra.caller, headers: ctx.extra.request.headers }),
       subscribe: async (args) => {
-        const caller = (args.contextValue as { caller: CallerIdentity }).caller;
+        const { caller, headers } = args.contextValue as { caller: CallerIdentity; headers: IncomingHttpHeaders };
         try {
           const derived = deriveSubscription(options.schema, args.document, args.operationName, (args.variableValues ?? {}) as Record<string, unknown>);
-          return options.hub.register(caller, derived);
+          // The span covers registering (a replay from `after` runs on as its child), not the stream.
+          return await withIncomingSpan(`graphql.subscribe ${derived.responseKey}`, headers, async () => options.hub.register(caller, derived));
         } catch (error) {
           if (error instanceof SubscriptionShapeError) return { errors: [new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT' } })] };
           throw error;

@@ -17,3 +17,4 @@ export * from './kv';
 export * from './tenant-context';
 export * from './objects';
 export * from './trace-context';
+export * from './operation-span';

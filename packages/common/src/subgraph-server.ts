@@ -15,6 +15,7 @@ import { OutboxRelay, type EventBus } from './events';
 import { maskError, setInternalErrorReporter } from './errors';
 import { CONTEXT_HEADER, verifyCallerIdentity, type CallerIdentity } from './identity';
 import { rootLogger, type Logger } from './logger';
+import { operationSpan, operationSpanPlugin } from './operation-span';
 import { withTenant } from './tenant-context';
 
 export interface SubgraphDefinition<Context extends object> {
@@ -72,7 +73,7 @@ export async function startSubgraph<Context extends object>(
     introspection: true,
     includeStacktraceInErrorResponses: false,
     // Inline traces are for Apollo's hosted studio, which this platform does not report to.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), operationSpanPlugin],
   });
   await server.start();
   const secret = internalContextSecret();
@@ -104,6 +105,7 @@ export async function startSubgraph<Context extends object>(
     '/graphql',
     gate,
     express.json({ limit: '2mb' }),
+    operationSpan,
     // After the body is read (stream callbacks would lose the async context): everything the
     // request does from here runs with its tenant, which the database pool hands to RLS.
     (_req, res, next) => void withTenant((res.locals.caller as CallerIdentity).tenantId, next),

@@ -104,6 +104,17 @@ export function startDeliverySpan(event: EventEnvelope, topic: string, subscript
   return { span, run: (work) => context.with(active, work) };
 }
 
+/**
+ * Runs `work` in a new span that continues the W3C trace context of an incoming request's headers
+ * (a new trace without them): for work outside the HTTP server's own spans, like a WebSocket's
+ * connection_init and subscribe messages, which arrive long after its upgrade request.
+ */
+export async function withIncomingSpan<T>(name: string, headers: Record<string, string | string[] | undefined>, work: () => Promise<T>): Promise<T> {
+  const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(',') : value);
+  const parent = carriedContext({ traceparent: header(headers.traceparent), tracestate: header(headers.tracestate) }) ?? ROOT_CONTEXT;
+  return context.with(parent, () => withSpan(name, {}, work));
+}
+
 /** Times `work` as a child span of the active one; records a thrown error on it. */
 export async function withSpan<T>(name: string, attributes: Record<string, string | number | boolean>, work: (span: Span) => Promise<T>): Promise<T> {
   return tracer.startActiveSpan(name, { attributes }, async (span) => {

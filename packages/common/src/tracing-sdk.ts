@@ -4,10 +4,10 @@
 // settings all come from the standard OTEL_* variables, read by the SDK itself.
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
-import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 
 /** Probes and scrapes are not client operations: no trace for them. */
 const UNTRACED_PATHS = /^\/(health|metrics)(\/|$|\?)/;
@@ -27,9 +27,11 @@ export function startTracing(): () => Promise<void> {
       }),
       // Only the route (http.route on the server span); a span per middleware is noise.
       new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER] }),
-      // parse, validate, execute (named `<type> <operation>`), and the top-level resolvers; never
-      // variable values (allowValues stays false).
-      new GraphQLInstrumentation({ depth: 1, mergeItems: true, ignoreTrivialResolveSpans: true }),
+      // fetch() (undici): the gateway's calls to the platform's /internal endpoints and the OAuth
+      // token endpoint, so their server spans join the caller's trace.
+      new UndiciInstrumentation({ requireParentforSpans: true }),
+      // No graphql instrumentation: it traces every parse of the schemas at start-up (hundreds of
+      // one-span traces) and has no parent requirement; operation-span.ts names the operations.
       // Statements of an operation only: the relays' 1 s polls would otherwise make a trace each.
       // The statement text has placeholders; parameter values are not recorded.
       new PgInstrumentation({ requireParentSpan: true, enhancedDatabaseReporting: false }),

@@ -1,0 +1,43 @@
+// One `graphql.operation <name>` span per GraphQL operation a server runs (the gateway's client
+// operations; a subgraph's `<Operation>__<subgraph>__<n>` fetches), parent of everything done for
+// it: at the gateway Apollo's own spans (gateway.request, gateway.validate, gateway.plan,
+// gateway.execute, gateway.fetch, gateway.postprocessing), in a subgraph its SQL. No-ops when
+// tracing is off.
+import type { ApolloServerPlugin } from '@apollo/server';
+import { context, createContextKey, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import type { RequestHandler } from 'express';
+import { tracer } from './trace-context';
+
+const OPERATION_SPAN = createContextKey('bacbos.graphql.operation');
+
+/**
+ * Starts the operation's span and runs the rest of the request in it. Mount it after the body
+ * parser: stream callbacks run in the HTTP server span's context, not in this one.
+ */
+export const operationSpan: RequestHandler = (_req, res, next) => {
+  const span = tracer.startSpan('graphql.operation');
+  res.once('close', () => span.end());
+  context.with(trace.setSpan(context.active(), span).setValue(OPERATION_SPAN, span), next);
+};
+
+/** Names the operation's span once Apollo has resolved the operation; records its error codes. */
+export const operationSpanPlugin: ApolloServerPlugin = {
+  async requestDidStart() {
+    const span = context.active().getValue(OPERATION_SPAN) as Span | undefined;
+    if (!span) return;
+    return {
+      async didResolveOperation({ operationName, operation }) {
+        const type = operation?.operation ?? 'operation';
+        span.updateName(`graphql.operation ${operationName ?? `<anonymous ${type}>`}`);
+        span.setAttribute('graphql.operation.type', type);
+        if (operationName) span.setAttribute('graphql.operation.name', operationName);
+      },
+      async didEncounterErrors({ errors }) {
+        const codes = [...new Set(errors.map((error) => String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
+        span.setAttribute('graphql.error.codes', codes);
+        // A client's mistake (BAD_USER_INPUT, FORBIDDEN, ...) is not a failure of the platform.
+        if (codes.includes('INTERNAL_SERVER_ERROR')) span.setStatus({ code: SpanStatusCode.ERROR });
+      },
+    };
+  },
+};
