@@ -108,7 +108,8 @@ describe('when OTEL_* asks for traces (http/json)', () => {
     const { traceId, parentId } = sent.get(delivered!)!;
 
     const inTrace = () => receiver.spans.filter((s) => s.traceId === traceId);
-    await waitFor(() => inTrace().some((s) => s.name === 'subscription.deliver contactEvents'), 'the delivery span to be exported', 20_000).catch(() => undefined);
+    // The dispatch span ends last (after every delivery): once it is exported, the trace is complete.
+    await waitFor(() => inTrace().some((s) => s.name === 'subscription.dispatch crm.contact.created'), 'the dispatch span to be exported', 20_000).catch(() => undefined);
     const spans = inTrace();
     const tree = renderTrace(spans);
     console.log(`trace ${traceId} of CreateContact reaching a subscriber:\n${tree}`);
@@ -239,10 +240,12 @@ describe('a standalone subgraph process (crm main.ts) exporting http/protobuf', 
       // OTLP protobuf carries ids as raw bytes and names as UTF-8: find ours in the exported bodies.
       const traceBytes = Buffer.from(traceId, 'hex');
       const ours = () => receiver.requests.filter((r) => r.path === '/v1/traces' && r.body.includes(traceBytes));
-      await waitFor(() => ours().some((r) => r.body.includes('pg.query:SELECT')), 'the SQL span to be exported', 15_000);
-      const body = Buffer.concat(ours().map((r) => r.body));
+      const expected = ['bacbos-crm', 'graphql.operation TracedContacts', 'POST /graphql', 'pg.query:SELECT'];
+      // The server span ends last and may come in a later batch than the SQL.
+      const missing = () => expected.filter((text) => !Buffer.concat(ours().map((r) => r.body)).includes(text));
+      await waitFor(() => missing().length === 0, 'the server, operation and SQL spans to be exported', 15_000).catch(() => undefined);
+      expect(missing()).toEqual([]);
       expect(ours().every((r) => r.contentType === 'application/x-protobuf')).toBe(true);
-      for (const text of ['bacbos-crm', 'graphql.operation TracedContacts', 'POST /graphql', 'pg.query:SELECT']) expect(body.includes(text)).toBe(true);
     } finally {
       await stop(child);
       await receiver.close();
