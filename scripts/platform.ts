@@ -2,7 +2,7 @@
 // `npm start` (scripts/start.ts) and by the end-to-end tests (tests/helpers/platform.ts).
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { APP_DB_ROLE, DEFAULT_PORTS, createEventBus, databaseUrlFor, migrate, startSubgraph, type EventBus, type RunningSubgraph } from '@bacbos/common';
+import { APP_DB_ROLE, createEventBus, databaseUrlFor, guardConnection, migrate, portFor, startSubgraph, type EventBus, type RunningSubgraph } from '@bacbos/common';
 import { startGateway, type RunningGateway } from '../gateway/src/app';
 import { composeSupergraph } from './compose';
 import { SUBGRAPH_ENTRIES } from './subgraphs';
@@ -24,7 +24,7 @@ export async function migrateAll(log: (line: string) => void = () => {}): Promis
   }
   const password = process.env.APP_DB_PASSWORD;
   if (password && !process.env.APP_DATABASE_URL) {
-    const client = new Client({ connectionString: databaseUrlFor('platform') });
+    const client = guardConnection(new Client({ connectionString: databaseUrlFor('platform') }), 'migrate');
     await client.connect();
     try {
       await client.query(`ALTER ROLE ${APP_DB_ROLE} LOGIN PASSWORD '${password.replace(/'/g, "''")}'`);
@@ -57,7 +57,7 @@ export async function bootPlatform(options: {
   let gateway: RunningGateway | undefined;
   try {
     for (const entry of SUBGRAPH_ENTRIES) {
-      subgraphs.push(await startSubgraph(entry.create(), { port: options.ephemeralPorts ? 0 : DEFAULT_PORTS[entry.name], host: '127.0.0.1', bus }));
+      subgraphs.push(await startSubgraph(entry.create(), { port: options.ephemeralPorts ? 0 : portFor(entry.name), host: '127.0.0.1', bus }));
     }
     // Composed from the subgraphs' current SDL, so local schema edits show without a compose step.
     const { supergraph } = composeSupergraph();
@@ -66,7 +66,7 @@ export async function bootPlatform(options: {
       subgraphUrls: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])),
       internalContextSecret: options.internalContextSecret,
       accessTokenSecret: options.accessTokenSecret,
-      port: options.ephemeralPorts ? 0 : DEFAULT_PORTS.gateway,
+      port: options.ephemeralPorts ? 0 : portFor('gateway'),
       host: options.host,
       bus,
     });

@@ -1,16 +1,19 @@
 // `npm start`: the whole platform on embedded defaults. With DATABASE_URL (or <SUBGRAPH>_DATABASE_URL)
 // set it uses that database; otherwise it runs an embedded PostgreSQL whose data stays in
-// .data/postgres across restarts. Dev secrets are generated once into .data/secrets.json.
-import '@bacbos/common/src/tracing'; // first: instruments the modules the next imports load (off unless OTEL_* asks)
+// <data>/postgres across restarts. Dev secrets are generated once into <data>/secrets.json. The
+// data folder is BACBOS_DATA_DIR, default .data in the checkout.
+// SIGINT (Ctrl-C) or SIGTERM stops it cleanly (packages/common/src/lifecycle.ts), the embedded
+// PostgreSQL last.
+import { shutdownTracing } from '@bacbos/common/src/tracing'; // first: instruments the modules the next imports load (off unless OTEL_* asks)
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { setting, validateConfig } from '@bacbos/common';
+import { join, resolve } from 'node:path';
+import { runProcess, setting, validateConfig } from '@bacbos/common';
 import { EmbeddedPostgresError, newSuperuserPassword, startEmbeddedPostgres } from './embedded-postgres';
 import { bootPlatform } from './platform';
 
 const root = join(__dirname, '..');
-const dataDir = join(root, '.data');
+const dataDir = resolve(setting('BACBOS_DATA_DIR') ?? join(root, '.data'));
 
 interface DevSecrets {
   internal: string;
@@ -36,7 +39,7 @@ function devSecrets(): DevSecrets {
   return secrets;
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<() => Promise<void>> {
   const started = Date.now();
   validateConfig('start');
   const secrets = devSecrets();
@@ -46,6 +49,7 @@ async function main(): Promise<void> {
     process.env.DATABASE_URL = pg.url;
     embedded = pg;
   }
+  process.env.LOCAL_OBJECTS_DIR ??= join(dataDir, 'objects'); // the local object store, when S3 is not set
   process.env.INTERNAL_CONTEXT_SECRET ??= secrets.internal;
   process.env.ACCESS_TOKEN_SECRET ??= secrets.access;
   process.env.APP_DB_PASSWORD ??= secrets.appDbPassword;
@@ -57,21 +61,20 @@ async function main(): Promise<void> {
   });
   const url = platform.gatewayUrl.replace('127.0.0.1', 'localhost');
   console.log(`BAC-BOS is up in ${Date.now() - started} ms: open the playground at ${url}`);
-  let stopping = false;
-  const shutdown = async () => {
-    if (stopping) return;
-    stopping = true;
+  return async () => {
     await platform.stop();
     await embedded?.stop();
-    process.exit(0);
   };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
 }
 
-main().catch((error) => {
-  // One line the operator can act on, never a stack.
-  const reason = error instanceof EmbeddedPostgresError || (error as Error).name === 'ConfigError' ? (error as Error).message : String((error as Error).message ?? error).split('\n')[0];
-  console.error(`BAC-BOS failed to start: ${reason}`);
-  process.exit(1);
-});
+runProcess(
+  'BAC-BOS',
+  () =>
+    main().catch((error: unknown) => {
+      // One line the operator can act on, never a stack.
+      const reason = error instanceof EmbeddedPostgresError || (error as Error).name === 'ConfigError' ? (error as Error).message : String((error as Error).message ?? error).split('\n')[0];
+      console.error(`BAC-BOS failed to start: ${reason}`);
+      process.exit(1);
+    }),
+  { announce: (line) => console.log(line), flush: shutdownTracing },
+);

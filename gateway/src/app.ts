@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { Supergraph } from '@apollo/federation-internals';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import {
-  ALL_TOPICS, CONTEXT_HEADER, createKeyValueStore, maskError, operationSpan, operationSpanPlugin, rootLogger, setInternalErrorReporter, setting, signCallerIdentity,
-  type CallerIdentity, type EventBus, type KeyValueStore,
+  ALL_TOPICS, CONTEXT_HEADER, createKeyValueStore, disableApolloTelemetry, maskError, operationSpan, operationSpanPlugin, rootLogger, setInternalErrorReporter,
+  setting, shutdownTimeoutMs, signCallerIdentity, useJsonErrors, type CallerIdentity, type EventBus, type KeyValueStore,
 } from '@bacbos/common';
 import { AccessControl } from './access';
 import { authenticate } from './auth';
@@ -78,6 +78,7 @@ function supergraphUrlOf(supergraphSdl: string, name: string): string {
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const log = rootLogger.child({ component: 'gateway' });
   setInternalErrorReporter((error) => log.error({ err: error }, 'internal error (masked for the client)'));
+  disableApolloTelemetry(); // read by the ApolloGateway constructor
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) =>
@@ -107,7 +108,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // cross-site request cannot carry them; that is what CSRF prevention guards against, and it
     // would also refuse the contract's plain `GET /graphql?query=...`.
     csrfPrevention: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), requestLimitsPlugin, operationSpanPlugin],
+    // Signals belong to the process (lifecycle.ts), which stops everything in order.
+    stopOnTerminationSignals: false,
+    // On stop: stop accepting, let in-flight requests finish within SHUTDOWN_TIMEOUT_MS.
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: shutdownTimeoutMs() }), requestLimitsPlugin, operationSpanPlugin],
   });
   await server.start();
 
@@ -147,6 +151,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     });
   }
 
+  useJsonErrors(app);
+
   await new Promise<void>((resolve) => httpServer.listen(options.port, options.host ?? '127.0.0.1', resolve));
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}/graphql`;
@@ -154,10 +160,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   return {
     url,
     hub,
+    // WebSockets get 1001 (going away: clients reconnect, to another instance, and resume with
+    // `after:`) while HTTP drains; then the hub leaves its consumer group.
     stop: async () => {
-      await subscriptions?.close();
-      await hub?.stop();
-      await server.stop();
+      await Promise.all([subscriptions?.close().then(() => hub?.stop()), server.stop()]);
       if (!options.kv) await kv.close();
     },
   };

@@ -6,7 +6,7 @@ import type { IncomingHttpHeaders, Server } from 'node:http';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { setting, withIncomingSpan, type CallerIdentity, type Logger } from '@bacbos/common';
+import { setting, shutdownTimeoutMs, withIncomingSpan, type CallerIdentity, type Logger } from '@bacbos/common';
 import type { Credentials } from '../auth';
 import { deriveSubscription, SubscriptionShapeError } from './derive';
 import type { SubscriptionHub } from './hub';
@@ -84,9 +84,15 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): { 
   );
 
   return {
+    // graphql-ws closes every socket with 1001 (going away) and waits for the clients' close
+    // frames; one that does not answer within the shutdown timeout is cut off.
     close: async () => {
-      await server.dispose();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      const cutOff = setTimeout(() => wss.clients.forEach((socket) => socket.terminate()), shutdownTimeoutMs()).unref();
+      try {
+        await server.dispose();
+      } finally {
+        clearTimeout(cutOff);
+      }
     },
   };
 }

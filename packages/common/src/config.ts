@@ -147,6 +147,14 @@ export const SETTINGS = {
     meaning: 'milliseconds between steps of the database-instance provisioner; 0 turns it off', readBy: ['platform', 'start'],
   }),
   SUPERGRAPH_PATH: define({ schema: z.string().optional(), defaultText: 'schema/supergraph.graphql', meaning: 'composed supergraph the standalone gateway serves', readBy: ['gateway'] }),
+  SHUTDOWN_TIMEOUT_MS: define({
+    schema: z.coerce.number().int().min(0).default(10_000), defaultText: '10000',
+    meaning: 'how long a stopping process (SIGTERM/SIGINT) waits for in-flight requests and WebSocket close handshakes', readBy: ALL_SERVICES,
+  }),
+  APOLLO_TELEMETRY_DISABLED: define({
+    schema: bool.optional(), defaultText: 'true (set by the platform)', meaning: "`false` opts in to @apollo/gateway's usage telemetry to Apollo (off otherwise: nothing leaves the machine)", readBy: ['gateway', 'start'],
+  }),
+  BACBOS_DATA_DIR: define({ schema: z.string().optional(), defaultText: '.data', meaning: "npm start's data folder (embedded PostgreSQL, dev secrets, local objects)", readBy: ['start'] }),
   EMBEDDED_PG_PORT: define({ schema: port.default(54329), defaultText: '54329', meaning: 'port of the embedded PostgreSQL (npm start without DATABASE_URL), loopback only', readBy: ['start'] }),
   TOPOLOGY_BASE_PORT: define({
     schema: z.coerce.number().int().min(1).max(65_525).default(4000), defaultText: '4000',

@@ -1,4 +1,5 @@
-import { Pool, type PoolClient } from 'pg';
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
+import { guardConnection } from './lifecycle';
 import { currentTenant } from './tenant-context';
 // Shared database plumbing: a counter of SQL statements per subgraph (used by the N+1 tests and
 // the metrics endpoint) and a unique-violation check for Prisma errors.
@@ -49,6 +50,11 @@ export async function lockRow(
  */
 export class TenantScopedPool extends Pool {
   private readonly tenantOf = new WeakMap<object, string>();
+
+  constructor(config?: PoolConfig) {
+    super(config);
+    guardConnection(this, 'application pool');
+  }
 
   private async applyTenant(client: PoolClient, tenant: string): Promise<void> {
     if (this.tenantOf.get(client) === tenant) return;

@@ -11,6 +11,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { guardConnection } from './lifecycle';
 
 /** pg_advisory_lock key used by Prisma Migrate, so our runner and Prisma exclude each other. */
 const PRISMA_ADVISORY_LOCK = 72707369;
@@ -53,7 +54,7 @@ export async function migrate(options: {
   const { schema } = options;
   const table = `${quoteIdent(schema)}."_prisma_migrations"`;
   const files = readMigrations(options.migrationsDir);
-  const client = new Client({ connectionString: options.connectionString });
+  const client = guardConnection(new Client({ connectionString: options.connectionString }), 'migrate');
   await client.connect();
   const result: MigrateResult = { schema, applied: [], alreadyApplied: [] };
   try {

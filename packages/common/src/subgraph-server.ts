@@ -13,6 +13,8 @@ import type { GraphQLSchema } from 'graphql';
 import { databaseUrlFor, internalContextSecret, outboxRetentionMs, type SubgraphName } from './config';
 import { OutboxRelay, type EventBus } from './events';
 import { maskError, setInternalErrorReporter } from './errors';
+import { useJsonErrors } from './http-errors';
+import { shutdownTimeoutMs } from './lifecycle';
 import { CONTEXT_HEADER, verifyCallerIdentity, type CallerIdentity } from './identity';
 import { rootLogger, type Logger } from './logger';
 import { operationSpan, operationSpanPlugin } from './operation-span';
@@ -72,8 +74,11 @@ export async function startSubgraph<Context extends object>(
     formatError: maskError,
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    // Signals belong to the process (lifecycle.ts), which stops everything in order.
+    stopOnTerminationSignals: false,
     // Inline traces are for Apollo's hosted studio, which this platform does not report to.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), operationSpanPlugin],
+    // On stop: stop accepting, let in-flight requests finish within SHUTDOWN_TIMEOUT_MS.
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: shutdownTimeoutMs() }), ApolloServerPluginInlineTraceDisabled(), operationSpanPlugin],
   });
   await server.start();
   const secret = internalContextSecret();
@@ -116,6 +121,8 @@ export async function startSubgraph<Context extends object>(
       },
     }),
   );
+
+  useJsonErrors(app);
 
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve) => httpServer.listen(options.port, host, resolve));

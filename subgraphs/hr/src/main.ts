@@ -1,7 +1,7 @@
-// Runs the hr subgraph on its own (docker-compose, production). `npm start` runs every
-// subgraph in one process instead (scripts/start.ts).
-import '@bacbos/common/src/tracing'; // first: instruments the modules the next imports load (off unless OTEL_* asks)
-import { createEventBus, portFor, startSubgraph } from '@bacbos/common';
+// Runs the hr subgraph on its own (docker-compose, production); SIGTERM/SIGINT stop it cleanly.
+// `npm start` runs every subgraph in one process instead (scripts/start.ts).
+import { shutdownTracing } from '@bacbos/common/src/tracing'; // first: instruments the modules the next imports load (off unless OTEL_* asks)
+import { runStandaloneSubgraph, type SubgraphDefinition } from '@bacbos/common';
 import { hrSubgraph } from './index';
 
-void startSubgraph(hrSubgraph(), { port: portFor('hr'), host: process.env.HOST ?? '0.0.0.0', bus: createEventBus('hr') });
+runStandaloneSubgraph('hr', () => hrSubgraph() as SubgraphDefinition<object>, { flush: shutdownTracing });

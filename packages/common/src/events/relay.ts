@@ -9,6 +9,7 @@
 // Published rows are the event history subscriptions resume from; the relay deletes those older
 // than the retention (unpublished rows are never deleted, whatever their age).
 import { Client, Pool, type PoolClient } from 'pg';
+import { guardConnection, isShuttingDown } from '../lifecycle';
 import type { Logger } from '../logger';
 import { publishTraced } from '../trace-context';
 import type { EventBus } from './bus';
@@ -55,12 +56,14 @@ export class OutboxRelay {
   private loop?: Promise<void>;
   private backoffMs = 0;
   private pruneTimer?: NodeJS.Timeout;
+  private listenRetry?: NodeJS.Timeout;
+  private listenBackoffMs = 100;
   private pruning?: Promise<unknown>;
   /** Published events since start (for benchmarks and health). */
   published = 0;
 
   constructor(private readonly options: OutboxRelayOptions) {
-    this.pool = new Pool({ connectionString: options.connectionString, max: 2 });
+    this.pool = guardConnection(new Pool({ connectionString: options.connectionString, max: 2 }), 'outbox relay pool', options.log);
   }
 
   private get schema(): string {
@@ -69,11 +72,10 @@ export class OutboxRelay {
 
   async start(): Promise<void> {
     this.running = true;
-    this.listener = new Client({ connectionString: this.options.connectionString });
-    this.listener.on('notification', () => this.wake?.());
-    this.listener.on('error', (error) => this.options.log.warn({ err: error }, 'outbox listener lost'));
-    await this.listener.connect();
-    await this.listener.query(`LISTEN ${this.options.subgraph}_outbox`);
+    await this.listen().catch((error: unknown) => {
+      this.running = false;
+      throw error;
+    });
     this.loop = this.run();
     const every = this.options.pruneEveryMs ?? 3_600_000;
     if (every > 0) {
@@ -85,6 +87,44 @@ export class OutboxRelay {
       this.pruneTimer = setInterval(tick, every).unref();
       tick();
     }
+  }
+
+  /**
+   * The LISTEN connection. When the server ends it (failover, restart), it is replaced with backoff;
+   * meanwhile the poll keeps publishing, and a wake-up after reconnecting covers missed notifies.
+   */
+  private async listen(): Promise<void> {
+    const listener = guardConnection(new Client({ connectionString: this.options.connectionString }), 'outbox listener', this.options.log);
+    this.listener = listener;
+    listener.on('notification', () => this.wake?.());
+    listener.once('end', () => {
+      if (this.listener === listener) this.relisten();
+    });
+    try {
+      await listener.connect();
+      await listener.query(`LISTEN ${this.options.subgraph}_outbox`);
+    } catch (error) {
+      await listener.end().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private relisten(): void {
+    if (!this.running || this.listenRetry) return;
+    const delay = this.listenBackoffMs;
+    this.listenBackoffMs = Math.min(delay * 2, this.options.maxBackoffMs ?? 5_000);
+    this.listenRetry = setTimeout(() => {
+      this.listenRetry = undefined;
+      if (!this.running) return;
+      this.listen().then(
+        () => {
+          this.listenBackoffMs = 100;
+          this.options.log.info('outbox listener reconnected');
+          this.wake?.();
+        },
+        () => this.relisten(),
+      );
+    }, delay);
   }
 
   /**
@@ -114,6 +154,7 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     this.running = false;
     clearInterval(this.pruneTimer);
+    clearTimeout(this.listenRetry);
     this.wake?.();
     await this.loop;
     await this.pruning;
@@ -129,7 +170,8 @@ export class OutboxRelay {
         if (published > 0) continue; // more may be waiting
       } catch (error) {
         this.backoffMs = Math.min(Math.max(this.backoffMs * 2, 100), this.options.maxBackoffMs ?? 5_000);
-        this.options.log.warn({ err: error, retryInMs: this.backoffMs }, 'outbox relay could not publish; will retry');
+        // While the process stops (and its database may be stopping too), the next stop() ends the loop.
+        if (!isShuttingDown()) this.options.log.warn({ err: error, retryInMs: this.backoffMs }, 'outbox relay could not publish; will retry');
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.backoffMs || (this.options.pollMs ?? 1_000));

@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { guardConnection } from '../lifecycle';
 import type { KeyValueStore } from './store';
 
 export class RedisKeyValueStore implements KeyValueStore {
@@ -7,6 +8,8 @@ export class RedisKeyValueStore implements KeyValueStore {
 
   constructor(url: string, private readonly prefix = 'bacbos:') {
     this.redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+    // ioredis reconnects by itself; without a listener it prints every failed attempt with a stack.
+    guardConnection(this.redis, 'redis');
   }
 
   async get(key: string): Promise<string | null> {
