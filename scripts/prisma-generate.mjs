@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const prismaBin = join(root, 'node_modules', '.bin', 'prisma');
 if (!existsSync(prismaBin)) process.exit(0); // partial install (e.g. --omit=dev): nothing to do
-const env = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: '1' };
+// CHECKPOINT_DISABLE: the Prisma CLI otherwise reports each run to checkpoint.prisma.io.
+const env = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: process.env.CHECKPOINT_DISABLE ?? '1' };
 for (const name of readdirSync(join(root, 'prisma')).sort()) {
   const schema = join(root, 'prisma', name, 'schema.prisma');
   if (!existsSync(schema)) continue;
