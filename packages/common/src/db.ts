@@ -1,5 +1,5 @@
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
-import { guardConnection } from './lifecycle';
+import { guardPool } from './lifecycle';
 import { currentTenant } from './tenant-context';
 // Shared database plumbing: a counter of SQL statements per subgraph (used by the N+1 tests and
 // the metrics endpoint) and a unique-violation check for Prisma errors.
@@ -53,7 +53,7 @@ export class TenantScopedPool extends Pool {
 
   constructor(config?: PoolConfig) {
     super(config);
-    guardConnection(this, 'application pool');
+    guardPool(this, 'application pool');
   }
 
   private async applyTenant(client: PoolClient, tenant: string): Promise<void> {

@@ -8,6 +8,7 @@
 // - a connection that breaks while idle (a database failover, the embedded PostgreSQL stopping on
 //   the same Ctrl-C) is reported in one line and never crashes the process (guardConnection).
 import { constants } from 'node:os';
+import type { Pool } from 'pg';
 import { setting } from './config';
 import { rootLogger, type Logger } from './logger';
 
@@ -106,4 +107,18 @@ export function guardConnection<T extends ErrorEmitter>(emitter: T, what: string
     else log.warn(fields, 'connection lost; it will be replaced');
   });
   return emitter;
+}
+
+/**
+ * guardConnection for a pg Pool and every client it opens: the pool listens for errors of idle
+ * clients only, so a client checked out between two queries (a transaction waiting on Kafka, say)
+ * would still crash the process when the server ends its connection. The next query on it fails
+ * and the pool discards it.
+ */
+export function guardPool<T extends Pool>(pool: T, what: string, log: Logger = rootLogger): T {
+  guardConnection(pool, what, log);
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined); // reported once, by the pool's listener or the failing query
+  });
+  return pool;
 }

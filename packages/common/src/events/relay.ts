@@ -9,7 +9,7 @@
 // Published rows are the event history subscriptions resume from; the relay deletes those older
 // than the retention (unpublished rows are never deleted, whatever their age).
 import { Client, Pool, type PoolClient } from 'pg';
-import { guardConnection, isShuttingDown } from '../lifecycle';
+import { guardConnection, guardPool, isShuttingDown } from '../lifecycle';
 import type { Logger } from '../logger';
 import { publishTraced } from '../trace-context';
 import type { EventBus } from './bus';
@@ -63,7 +63,7 @@ export class OutboxRelay {
   published = 0;
 
   constructor(private readonly options: OutboxRelayOptions) {
-    this.pool = guardConnection(new Pool({ connectionString: options.connectionString, max: 2 }), 'outbox relay pool', options.log);
+    this.pool = guardPool(new Pool({ connectionString: options.connectionString, max: 2 }), 'outbox relay pool', options.log);
   }
 
   private get schema(): string {

@@ -5,7 +5,7 @@
 // environment sharing the broker) are skipped.
 import { createHash } from 'node:crypto';
 import { Pool } from 'pg';
-import { ALL_TOPICS, guardConnection, type EventBus, type EventEnvelope, type Logger } from '@bacbos/common';
+import { ALL_TOPICS, guardPool, type EventBus, type EventEnvelope, type Logger } from '@bacbos/common';
 
 export class AuditIngester {
   private readonly pool: Pool;
@@ -13,7 +13,7 @@ export class AuditIngester {
   ingested = 0;
 
   constructor(private readonly connectionString: string, private readonly log: Logger) {
-    this.pool = guardConnection(new Pool({ connectionString, max: 2 }), 'audit ingester pool', log);
+    this.pool = guardPool(new Pool({ connectionString, max: 2 }), 'audit ingester pool', log);
   }
 
   /** One consumer group per database: each environment reads every event once, from the start. */

@@ -6,7 +6,7 @@
 // own tenant. Rows are claimed with FOR UPDATE SKIP LOCKED and re-checked, so several platform
 // instances can step at once and each instance still moves once. The subgraph process calls step()
 // on a timer; tests call it directly.
-import { anonymousCaller, diffFields, recordChange, rootLogger, setting, snapshot, withTenant, type Logger } from '@bacbos/common';
+import { anonymousCaller, diffFields, isShuttingDown, recordChange, rootLogger, setting, snapshot, withTenant, type Logger } from '@bacbos/common';
 import type { PlatformDb } from '../../db';
 import type { DatabaseInstance, Prisma } from '../../generated/prisma/client';
 import { connectionStringOf, unsupportedReason } from './catalog';
@@ -76,7 +76,8 @@ export class DatabaseProvisioner {
       if (this.running) return;
       this.running = this.step()
         .then((moves) => { if (moves.length) this.log.info({ moves }, 'database instances moved'); })
-        .catch((error: unknown) => this.log.error({ err: error }, 'database provisioner step failed'))
+        // A step cut short by the process (and maybe its database) stopping is no failure to report.
+        .catch((error: unknown) => (isShuttingDown() ? this.log.debug({ err: error }, 'database provisioner step ended by the shutdown') : this.log.error({ err: error }, 'database provisioner step failed')))
         .finally(() => { this.running = undefined; });
     }, intervalMs);
     this.timer.unref();
