@@ -16,6 +16,15 @@ eval "$(bash scripts/services.sh env)"
 step "chromium (playground test)"
 bash scripts/install-chromium.sh
 
+step "strace and iproute2 (no-phone-home test)"
+# tests/lifecycle/no-phone-home.test.ts runs npm start under strace in a loopback-only namespace.
+if ! command -v strace >/dev/null 2>&1 || ! command -v ip >/dev/null 2>&1; then
+  sudo=(); [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends strace iproute2 >/dev/null
+fi
+strace -V | head -n1
+
 step "prisma clients"
 node scripts/prisma-generate.mjs
 
