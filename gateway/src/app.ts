@@ -15,6 +15,7 @@ import {
 } from '@bacbos/common';
 import { AccessControl } from './access';
 import { authenticate } from './auth';
+import { inputGuardPlugin } from './input-guard';
 import { requestLimitsPlugin } from './limits';
 import { oauthTokenRouter } from './oauth';
 import { playgroundRouter } from './playground';
@@ -107,7 +108,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // cross-site request cannot carry them; that is what CSRF prevention guards against, and it
     // would also refuse the contract's plain `GET /graphql?query=...`.
     csrfPrevention: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), requestLimitsPlugin, operationSpanPlugin],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), requestLimitsPlugin, inputGuardPlugin, operationSpanPlugin],
   });
   await server.start();
 

@@ -18,3 +18,4 @@ export * from './tenant-context';
 export * from './objects';
 export * from './trace-context';
 export * from './operation-span';
+export * from './input-guard';

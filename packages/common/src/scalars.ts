@@ -2,6 +2,7 @@
 // represent exactly: Decimal and BigInt never pass through a float.
 import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { badInput } from './errors';
+import { assertJsonInput } from './input-guard';
 
 function literalString(ast: ValueNode): unknown {
   return ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT ? ast.value : undefined;
@@ -96,8 +97,16 @@ export const JSONScalar = new GraphQLScalarType({
   name: 'JSON',
   description: 'Any JSON value',
   serialize: (value) => value,
-  parseValue: (value) => value,
-  parseLiteral: (ast, variables) => literalToJson(ast, variables),
+  // The gateway refuses these first; a subgraph still never stores what PostgreSQL would refuse.
+  parseValue: (value) => {
+    assertJsonInput(value, '');
+    return value;
+  },
+  parseLiteral: (ast, variables) => {
+    const value = literalToJson(ast, variables);
+    assertJsonInput(value, '');
+    return value;
+  },
 });
 
 export const scalarResolvers = {

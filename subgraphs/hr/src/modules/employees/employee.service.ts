@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
   authorize, conflict, diffFields, forbidden, hasPermission, isUniqueViolation, isUuid, notFound, paginate, parseInput, recordChange, snapshot,
-  type PageArgs,
+  containsText, type PageArgs,
 } from '@bacbos/common';
 import type { HrContext } from '../../context';
 import type { Employee, Prisma } from '../../generated/prisma/client';
@@ -164,7 +164,7 @@ function filterWhere(filter: EmployeeFilter | null | undefined): Prisma.Employee
   const where: Prisma.EmployeeWhereInput = {};
   const search = filter.search?.trim();
   if (search) {
-    const like = { contains: search, mode: 'insensitive' as const };
+    const like = containsText(search);
     where.OR = [{ employeeNumber: like }, { firstName: like }, { lastName: like }, { email: like }];
   }
   if (filter.department) where.department = filter.department;

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { z } from 'zod';
 import {
-  authorize, badInput, conflict, diffFields, forbidden, hasPermission, isUuid, lockRow, manyByKey, notFound, pageSize, paginate, parseInput, recordChange, snapshot, type PageArgs,
+  authorize, badInput, conflict, containsText, diffFields, forbidden, hasPermission, isUuid, lockRow, manyByKey, notFound, pageSize, paginate, parseInput, recordChange, snapshot, type PageArgs,
 } from '@bacbos/common';
 import type { OfficeContext } from '../../context';
 import type { Document, DocumentCollaborator, DocumentComment, Prisma } from '../../generated/prisma/client';
@@ -111,7 +111,7 @@ export class DocumentService {
 
   async list(args: PageArgs & { filter?: DocumentFilter | null }) {
     const filter: Prisma.DocumentWhereInput = {};
-    if (args.filter?.search?.trim()) filter.title = { contains: args.filter.search.trim(), mode: 'insensitive' };
+    if (args.filter?.search?.trim()) filter.title = containsText(args.filter.search.trim());
     if (args.filter?.ownerId) filter.ownerId = isUuid(args.filter.ownerId) ? args.filter.ownerId : NO_ID;
     const where = this.scope('office:read', { AND: [filter, this.readable()] });
     return paginate<Document>({
@@ -136,7 +136,7 @@ export class DocumentService {
     let below: number | undefined;
     if (args.after) {
       const parsed = Number(/^v(\d+)$/.exec(Buffer.from(args.after, 'base64url').toString('utf8'))?.[1]);
-      if (!Number.isInteger(parsed) || parsed < 1) throw badInput('after is not a cursor of this list', 'after');
+      if (!Number.isInteger(parsed) || parsed < 1 || parsed > 2_147_483_647) throw badInput('after is not a cursor of this list', 'after');
       below = parsed;
     }
     const where: Prisma.DocumentVersionWhereInput = { tenantId, documentId };
