@@ -19,3 +19,4 @@ export * from './objects';
 export * from './trace-context';
 export * from './operation-span';
 export * from './input-guard';
+export * from './directory';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { z } from 'zod';
 import {
-  appError, authorize, badInput, byId, conflict, createObjectStore, diffFields, forbidden, isUuid, lockRow, manyByKey, notFound, paginate, parseInput, recordChange, snapshot, type ObjectStore, type PageArgs,
+  appError, assertTenantUser, authorize, badInput, byId, conflict, createObjectStore, diffFields, forbidden, isUuid, lockRow, manyByKey, notFound, paginate, parseInput, recordChange, snapshot, unknownReference, type ObjectStore, type PageArgs,
 } from '@bacbos/common';
 import type { OfficeContext } from '../../context';
 import type { Activity, File, FileVersion, Folder, Prisma } from '../../generated/prisma/client';
@@ -206,9 +206,9 @@ export class DriveService {
       let path = `/${data.name}`;
       let folderOwner = owner;
       if (data.parentId) {
-        if (!(await lockRow(tx, 'office.folders', data.parentId, tenantId))) throw notFound('Folder', 'parentId');
+        if (!(await lockRow(tx, 'office.folders', data.parentId, tenantId))) throw unknownReference('folder', 'parentId');
         const parent = await tx.folder.findFirstOrThrow({ where: { id: data.parentId, tenantId } });
-        if (parent.trashedAt || (await this.access(tenantId, { folderId: parent.id, ownerId: parent.ownerId })) === 'none') throw notFound('Folder', 'parentId');
+        if (parent.trashedAt || (await this.access(tenantId, { folderId: parent.id, ownerId: parent.ownerId })) === 'none') throw unknownReference('folder', 'parentId');
         if ((await this.access(tenantId, { folderId: parent.id, ownerId: parent.ownerId })) !== 'edit') throw forbidden('You may not add to this folder');
         path = `${parent.path === '/' ? '' : parent.path}/${data.name}`;
         folderOwner = owner;
@@ -254,10 +254,10 @@ export class DriveService {
       // One storage check at a time per tenant, so two uploads cannot both squeeze under the limit.
       await tx.$executeRaw`SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext(${`office.storage:${tenantId}`}))) l`;
       if (folderId) {
-        if (!(await lockRow(tx, 'office.folders', folderId, tenantId))) throw notFound('Folder', 'folderId');
+        if (!(await lockRow(tx, 'office.folders', folderId, tenantId))) throw unknownReference('folder', 'folderId');
         const folder = await tx.folder.findFirstOrThrow({ where: { id: folderId, tenantId } });
         const access = folder.trashedAt ? 'none' : await this.access(tenantId, { folderId, ownerId: folder.ownerId });
-        if (access === 'none') throw notFound('Folder', 'folderId');
+        if (access === 'none') throw unknownReference('folder', 'folderId');
         if (access !== 'edit') throw forbidden('You may not upload into this folder');
       }
       if (typeof limit === 'number') {
@@ -363,6 +363,7 @@ export class DriveService {
       if (access === 'none') throw notFound('File', 'fileId');
       if (access !== 'edit') throw forbidden('Only the owner and editors may share this file');
       if (data.userId === actor) throw badInput('You cannot share a file with yourself', 'userId');
+      await assertTenantUser(tx, 'office', this.ctx.caller, data.userId, 'userId');
       const before = await tx.share.findFirst({ where: { tenantId, fileId, userId: data.userId } });
       const values = { permission, expiresAt: data.expiresAt ?? null, sharedBy: actor, revokedAt: null };
       const share = before
