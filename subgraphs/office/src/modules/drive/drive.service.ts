@@ -279,7 +279,7 @@ export class DriveService {
         }
         const last = await tx.fileVersion.aggregate({ where: { fileId: existing.id }, _max: { version: true } });
         const version = (last._max.version ?? 0) + 1;
-        const key = `${tenantId}/files/${existing.id}/${versionId}`;
+        const key = uploadKey(tenantId, versionId);
         await tx.fileVersion.create({
           data: { id: versionId, tenantId, fileId: existing.id, version, name: data.name, contentType: data.contentType, size: BigInt(data.size), storageKey: key, uploadedBy: owner },
         });
@@ -291,7 +291,7 @@ export class DriveService {
         return { file, storageKey: key, created: false };
       }
       const fileId = randomUUID();
-      const key = `${tenantId}/files/${fileId}/${versionId}`;
+      const key = uploadKey(tenantId, versionId);
       const file = await tx.file.create({
         data: {
           id: fileId, tenantId, ownerId: owner, folderId, name: data.name, contentType: data.contentType, size: BigInt(data.size),
@@ -316,7 +316,8 @@ export class DriveService {
     const tenantId = this.tenant('office:write');
     const actor = this.requireUser();
     if (!isUuid(fileId)) throw notFound('File', 'fileId');
-    return this.ctx.db.$transaction(async (tx) => {
+    let uploaded: string | undefined;
+    const completed = await this.ctx.db.$transaction(async (tx) => {
       if (!(await lockRow(tx, 'office.files', fileId, tenantId))) throw notFound('File', 'fileId');
       const before = await tx.file.findFirstOrThrow({ where: { id: fileId, tenantId } });
       const access = before.trashedAt ? 'none' : await this.access(tenantId, { fileId, folderId: before.folderId, ownerId: before.ownerId });
@@ -324,18 +325,26 @@ export class DriveService {
       if (access !== 'edit') throw forbidden('You may not upload to this file');
       const pending = await tx.fileVersion.findFirst({ where: { fileId, tenantId, status: 'pending' }, orderBy: { version: 'desc' } });
       if (!pending) throw badInput('This file has no pending upload', 'fileId');
-      const stat = await this.objects.stat(pending.storageKey);
+      // The bytes move from the upload key (the only one a presigned PUT names) to the version's own
+      // key, and the size is checked there: a later PUT to the upload URL can no longer touch the file.
+      const storageKey = versionKey(tenantId, fileId, pending.id);
+      if (pending.storageKey !== storageKey) {
+        if (!(await this.objects.stat(pending.storageKey))) throw badInput('The object has not been uploaded', 'fileId');
+        await this.objects.copy(pending.storageKey, storageKey);
+        uploaded = pending.storageKey;
+      }
+      const stat = await this.objects.stat(storageKey);
       if (!stat) throw badInput('The object has not been uploaded', 'fileId');
       if (stat.size !== Number(pending.size)) {
         throw badInput(`The uploaded object has ${stat.size} bytes, ${pending.size} were announced`, 'fileId');
       }
       const now = new Date();
       const checksum = stat.etag.replace(/"/g, '');
-      await tx.fileVersion.update({ where: { id: pending.id }, data: { status: 'ready', checksum, uploadedAt: now } });
+      await tx.fileVersion.update({ where: { id: pending.id }, data: { status: 'ready', checksum, uploadedAt: now, storageKey } });
       const file = await tx.file.update({
         where: { id: fileId },
         data: {
-          name: pending.name, contentType: pending.contentType, size: pending.size, checksum, storageKey: pending.storageKey, status: 'ready',
+          name: pending.name, contentType: pending.contentType, size: pending.size, checksum, storageKey, status: 'ready',
           version: pending.version, uploadedAt: now, uploadExpiresAt: null,
         },
       });
@@ -348,6 +357,9 @@ export class DriveService {
       });
       return file;
     });
+    // Committed: the upload object is no longer read by anything.
+    if (uploaded) await this.objects.remove(uploaded).catch((error) => this.ctx.log.warn({ err: error }, 'could not remove an upload object'));
+    return completed;
   }
 
   async shareFile(fileId: string, input: unknown) {
@@ -385,6 +397,11 @@ export class DriveService {
     });
   }
 }
+
+/** Where a presigned PUT writes: a key no file version is ever read from. */
+const uploadKey = (tenantId: string, versionId: string) => `${tenantId}/uploads/${versionId}`;
+/** Where a completed version's bytes live (copied from its upload key by completeUpload). */
+const versionKey = (tenantId: string, fileId: string, versionId: string) => `${tenantId}/files/${fileId}/${versionId}`;
 
 let shared: ObjectStore | undefined;
 /** The process's object store for contexts built without one (index.ts passes its own). */
