@@ -2,7 +2,7 @@
 // filters and JSON (PostgreSQL refuses them), LIKE wildcards and a trailing backslash in search
 // filters, cursors carrying a non-UUID id, deeply nested JSON, and a Date literal that is not a day.
 import { Client } from 'pg';
-import { codeOf, contractOperation as op, gql, ok, signUpTenant, type GraphQLResponse, type TestTenant } from '../helpers/graphql';
+import { addTenantUser, codeOf, contractOperation as op, gql, ok, signUpTenant, type GraphQLResponse, type TestTenant } from '../helpers/graphql';
 import { outboxProbe } from '../helpers/outbox';
 import { startPlatform, type RunningPlatform } from '../helpers/platform';
 
@@ -131,5 +131,16 @@ describe('scalar literals', () => {
   it('an invalid Date in a variable stays BAD_USER_INPUT', async () => {
     const res = await gql(url, op('hr', 'Timesheet'), { employeeId: '00000000-0000-4000-8000-000000000000', from: '2026-02-30', to: '2026-03-01' }, acme.headers);
     expect(codeOf(res)).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('instants', () => {
+  it('a DateTime past year 9999 in UTC is BAD_USER_INPUT, not a database error', async () => {
+    const doc = await gql(url, op('office', 'RequestUpload'), { input: { name: 'y.txt', contentType: 'text/plain', size: 1 } }, acme.headers);
+    const fileId = doc.data!.requestUpload.file.id;
+    const other = await addTenantUser(url, acme, 'member', 'instant');
+    const res = await gql(url, op('office', 'ShareFile'), { fileId, input: { userId: other.userId, permission: 'VIEW', expiresAt: '9999-12-31T23:59:59.999-23:59' } }, acme.headers);
+    expect(codeOf(res)).toBe('BAD_USER_INPUT');
+    expect(res.errors![0].message).toMatch(/9999/);
   });
 });

@@ -22,6 +22,9 @@ function parseDateTime(value: unknown): Date {
   }
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) throw badInput('DateTime is not a valid instant');
+  // PostgreSQL stores years up to 294276, but an ISO string of a year past 9999 is no longer ISO-8601.
+  const year = date.getUTCFullYear();
+  if (year < 1 || year > 9999) throw badInput('DateTime must fall within the years 0001 to 9999 (UTC)');
   return date;
 }
 
