@@ -247,6 +247,7 @@ it('no contract operation answers mutated variables with a 5xx, an INTERNAL_SERV
       }
     }
   }
-  console.log(`input fuzzer: ${attempts} attempts over the contract's operations in ${Date.now() - started} ms, ${failures.length} failures`);
+  console.log(`input fuzzer: ${attempts} attempts over the contract's operations in ${Date.now() - started} ms, ${failures.length} failures`
+    + failures.slice(0, 50).map((f) => `\n  ${f.replace(/\u0000/g, '\\u0000')}`).join(''));
   expect(failures).toEqual([]);
 }, 300_000);
