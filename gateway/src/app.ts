@@ -15,6 +15,7 @@ import {
 } from '@bacbos/common';
 import { AccessControl } from './access';
 import { authenticate } from './auth';
+import { inputGuardPlugin } from './input-guard';
 import { requestLimitsPlugin } from './limits';
 import { oauthTokenRouter } from './oauth';
 import { playgroundRouter } from './playground';
@@ -111,7 +112,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // Signals belong to the process (lifecycle.ts), which stops everything in order.
     stopOnTerminationSignals: false,
     // On stop: stop accepting, let in-flight requests finish within SHUTDOWN_TIMEOUT_MS.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: shutdownTimeoutMs() }), requestLimitsPlugin, operationSpanPlugin],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: shutdownTimeoutMs() }), requestLimitsPlugin, inputGuardPlugin, operationSpanPlugin],
   });
   await server.start();
 

@@ -189,7 +189,7 @@ describe('leads, opportunities and the pipeline', () => {
     expect(codeOf(bad)).toBe('BAD_USER_INPUT');
     expect(bad.errors![0].extensions!.field).toBe('priority');
     const noContact = await createLead({ contactId: '00000000-0000-4000-8000-000000000000', title: 'x' });
-    expect(codeOf(noContact)).toBe('NOT_FOUND');
+    expect(noContact.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'contactId' });
     const floaty = await gql(url, op('crm', 'CreateLead'), { input: { contactId, title: 'x', value: 12.5 } }, tenant.headers);
     expect(codeOf(floaty)).toBe('BAD_USER_INPUT'); // Decimal is a string, never a float
     const badDay = await gql(url, op('crm', 'ConvertLead'), { id: contactId, input: { name: 'x', amount: '1.00', closeDate: '2026-02-30' } }, tenant.headers);

@@ -6,7 +6,7 @@
 // SQL (never slept for) and then closed through ClockOut.
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
-import { bearer, codeOf, contractOperation as op, gql, ok, signUpTenant, type TestTenant } from '../helpers/graphql';
+import { addTenantUser, codeOf, contractOperation as op, gql, ok, signUpTenant, type TestTenant } from '../helpers/graphql';
 import { outboxProbe } from '../helpers/outbox';
 import { startPlatform, type RunningPlatform } from '../helpers/platform';
 
@@ -47,22 +47,10 @@ const requestLeave = (input: Record<string, unknown>, headers = a.headers) => ru
 const decideLeave = (id: string, approve: boolean, note: string | null, headers = a.headers) => run('DecideLeave', { id, approve, note }, headers);
 const timesheet = (employeeId: string, from: string, to: string, headers = a.headers) => run('Timesheet', { employeeId, from, to }, headers);
 
-async function logIn(tenant: TestTenant, email: string): Promise<Record<string, string>> {
-  const res = await gql(url, op('identity', 'LogIn'), { input: { tenantSlug: tenant.slug, email, password: tenant.password } });
-  if (!res.data?.logIn) throw new Error(`logIn failed: ${JSON.stringify(res.errors)}`);
-  return bearer(res.data.logIn.accessToken);
-}
-
-/** A user of the tenant with one system role (same password as the owner), logged in. */
+/** A user of the tenant with one system role (same password as the owner), logged in, known to HR's user directory. */
 async function addUser(tenant: TestTenant, role: string, name: string): Promise<Person> {
-  const email = `${name}-${tenant.slug}@example.com`;
-  const { rows } = await db.query(
-    `INSERT INTO platform.users (tenant_id, email, password_hash, first_name, last_name)
-     SELECT tenant_id, $2, password_hash, $3, 'Tester' FROM platform.users WHERE id = $1 RETURNING id`,
-    [tenant.userId, email, name],
-  );
-  await db.query('INSERT INTO platform.user_roles (user_id, role_id) SELECT $1, id FROM platform.roles WHERE tenant_id = $2 AND name = $3', [rows[0].id, tenant.tenantId, role]);
-  return { userId: rows[0].id, email, headers: await logIn(tenant, email) };
+  const user = await addTenantUser(url, tenant, role, name);
+  return { userId: user.userId, email: user.email, headers: user.headers };
 }
 
 /** An attendance record written directly (a past or long shift); open when clockOut is null. */
@@ -158,7 +146,7 @@ describe('employees', () => {
     await failsCleanly(a.tenantId, () => createEmployee({ ...base, employeeNumber: 'E-1' }), 'CONFLICT', 'employeeNumber');
     await failsCleanly(a.tenantId, () => createEmployee({ ...base, email: 'EMMA@alpha.example' }), 'CONFLICT', 'email');
     await failsCleanly(a.tenantId, () => createEmployee({ ...base, userId: emma.userId }), 'CONFLICT', 'userId');
-    await failsCleanly(a.tenantId, () => createEmployee({ ...base, managerId: NOBODY }), 'NOT_FOUND', 'managerId');
+    await failsCleanly(a.tenantId, () => createEmployee({ ...base, managerId: NOBODY }), 'BAD_USER_INPUT', 'managerId');
     await failsCleanly(a.tenantId, () => createEmployee({ ...base, email: 'not-an-email' }), 'BAD_USER_INPUT', 'email');
     await failsCleanly(a.tenantId, () => createEmployee({ ...base, workHoursPerDay: '0' }), 'BAD_USER_INPUT', 'workHoursPerDay');
     await failsCleanly(a.tenantId, () => createEmployee({ ...base, workHoursPerDay: '24.50' }), 'BAD_USER_INPUT', 'workHoursPerDay');
@@ -629,7 +617,7 @@ describe('two-tenant isolation', () => {
     await failsCleanly(b.tenantId, () => run('StartRemoteSession', { input: { employeeId: emp.ned.id } }, b.headers), 'NOT_FOUND', 'employeeId');
     await failsCleanly(b.tenantId, () => run('EndRemoteSession', { id: ida.session }, b.headers), 'NOT_FOUND');
     await failsCleanly(b.tenantId, () => gql(url, 'mutation($id: ID!) { revokeBiometricDevice(id: $id) { id } }', { id: ida.device }, b.headers), 'NOT_FOUND');
-    await failsCleanly(b.tenantId, () => createEmployee({ employeeNumber: 'B-9', firstName: 'B', lastName: 'B', email: 'b9@beta.example', managerId: emp.max.id }, b), 'NOT_FOUND', 'managerId');
+    await failsCleanly(b.tenantId, () => createEmployee({ employeeNumber: 'B-9', firstName: 'B', lastName: 'B', email: 'b9@beta.example', managerId: emp.max.id }, b), 'BAD_USER_INPUT', 'managerId');
     // A's things are untouched.
     const still = await gql(url, `query($r: ID!, $l: ID!, $s: ID!, $d: ID!) {
       attendanceRecord(id: $r) { status clockOut } leaveRequest(id: $l) { status } remoteWorkSession(id: $s) { status } biometricDevice(id: $d) { status }
@@ -647,9 +635,8 @@ describe('two-tenant isolation', () => {
     const rec = await ok(clockIn({ employeeId: bEmployee, method: 'BIOMETRIC', deviceId: reg.device.id, deviceSecret: reg.secret }, b.headers), 'clockIn');
     expect(rec.method).toBe('BIOMETRIC');
     await ok(clockOut(bEmployee, b.headers), 'clockOut');
-    // A's user id on B's employee resolves to no user; each me sees its own employee only.
-    const foreign = await ok(createEmployee({ employeeNumber: 'B-2', firstName: 'F', lastName: 'F', email: 'f@beta.example', userId: a.userId }, b), 'createEmployee');
-    expect(foreign.user).toBeNull();
+    // A's user id is no user of B's; each me sees its own employee only.
+    await failsCleanly(b.tenantId, () => createEmployee({ employeeNumber: 'B-2', firstName: 'F', lastName: 'F', email: 'f@beta.example', userId: a.userId }, b), 'BAD_USER_INPUT', 'userId');
     expect((await gql(url, '{ me { employee { id } } }', {}, a.headers)).data!.me.employee).toEqual({ id: emp.owner.id });
     expect((await gql(url, '{ me { employee { id } } }', {}, b.headers)).data!.me.employee).toEqual({ id: bEmployee });
     // Every outbox row of B's is B's.

@@ -71,7 +71,7 @@ describe('crm', () => {
   it('B cannot update, delete, convert, move or attach leads to A\'s objects', async () => {
     expect(codeOf(await gql(url, op('crm', 'UpdateContact'), { id: ids.contact, input: { firstName: 'Pwned' } }, b.headers))).toBe('NOT_FOUND');
     expect(codeOf(await gql(url, op('crm', 'DeleteContact'), { id: ids.contact }, b.headers))).toBe('NOT_FOUND');
-    expect(codeOf(await gql(url, op('crm', 'CreateLead'), { input: { contactId: ids.contact, title: 'Hijack' } }, b.headers))).toBe('NOT_FOUND');
+    expect(codeOf(await gql(url, op('crm', 'CreateLead'), { input: { contactId: ids.contact, title: 'Hijack' } }, b.headers))).toBe('BAD_USER_INPUT');
     expect(codeOf(await gql(url, op('crm', 'ConvertLead'), { id: ids.lead, input: { name: 'x', amount: '1.00' } }, b.headers))).toBe('NOT_FOUND');
     expect(codeOf(await gql(url, op('crm', 'MoveOpportunity'), { id: ids.opportunity, stage: 'closed_lost' }, b.headers))).toBe('NOT_FOUND');
     const still = await gql(url, op('crm', 'Contact'), { id: ids.contact }, a.headers);
@@ -82,11 +82,11 @@ describe('crm', () => {
 });
 
 describe('platform', () => {
-  it('a lead of B owned by A\'s user id resolves its owner to null (no user of another tenant through federation)', async () => {
+  it('A\'s user id cannot be made the owner of a lead of B (BAD_USER_INPUT on ownerId)', async () => {
     const contact = await gql(url, op('crm', 'CreateContact'), { input: { firstName: 'B', lastName: 'B', email: 'b@beta.example' } }, b.headers);
     const lead = await gql(url, op('crm', 'CreateLead'), { input: { contactId: contact.data!.createContact.id, title: 'Probe', ownerId: a.userId } }, b.headers);
-    expect(lead.errors).toBeUndefined();
-    expect(lead.data!.createLead.owner).toBeNull();
+    expect(lead.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'ownerId' });
+    expect(lead.data?.createLead ?? null).toBeNull();
   });
 
   it('Me and tenant show each caller only their own', async () => {

@@ -66,7 +66,7 @@ describe('CreateEvent', () => {
     await failsCleanly(a.tenantId, () => createEvent({ title: 'R', startsAt: '2026-03-02T10:00:00Z', endsAt: '2026-03-02T11:00:00Z', recurrence: 'BYDAY=MO' }), 'BAD_USER_INPUT', 'recurrence');
     await failsCleanly(a.tenantId, () => createEvent({ title: 'R', startsAt: '2026-03-02T10:00:00Z', endsAt: '2026-03-02T11:00:00Z', recurrence: 'FREQ=WEEKLY;NONSENSE=1' }), 'BAD_USER_INPUT', 'recurrence');
     await failsCleanly(a.tenantId, () => createEvent({ title: 'E', startsAt: '2026-03-02T10:00:00Z', endsAt: '2026-03-02T11:00:00Z', attendeeEmails: ['nope'] }), 'BAD_USER_INPUT', 'attendeeEmails.0');
-    await failsCleanly(a.tenantId, () => createEvent({ title: 'C', calendarId: '00000000-0000-4000-8000-000000000000', startsAt: '2026-03-02T10:00:00Z', endsAt: '2026-03-02T11:00:00Z' }), 'NOT_FOUND', 'calendarId');
+    await failsCleanly(a.tenantId, () => createEvent({ title: 'C', calendarId: '00000000-0000-4000-8000-000000000000', startsAt: '2026-03-02T10:00:00Z', endsAt: '2026-03-02T11:00:00Z' }), 'BAD_USER_INPUT', 'calendarId');
   });
 });
 
@@ -141,6 +141,6 @@ describe('two tenants', () => {
     // B's owner is not a user of A: the attendee is only an address, and B cannot answer.
     expect(ev.attendees).toEqual([{ email: b.email, status: 'NEEDS_ACTION', user: null }]);
     await failsCleanly(b.tenantId, () => run('RespondToEvent', { eventId: ev.id, status: 'ACCEPTED' }, b.headers), 'NOT_FOUND');
-    await failsCleanly(b.tenantId, () => createEvent({ title: 'y', calendarId: (ev as any).calendarId ?? '00000000-0000-4000-8000-000000000000', startsAt: '2026-06-01T09:00:00Z', endsAt: '2026-06-01T10:00:00Z' }, b.headers), 'NOT_FOUND', 'calendarId');
+    await failsCleanly(b.tenantId, () => createEvent({ title: 'y', calendarId: (ev as any).calendarId ?? '00000000-0000-4000-8000-000000000000', startsAt: '2026-06-01T09:00:00Z', endsAt: '2026-06-01T10:00:00Z' }, b.headers), 'BAD_USER_INPUT', 'calendarId');
   });
 });

@@ -61,7 +61,7 @@ describe('folders', () => {
   it('rejects bad names, unknown parents and duplicates, writing nothing', async () => {
     await failsCleanly(a.tenantId, () => run('CreateFolder', { name: '  ' }), 'BAD_USER_INPUT', 'name');
     await failsCleanly(a.tenantId, () => run('CreateFolder', { name: 'a/b' }), 'BAD_USER_INPUT', 'name');
-    await failsCleanly(a.tenantId, () => run('CreateFolder', { name: 'X', parentId: '00000000-0000-4000-8000-000000000000' }), 'NOT_FOUND', 'parentId');
+    await failsCleanly(a.tenantId, () => run('CreateFolder', { name: 'X', parentId: '00000000-0000-4000-8000-000000000000' }), 'BAD_USER_INPUT', 'parentId');
     await ok(run('CreateFolder', { name: 'Twice' }), 'createFolder');
     await failsCleanly(a.tenantId, () => run('CreateFolder', { name: 'Twice' }), 'CONFLICT', 'name');
   });
@@ -133,7 +133,7 @@ describe('uploads', () => {
   it('validates the input of RequestUpload', async () => {
     await failsCleanly(a.tenantId, () => run('RequestUpload', { input: { name: 'x', contentType: 'text/plain', size: -1 } }), 'BAD_USER_INPUT', 'size');
     await failsCleanly(a.tenantId, () => run('RequestUpload', { input: { name: 'x', contentType: 'nonsense', size: 1 } }), 'BAD_USER_INPUT', 'contentType');
-    await failsCleanly(a.tenantId, () => run('RequestUpload', { input: { name: 'x', contentType: 'text/plain', size: 1, folderId: '00000000-0000-4000-8000-000000000000' } }), 'NOT_FOUND', 'folderId');
+    await failsCleanly(a.tenantId, () => run('RequestUpload', { input: { name: 'x', contentType: 'text/plain', size: 1, folderId: '00000000-0000-4000-8000-000000000000' } }), 'BAD_USER_INPUT', 'folderId');
   });
 
   it('counts ready and pending bytes against maxStorageBytes (PLAN_LIMIT_EXCEEDED)', async () => {
@@ -198,7 +198,7 @@ describe('two tenants', () => {
     expect((await run('Folder', { id: folder.id }, b.headers)).data!.folder).toBeNull();
     await failsCleanly(b.tenantId, () => run('CompleteUpload', { fileId: file.id }, b.headers), 'NOT_FOUND');
     await failsCleanly(b.tenantId, () => run('ShareFile', { fileId: file.id, input: { userId: b.userId, permission: 'VIEW' } }, b.headers), 'NOT_FOUND');
-    await failsCleanly(b.tenantId, () => run('CreateFolder', { name: 'In', parentId: folder.id }, b.headers), 'NOT_FOUND', 'parentId');
+    await failsCleanly(b.tenantId, () => run('CreateFolder', { name: 'In', parentId: folder.id }, b.headers), 'BAD_USER_INPUT', 'parentId');
     const root = await ok(run('Folder', {}, b.headers), 'folder');
     expect(root.folders).toEqual([]);
     expect(root.files).toEqual([]);

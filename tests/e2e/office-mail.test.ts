@@ -82,7 +82,7 @@ describe('mail', () => {
 
   it('rejects bad input and other people\'s mail, writing nothing', async () => {
     await failsCleanly(a.tenantId, () => run('SendEmail', { input: { to: ['not-an-address'], subject: 'x' } }), 'BAD_USER_INPUT', 'to.0');
-    await failsCleanly(a.tenantId, () => run('SendEmail', { input: { to: [bob.email], subject: 'x', attachmentFileIds: ['00000000-0000-4000-8000-000000000000'] } }), 'NOT_FOUND', 'attachmentFileIds.0');
+    await failsCleanly(a.tenantId, () => run('SendEmail', { input: { to: [bob.email], subject: 'x', attachmentFileIds: ['00000000-0000-4000-8000-000000000000'] } }), 'BAD_USER_INPUT', 'attachmentFileIds.0');
     await failsCleanly(a.tenantId, () => run('MarkEmailRead', { id: received.id, read: false }), 'NOT_FOUND');
     await failsCleanly(a.tenantId, () => run('LabelEmail', { id: received.id, label: '  ' }, bob.headers), 'BAD_USER_INPUT', 'label');
   });

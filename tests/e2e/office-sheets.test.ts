@@ -48,7 +48,7 @@ describe('CreateSpreadsheet', () => {
     await failsCleanly(a.tenantId, () => createSpreadsheet({ title: ' ' }), 'BAD_USER_INPUT', 'title');
     await failsCleanly(a.tenantId, () => createSpreadsheet({ title: 'Dup', worksheets: ['A', 'a'] }), 'BAD_USER_INPUT', 'worksheets');
     await failsCleanly(a.tenantId, () => createSpreadsheet({ title: 'None', worksheets: [] }), 'BAD_USER_INPUT', 'worksheets');
-    await failsCleanly(a.tenantId, () => createSpreadsheet({ title: 'Folder', folderId: NOBODY }), 'NOT_FOUND', 'folderId');
+    await failsCleanly(a.tenantId, () => createSpreadsheet({ title: 'Folder', folderId: NOBODY }), 'BAD_USER_INPUT', 'folderId');
     expect(codeOf(await createSpreadsheet({ title: 'Anon' }, {}))).toBe('UNAUTHENTICATED');
   });
 });

@@ -48,8 +48,8 @@ describe('CreatePresentation and Presentation', () => {
 
   it('rejects bad input and themes it cannot see, writing nothing', async () => {
     await failsCleanly(a.tenantId, () => createPresentation('  '), 'BAD_USER_INPUT', 'title');
-    await failsCleanly(a.tenantId, () => createPresentation('x', NOBODY), 'NOT_FOUND', 'themeId');
-    await failsCleanly(b.tenantId, () => createPresentation('x', themeA, b.headers), 'NOT_FOUND', 'themeId');
+    await failsCleanly(a.tenantId, () => createPresentation('x', NOBODY), 'BAD_USER_INPUT', 'themeId');
+    await failsCleanly(b.tenantId, () => createPresentation('x', themeA, b.headers), 'BAD_USER_INPUT', 'themeId');
     expect((await presentation(NOBODY)).data!.presentation).toBeNull();
     expect((await presentation('nope')).data!.presentation).toBeNull();
   });

@@ -75,7 +75,7 @@ describe('CreateDocument', () => {
     await failsCleanly(a.tenantId, () => createDocument({ title: '   ' }), 'BAD_USER_INPUT', 'title');
     await failsCleanly(a.tenantId, () => createDocument({ title: 'x'.repeat(501) }), 'BAD_USER_INPUT', 'title');
     await failsCleanly(a.tenantId, () => createDocument({ title: 'Array', content: [1, 2] }), 'BAD_USER_INPUT', 'content');
-    await failsCleanly(a.tenantId, () => createDocument({ title: 'Folder', folderId: NOBODY }), 'NOT_FOUND', 'folderId');
+    await failsCleanly(a.tenantId, () => createDocument({ title: 'Folder', folderId: NOBODY }), 'BAD_USER_INPUT', 'folderId');
   });
 
   it('needs office:write (FORBIDDEN for the viewer role) and a credential (UNAUTHENTICATED)', async () => {
@@ -322,8 +322,8 @@ describe('two-tenant isolation', () => {
     const withCursor = (await run('Documents', { after: aPage.pageInfo.endCursor }, b.headers)).data!.documents;
     withCursor.edges.forEach((e: any) => expect(e.node.owner.id).toBe(b.userId));
     // A user of another tenant (or nobody) cannot be made a collaborator.
-    await failsCleanly(a.tenantId, () => share(doc.id, b.userId, 'EDITOR'), 'NOT_FOUND', 'userId');
-    await failsCleanly(a.tenantId, () => share(doc.id, NOBODY, 'EDITOR'), 'NOT_FOUND', 'userId');
+    await failsCleanly(a.tenantId, () => share(doc.id, b.userId, 'EDITOR'), 'BAD_USER_INPUT', 'userId');
+    await failsCleanly(a.tenantId, () => share(doc.id, NOBODY, 'EDITOR'), 'BAD_USER_INPUT', 'userId');
     expect((await readDocument(doc.id, b.headers)).data!.document).toBeNull();
     const rows = (await db.query('SELECT DISTINCT tenant_id FROM office.document_versions WHERE document_id = $1', [doc.id])).rows;
     expect(rows).toEqual([{ tenant_id: a.tenantId }]);

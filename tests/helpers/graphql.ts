@@ -77,8 +77,8 @@ export interface TenantUser {
 
 /**
  * Adds a user to the tenant the way an admin does (the contract's InviteUser, with a password and
- * one role), logs them in, and waits until the office subgraph's user directory (kept from platform
- * events) knows them, so mail and sharing can address them.
+ * one role), logs them in, and waits until the subgraphs' user directories (kept from platform
+ * events) know them, so mail, sharing, lead owners and employees can reference them.
  */
 export async function addTenantUser(url: string, tenant: TestTenant, role: string, name: string, databaseUrl = process.env.DATABASE_URL): Promise<TenantUser> {
   const email = `${name.toLowerCase()}-${tenant.slug}@example.com`;
@@ -92,7 +92,7 @@ export async function addTenantUser(url: string, tenant: TestTenant, role: strin
   return { userId, email, token, headers: bearer(token) };
 }
 
-/** Waits until the office's user directory holds these users (it follows platform user events). */
+/** Waits until the user directories of office, crm and hr hold these users (they follow platform user events). */
 export async function waitForDirectory(userIds: string[], databaseUrl = process.env.DATABASE_URL): Promise<void> {
   const { Client } = await import('pg');
   const db = new Client({ connectionString: databaseUrl });
@@ -100,8 +100,14 @@ export async function waitForDirectory(userIds: string[], databaseUrl = process.
   try {
     const deadline = Date.now() + 15_000;
     for (;;) {
-      const { rows } = await db.query('SELECT count(*)::int AS n FROM office.directory_users WHERE user_id = ANY($1::uuid[])', [userIds]);
-      if (rows[0].n === new Set(userIds).size) return;
+      const { rows } = await db.query(
+        `SELECT (SELECT count(*) FROM office.directory_users WHERE user_id = ANY($1::uuid[]))::int AS office,
+                (SELECT count(*) FROM crm.directory_users WHERE user_id = ANY($1::uuid[]))::int AS crm,
+                (SELECT count(*) FROM hr.directory_users WHERE user_id = ANY($1::uuid[]))::int AS hr`,
+        [userIds],
+      );
+      const want = new Set(userIds).size;
+      if (rows[0].office === want && rows[0].crm === want && rows[0].hr === want) return;
       if (Date.now() > deadline) throw new Error('the office user directory did not receive the users');
       await new Promise((r) => setTimeout(r, 20));
     }

@@ -61,6 +61,18 @@ describe.each(stores)('%s', (_name, make) => {
     expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
   });
 
+  it('copies an object inside the store; the source stays, and a later PUT to the source leaves the copy alone', async () => {
+    const from = key();
+    const to = key();
+    expect((await put(from)).status).toBe(200);
+    await store.copy(from, to);
+    expect(await store.stat(to)).toMatchObject({ size: bytes.length });
+    expect(await store.stat(from)).toMatchObject({ size: bytes.length });
+    expect((await put(from, Buffer.from('changed'))).status).toBe(200);
+    const res = await fetch(await store.presignGet(to, 60));
+    expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+
   it('refuses tampered URLs for PUT and GET', async () => {
     const k = key();
     const putUrl = await store.presignPut(k, { contentType: 'text/plain', size: bytes.length, expiresSeconds: 60 });

@@ -9,7 +9,7 @@
 // owning subgraph's outbox first, live events arriving meanwhile are held back, and duplicates
 // are dropped by event id, so the stream has no gap and no duplicate.
 import { randomUUID } from 'node:crypto';
-import type { ExecutionResult } from 'graphql';
+import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import { setting, startDeliverySpan, withSpan, type CallerIdentity, type EventBus, type EventEnvelope, type Logger } from '@bacbos/common';
 import type { DerivedSubscription } from './derive';
 import { PushQueue } from './queue';
@@ -103,7 +103,8 @@ export class SubscriptionHub {
       for (;;) {
         const result = await this.execute(sub.derived.replayQuery, { ...sub.derived.variables, bacbosAfter: cursor }, sub.caller);
         if (result.errors?.length) {
-          sub.queue.push({ errors: result.errors });
+          // The replay query's eventId is the client's `after`.
+          sub.queue.push({ errors: clientErrors(result.errors, sub.derived.responseKey, { eventId: 'after' }) });
           sub.queue.end();
           return;
         }
@@ -114,7 +115,7 @@ export class SubscriptionHub {
       }
     } catch (error) {
       this.log.error({ err: error }, 'subscription replay failed');
-      sub.queue.push({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] as never });
+      sub.queue.push({ errors: [new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })] });
       sub.queue.end();
       return;
     }
@@ -187,7 +188,8 @@ export class SubscriptionHub {
               const payload = executed?.data?.bacbosEvent;
               span.setAttribute('bacbos.delivered', payload !== null && payload !== undefined);
               if (payload === null || payload === undefined) return; // not visible to this subscriber
-              this.deliver(sub, event.id, { data: { [sub.derived.responseKey]: payload }, ...(executed?.errors ? { errors: executed.errors } : {}) });
+              const errors = executed?.errors?.length ? { errors: clientErrors(executed.errors, sub.derived.responseKey) } : {};
+              this.deliver(sub, event.id, { data: { [sub.derived.responseKey]: payload }, ...errors });
             }),
           ),
         );
@@ -201,4 +203,20 @@ export class SubscriptionHub {
   endWhere(predicate: (caller: CallerIdentity) => boolean): void {
     for (const sub of this.subscriptions) if (predicate(sub.caller)) sub.queue.end();
   }
+}
+
+/**
+ * The payload queries' errors as the subscriber must see them. graphql-ws serialises every error
+ * with `toJSON()`, which only GraphQLError instances have (the formatted errors of an executed
+ * query are plain objects), so each becomes a GraphQLError again, keeping its message and contract
+ * code; its path is re-rooted from the derived query (`bacbosEvent`) at the client's response key,
+ * and `field` is renamed where the derived query's argument is the client's (`eventId` → `after`).
+ */
+export function clientErrors(errors: readonly (GraphQLFormattedError | GraphQLError)[], responseKey: string, fieldNames: Record<string, string> = {}): GraphQLError[] {
+  return errors.map((error) => {
+    const extensions = { ...(error.extensions ?? {}) };
+    if (typeof extensions.field === 'string' && fieldNames[extensions.field]) extensions.field = fieldNames[extensions.field];
+    const path = error.path?.length ? [responseKey, ...error.path.slice(1)] : undefined;
+    return new GraphQLError(error.message, { path: path && error.path?.[0] === 'bacbosEvent' ? path : undefined, extensions });
+  });
 }

@@ -41,6 +41,10 @@ export function maskError(formatted: GraphQLFormattedError, original?: unknown):
     void _stack;
     return { ...formatted, extensions };
   }
+  const refused = original === undefined ? undefined : refusedData(original);
+  if (refused) {
+    return { message: refused.message, locations: formatted.locations, path: formatted.path, extensions: { code: 'BAD_USER_INPUT', ...(refused.field ? { field: refused.field } : {}) } };
+  }
   if (original !== undefined) reportInternalError(original);
   return {
     message: 'Internal server error',
@@ -57,4 +61,28 @@ export function setInternalErrorReporter(fn: (error: unknown) => void): void {
 }
 function reportInternalError(error: unknown): void {
   reporter(error);
+}
+
+/**
+ * The safety net behind input validation: PostgreSQL refusing a value the client sent (SQLSTATE
+ * class 22, "data exception": NUL bytes, text too long for its column, a number or date out of
+ * range) is the client's mistake, reported as BAD_USER_INPUT without SQL. Found anywhere in the
+ * error's chain (GraphQL originalError, cause, Prisma's driver adapter error).
+ */
+export function refusedData(error: unknown): { message: string; field?: string } | undefined {
+  const seen = new Set<unknown>();
+  for (let e: unknown = error; e && typeof e === 'object' && !seen.has(e); ) {
+    seen.add(e);
+    const any = e as { originalError?: unknown; cause?: unknown; code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; column?: unknown } } } };
+    const cause = any.meta?.driverAdapterError?.cause;
+    const sqlState = typeof cause?.originalCode === 'string' ? cause.originalCode : undefined;
+    if (any.code === 'P2000' || sqlState === '22001') {
+      // The column's name in the contract's spelling (first_name → firstName).
+      const field = typeof cause?.column === 'string' ? cause.column.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()) : undefined;
+      return { message: `${field ?? 'A value'} is too long`, field };
+    }
+    if (sqlState?.startsWith('22')) return { message: 'A value of the input cannot be stored (invalid text, number or date)' };
+    e = any.originalError ?? any.cause;
+  }
+  return undefined;
 }

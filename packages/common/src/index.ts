@@ -22,3 +22,5 @@ export * from './trace-context';
 export * from './operation-span';
 export * from './telemetry-off';
 export * from './standalone';
+export * from './input-guard';
+export * from './directory';

@@ -3,6 +3,8 @@
 // inserted before or after it, and a page never repeats or skips a row. Cursors are opaque
 // base64url strings; the tenant filter is always applied by the caller, never taken from a cursor.
 import { badInput } from './errors';
+import { textProblem } from './input-guard';
+import { isUuid } from './validation';
 
 export type SortDirection = 'asc' | 'desc';
 
@@ -55,10 +57,12 @@ export function encodeCursor(sort: SortSpec, row: Row): string {
 export function decodeCursor(sort: SortSpec, cursor: string): { value: unknown; id: string } {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 3 && parsed[0] === sort.field && typeof parsed[2] === 'string') {
+    // The id is compared with a uuid column: anything else would be a database error, not an empty page.
+    if (Array.isArray(parsed) && parsed.length === 3 && parsed[0] === sort.field && isUuid(parsed[2])) {
       const raw = parsed[1];
       if (raw === null && sort.nullable) return { value: null, id: parsed[2] };
-      if (typeof raw === 'string') {
+      // Only what encodeCursor writes: text PostgreSQL can compare, an ISO instant of years 0-9999.
+      if (typeof raw === 'string' && !textProblem(raw) && (sort.type !== 'date' || /^\d{4}-\d{2}-\d{2}T/.test(raw))) {
         const value = sort.type === 'date' ? new Date(raw) : raw;
         if (!(value instanceof Date) || !Number.isNaN(value.getTime())) return { value, id: parsed[2] };
       }

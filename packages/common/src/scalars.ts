@@ -2,6 +2,7 @@
 // represent exactly: Decimal and BigInt never pass through a float.
 import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { badInput } from './errors';
+import { assertJsonInput } from './input-guard';
 
 function literalString(ast: ValueNode): unknown {
   return ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT ? ast.value : undefined;
@@ -21,6 +22,9 @@ function parseDateTime(value: unknown): Date {
   }
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) throw badInput('DateTime is not a valid instant');
+  // PostgreSQL stores years up to 294276, but an ISO string of a year past 9999 is no longer ISO-8601.
+  const year = date.getUTCFullYear();
+  if (year < 1 || year > 9999) throw badInput('DateTime must fall within the years 0001 to 9999 (UTC)');
   return date;
 }
 
@@ -96,8 +100,16 @@ export const JSONScalar = new GraphQLScalarType({
   name: 'JSON',
   description: 'Any JSON value',
   serialize: (value) => value,
-  parseValue: (value) => value,
-  parseLiteral: (ast, variables) => literalToJson(ast, variables),
+  // The gateway refuses these first; a subgraph still never stores what PostgreSQL would refuse.
+  parseValue: (value) => {
+    assertJsonInput(value, '');
+    return value;
+  },
+  parseLiteral: (ast, variables) => {
+    const value = literalToJson(ast, variables);
+    assertJsonInput(value, '');
+    return value;
+  },
 });
 
 export const scalarResolvers = {

@@ -12,3 +12,12 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+
+/**
+ * Prisma `contains` filter matching `text` literally, case-insensitively. Prisma hands the value to
+ * LIKE unescaped, so `%` and `_` would be wildcards and a trailing backslash a database error;
+ * PostgreSQL's default LIKE escape character is the backslash.
+ */
+export function containsText(text: string): { contains: string; mode: 'insensitive' } {
+  return { contains: text.replace(/[\\%_]/g, '\\$&'), mode: 'insensitive' };
+}

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { baseModule, loadTypeDefs, type SubgraphDefinition } from '@bacbos/common';
+import { baseModule, databaseUrlFor, loadTypeDefs, rootLogger, startUserDirectorySync, type SubgraphDefinition } from '@bacbos/common';
 import { createCrmContext, type CrmContext } from './context';
 import { createCrmDb, type CrmDb } from './db';
 import { contactResolvers } from './modules/contacts/resolvers';
@@ -23,6 +23,8 @@ export function crmSubgraph(db: CrmDb = createCrmDb()): SubgraphDefinition<CrmCo
     modules: crmModules,
     createContext: (caller, log) => createCrmContext(db, caller, log),
     healthCheck: async () => { await db.$queryRaw`SELECT 1`; },
+    // Its replica of the platform's users, for checking the user ids given as input.
+    consume: (bus) => startUserDirectorySync(bus, { schema: 'crm', db, databaseUrl: databaseUrlFor('crm'), log: rootLogger.child({ subgraph: 'crm', component: 'directory' }) }),
     close: () => db.$disconnect(),
   };
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { baseModule, loadTypeDefs, type SubgraphDefinition } from '@bacbos/common';
+import { baseModule, databaseUrlFor, loadTypeDefs, rootLogger, startUserDirectorySync, type SubgraphDefinition } from '@bacbos/common';
 import { createHrContext, type HrContext } from './context';
 import { createHrDb, type HrDb } from './db';
 import { attendanceResolvers } from './modules/attendance/resolvers';
@@ -26,6 +26,8 @@ export function hrSubgraph(db: HrDb = createHrDb()): SubgraphDefinition<HrContex
     modules: hrModules,
     createContext: (caller, log) => createHrContext(db, caller, log),
     healthCheck: async () => { await db.$queryRaw`SELECT 1`; },
+    // Its replica of the platform's users, for checking the user ids given as input.
+    consume: (bus) => startUserDirectorySync(bus, { schema: 'hr', db, databaseUrl: databaseUrlFor('hr'), log: rootLogger.child({ subgraph: 'hr', component: 'directory' }) }),
     close: () => db.$disconnect(),
   };
 }

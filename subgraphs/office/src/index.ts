@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import { baseModule, createObjectStore, databaseUrlFor, loadTypeDefs, rootLogger, type ObjectStore, type SubgraphDefinition } from '@bacbos/common';
-import { startDirectorySync } from './modules/directory/directory-sync';
+import {
+  baseModule, createObjectStore, databaseUrlFor, loadTypeDefs, rootLogger, startUserDirectorySync, type ObjectStore, type SubgraphDefinition,
+} from '@bacbos/common';
 import { createOfficeContext, type OfficeContext } from './context';
 import { createOfficeDb, type OfficeDb } from './db';
 import { writerResolvers } from './modules/writer/resolvers';
@@ -29,7 +30,7 @@ export function officeSubgraph(db: OfficeDb = createOfficeDb(), objects: ObjectS
     createContext: (caller, log) => createOfficeContext(db, caller, log, objects),
     healthCheck: async () => { await db.$queryRaw`SELECT 1`; },
     // Keeps the office's replica of the platform's users (for mail and calendar) from its events.
-    consume: (bus) => startDirectorySync(bus, db, databaseUrlFor('office'), rootLogger.child({ subgraph: 'office', component: 'directory' })),
+    consume: (bus) => startUserDirectorySync(bus, { schema: 'office', db, databaseUrl: databaseUrlFor('office'), log: rootLogger.child({ subgraph: 'office', component: 'directory' }) }),
     close: async () => { await objects.close(); await db.$disconnect(); },
   };
 }

@@ -4,7 +4,7 @@
 // A PUT must carry exactly the announced number of bytes.
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -95,6 +95,12 @@ export class LocalObjectStore implements ObjectStore {
       if ((error as { code?: string }).code === 'ENOENT') return null;
       throw error;
     }
+  }
+
+  async copy(fromKey: string, toKey: string): Promise<void> {
+    const target = this.pathOf(toKey);
+    await mkdir(dirname(target), { recursive: true });
+    await copyFile(this.pathOf(fromKey), target);
   }
 
   async remove(key: string): Promise<void> {

@@ -101,6 +101,13 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
+  async copy(fromKey: string, toKey: string): Promise<void> {
+    assertObjectKey(fromKey);
+    assertObjectKey(toKey);
+    await this.ensureBucket();
+    await this.client.copyObject(this.bucket, toKey, `/${this.bucket}/${fromKey}`);
+  }
+
   async remove(key: string): Promise<void> {
     assertObjectKey(key);
     await this.ensureBucket();

@@ -20,6 +20,8 @@ export interface ObjectStore {
   presignGet(key: string, expiresSeconds: number): Promise<string>;
   /** Size and ETag of a stored object, or null when there is none. */
   stat(key: string): Promise<ObjectStat | null>;
+  /** Copies an object within the store (server-side); the source stays. */
+  copy(fromKey: string, toKey: string): Promise<void>;
   remove(key: string): Promise<void>;
   /** Releases servers and connections. */
   close(): Promise<void>;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
-  authorize, conflict, diffFields, isUniqueViolation, isUuid, lockRow, notFound, paginate, parseInput, recordChange, snapshot, type PageArgs, type SortSpec,
+  authorize, conflict, containsText, diffFields, isUniqueViolation, isUuid, lockRow, notFound, paginate, parseInput, recordChange, snapshot, type PageArgs, type SortSpec,
 } from '@bacbos/common';
 import type { CrmContext } from '../../context';
 import type { Contact, Prisma } from '../../generated/prisma/client';
@@ -143,7 +143,7 @@ function filterWhere(filter: ContactFilter | null | undefined): Prisma.ContactWh
   const where: Prisma.ContactWhereInput = {};
   const search = filter.search?.trim();
   if (search) {
-    const like = { contains: search, mode: 'insensitive' as const };
+    const like = containsText(search);
     where.OR = [{ firstName: like }, { lastName: like }, { email: like }, { company: like }];
   }
   if (filter.status) where.status = filter.status;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { authorize, conflict, diffFields, isUuid, notFound, paginate, parseInput, recordChange, snapshot, type PageArgs } from '@bacbos/common';
+import { assertTenantUser, authorize, conflict, diffFields, isUuid, notFound, paginate, parseInput, recordChange, snapshot, unknownReference, type PageArgs } from '@bacbos/common';
 import type { CrmContext } from '../../context';
 import type { Lead, Opportunity, Prisma } from '../../generated/prisma/client';
 
@@ -59,14 +59,15 @@ export class LeadService {
   }
 
   /**
-   * The owner is a platform user, an entity of another subgraph: CRM cannot check it with SQL. An
-   * id that is not a user of the caller's tenant resolves to `owner: null` through the gateway.
+   * The owner is a platform user, checked against the CRM's replica of the tenant's users
+   * (packages/common/src/directory.ts): another tenant's user, or none, is BAD_USER_INPUT on ownerId.
    */
   async create(input: unknown): Promise<Lead> {
     const { tenantId } = this.scope('crm:write');
     const data = parseInput(createSchema, input);
     const contact = await this.ctx.db.contact.findFirst({ where: { id: data.contactId, tenantId }, select: { id: true } });
-    if (!contact) throw notFound('Contact', 'contactId');
+    if (!contact) throw unknownReference('contact', 'contactId');
+    if (data.ownerId) await assertTenantUser(this.ctx.db, 'crm', this.ctx.caller, data.ownerId, 'ownerId');
     return this.ctx.db.$transaction(async (tx) => {
       const lead = await tx.lead.create({
         data: {

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
-  authorize, conflict, diffFields, forbidden, hasPermission, isUniqueViolation, isUuid, notFound, paginate, parseInput, recordChange, snapshot,
-  type PageArgs,
+  assertTenantUser, authorize, conflict, containsText, diffFields, forbidden, hasPermission, isUniqueViolation, isUuid, notFound, paginate, parseInput, recordChange, snapshot, unknownReference, type PageArgs,
 } from '@bacbos/common';
 import type { HrContext } from '../../context';
 import type { Employee, Prisma } from '../../generated/prisma/client';
@@ -77,14 +76,15 @@ export class EmployeeService {
   }
 
   /**
-   * The user is a platform user, an entity of another subgraph: HR cannot check it with SQL. An id
-   * that is not a user of the caller's tenant resolves to `user: null` through the gateway. The
-   * manager is an employee of the same tenant (NOT_FOUND on managerId otherwise).
+   * The user is a platform user, checked against HR's replica of the tenant's users
+   * (packages/common/src/directory.ts); the manager is an employee of the same tenant. Another
+   * tenant's id, or an unknown one, is BAD_USER_INPUT on userId / managerId.
    */
   async create(input: unknown): Promise<Employee> {
     const { tenantId } = this.scope('hr:write');
     const data = parseInput(createSchema, input);
-    if (data.managerId && !(await this.ctx.loaders.employeeById.load(data.managerId))) throw notFound('Manager', 'managerId');
+    if (data.managerId && !(await this.ctx.loaders.employeeById.load(data.managerId))) throw unknownReference('manager (an employee)', 'managerId');
+    if (data.userId) await assertTenantUser(this.ctx.db, 'hr', this.ctx.caller, data.userId, 'userId');
     try {
       return await this.ctx.db.$transaction(async (tx) => {
         const employee = await tx.employee.create({
@@ -164,7 +164,7 @@ function filterWhere(filter: EmployeeFilter | null | undefined): Prisma.Employee
   const where: Prisma.EmployeeWhereInput = {};
   const search = filter.search?.trim();
   if (search) {
-    const like = { contains: search, mode: 'insensitive' as const };
+    const like = containsText(search);
     where.OR = [{ employeeNumber: like }, { firstName: like }, { lastName: like }, { email: like }];
   }
   if (filter.department) where.department = filter.department;

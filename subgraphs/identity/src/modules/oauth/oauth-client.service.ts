@@ -44,7 +44,9 @@ export class OAuthClientService {
 
   /** Every client of the caller's tenant, newest first. */
   async list(): Promise<OAuthClient[]> {
-    const tenantId = authorize(this.ctx.caller, 'identity:read');
+    // The identity module's gate, then admin-console data: owners and admins only.
+    authorize(this.ctx.caller, 'identity:read');
+    const tenantId = authorize(this.ctx.caller, 'platform:admin');
     return this.ctx.db.oAuthClient.findMany({ where: { tenantId }, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }] });
   }
 

@@ -3,7 +3,7 @@ import DataLoader from 'dataloader';
 import { RRule, type Options as RRuleOptions } from 'rrule';
 import { z } from 'zod';
 import {
-  authorize, badInput, byId, diffFields, forbidden, isUuid, lockRow, manyByKey, notFound, parseInput, recordChange, snapshot,
+  authorize, badInput, byId, diffFields, forbidden, isUuid, lockRow, manyByKey, notFound, parseInput, recordChange, snapshot, unknownReference,
 } from '@bacbos/common';
 import type { OfficeContext } from '../../context';
 import type { Attendee, Calendar, Event, Prisma, Reminder } from '../../generated/prisma/client';
@@ -182,7 +182,7 @@ export class CalendarService {
       let calendar: Calendar;
       if (data.calendarId) {
         const found = await tx.calendar.findFirst({ where: { id: data.calendarId, tenantId, ownerId: user } });
-        if (!found) throw notFound('Calendar', 'calendarId');
+        if (!found) throw unknownReference('calendar of yours', 'calendarId');
         calendar = found;
       } else {
         calendar = await this.defaultCalendar(tx, tenantId, user);

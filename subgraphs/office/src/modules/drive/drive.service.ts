@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { z } from 'zod';
 import {
-  appError, authorize, badInput, byId, conflict, createObjectStore, diffFields, forbidden, isUuid, lockRow, manyByKey, notFound, paginate, parseInput, recordChange, snapshot, type ObjectStore, type PageArgs,
+  appError, assertTenantUser, authorize, badInput, byId, conflict, createObjectStore, diffFields, forbidden, isUuid, lockRow, manyByKey, notFound, paginate, parseInput, recordChange, snapshot, unknownReference, type ObjectStore, type PageArgs,
 } from '@bacbos/common';
 import type { OfficeContext } from '../../context';
 import type { Activity, File, FileVersion, Folder, Prisma } from '../../generated/prisma/client';
@@ -206,9 +206,9 @@ export class DriveService {
       let path = `/${data.name}`;
       let folderOwner = owner;
       if (data.parentId) {
-        if (!(await lockRow(tx, 'office.folders', data.parentId, tenantId))) throw notFound('Folder', 'parentId');
+        if (!(await lockRow(tx, 'office.folders', data.parentId, tenantId))) throw unknownReference('folder', 'parentId');
         const parent = await tx.folder.findFirstOrThrow({ where: { id: data.parentId, tenantId } });
-        if (parent.trashedAt || (await this.access(tenantId, { folderId: parent.id, ownerId: parent.ownerId })) === 'none') throw notFound('Folder', 'parentId');
+        if (parent.trashedAt || (await this.access(tenantId, { folderId: parent.id, ownerId: parent.ownerId })) === 'none') throw unknownReference('folder', 'parentId');
         if ((await this.access(tenantId, { folderId: parent.id, ownerId: parent.ownerId })) !== 'edit') throw forbidden('You may not add to this folder');
         path = `${parent.path === '/' ? '' : parent.path}/${data.name}`;
         folderOwner = owner;
@@ -254,10 +254,10 @@ export class DriveService {
       // One storage check at a time per tenant, so two uploads cannot both squeeze under the limit.
       await tx.$executeRaw`SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext(${`office.storage:${tenantId}`}))) l`;
       if (folderId) {
-        if (!(await lockRow(tx, 'office.folders', folderId, tenantId))) throw notFound('Folder', 'folderId');
+        if (!(await lockRow(tx, 'office.folders', folderId, tenantId))) throw unknownReference('folder', 'folderId');
         const folder = await tx.folder.findFirstOrThrow({ where: { id: folderId, tenantId } });
         const access = folder.trashedAt ? 'none' : await this.access(tenantId, { folderId, ownerId: folder.ownerId });
-        if (access === 'none') throw notFound('Folder', 'folderId');
+        if (access === 'none') throw unknownReference('folder', 'folderId');
         if (access !== 'edit') throw forbidden('You may not upload into this folder');
       }
       if (typeof limit === 'number') {
@@ -279,7 +279,7 @@ export class DriveService {
         }
         const last = await tx.fileVersion.aggregate({ where: { fileId: existing.id }, _max: { version: true } });
         const version = (last._max.version ?? 0) + 1;
-        const key = `${tenantId}/files/${existing.id}/${versionId}`;
+        const key = uploadKey(tenantId, versionId);
         await tx.fileVersion.create({
           data: { id: versionId, tenantId, fileId: existing.id, version, name: data.name, contentType: data.contentType, size: BigInt(data.size), storageKey: key, uploadedBy: owner },
         });
@@ -291,7 +291,7 @@ export class DriveService {
         return { file, storageKey: key, created: false };
       }
       const fileId = randomUUID();
-      const key = `${tenantId}/files/${fileId}/${versionId}`;
+      const key = uploadKey(tenantId, versionId);
       const file = await tx.file.create({
         data: {
           id: fileId, tenantId, ownerId: owner, folderId, name: data.name, contentType: data.contentType, size: BigInt(data.size),
@@ -316,7 +316,8 @@ export class DriveService {
     const tenantId = this.tenant('office:write');
     const actor = this.requireUser();
     if (!isUuid(fileId)) throw notFound('File', 'fileId');
-    return this.ctx.db.$transaction(async (tx) => {
+    let uploaded: string | undefined;
+    const completed = await this.ctx.db.$transaction(async (tx) => {
       if (!(await lockRow(tx, 'office.files', fileId, tenantId))) throw notFound('File', 'fileId');
       const before = await tx.file.findFirstOrThrow({ where: { id: fileId, tenantId } });
       const access = before.trashedAt ? 'none' : await this.access(tenantId, { fileId, folderId: before.folderId, ownerId: before.ownerId });
@@ -324,18 +325,26 @@ export class DriveService {
       if (access !== 'edit') throw forbidden('You may not upload to this file');
       const pending = await tx.fileVersion.findFirst({ where: { fileId, tenantId, status: 'pending' }, orderBy: { version: 'desc' } });
       if (!pending) throw badInput('This file has no pending upload', 'fileId');
-      const stat = await this.objects.stat(pending.storageKey);
+      // The bytes move from the upload key (the only one a presigned PUT names) to the version's own
+      // key, and the size is checked there: a later PUT to the upload URL can no longer touch the file.
+      const storageKey = versionKey(tenantId, fileId, pending.id);
+      if (pending.storageKey !== storageKey) {
+        if (!(await this.objects.stat(pending.storageKey))) throw badInput('The object has not been uploaded', 'fileId');
+        await this.objects.copy(pending.storageKey, storageKey);
+        uploaded = pending.storageKey;
+      }
+      const stat = await this.objects.stat(storageKey);
       if (!stat) throw badInput('The object has not been uploaded', 'fileId');
       if (stat.size !== Number(pending.size)) {
         throw badInput(`The uploaded object has ${stat.size} bytes, ${pending.size} were announced`, 'fileId');
       }
       const now = new Date();
       const checksum = stat.etag.replace(/"/g, '');
-      await tx.fileVersion.update({ where: { id: pending.id }, data: { status: 'ready', checksum, uploadedAt: now } });
+      await tx.fileVersion.update({ where: { id: pending.id }, data: { status: 'ready', checksum, uploadedAt: now, storageKey } });
       const file = await tx.file.update({
         where: { id: fileId },
         data: {
-          name: pending.name, contentType: pending.contentType, size: pending.size, checksum, storageKey: pending.storageKey, status: 'ready',
+          name: pending.name, contentType: pending.contentType, size: pending.size, checksum, storageKey, status: 'ready',
           version: pending.version, uploadedAt: now, uploadExpiresAt: null,
         },
       });
@@ -348,6 +357,9 @@ export class DriveService {
       });
       return file;
     });
+    // Committed: the upload object is no longer read by anything.
+    if (uploaded) await this.objects.remove(uploaded).catch((error) => this.ctx.log.warn({ err: error }, 'could not remove an upload object'));
+    return completed;
   }
 
   async shareFile(fileId: string, input: unknown) {
@@ -363,6 +375,7 @@ export class DriveService {
       if (access === 'none') throw notFound('File', 'fileId');
       if (access !== 'edit') throw forbidden('Only the owner and editors may share this file');
       if (data.userId === actor) throw badInput('You cannot share a file with yourself', 'userId');
+      await assertTenantUser(tx, 'office', this.ctx.caller, data.userId, 'userId');
       const before = await tx.share.findFirst({ where: { tenantId, fileId, userId: data.userId } });
       const values = { permission, expiresAt: data.expiresAt ?? null, sharedBy: actor, revokedAt: null };
       const share = before
@@ -384,6 +397,11 @@ export class DriveService {
     });
   }
 }
+
+/** Where a presigned PUT writes: a key no file version is ever read from. */
+const uploadKey = (tenantId: string, versionId: string) => `${tenantId}/uploads/${versionId}`;
+/** Where a completed version's bytes live (copied from its upload key by completeUpload). */
+const versionKey = (tenantId: string, fileId: string, versionId: string) => `${tenantId}/files/${fileId}/${versionId}`;
 
 let shared: ObjectStore | undefined;
 /** The process's object store for contexts built without one (index.ts passes its own). */

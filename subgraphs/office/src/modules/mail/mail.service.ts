@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { z } from 'zod';
 import {
-  authorize, badInput, byId, forbidden, isUuid, lockRow, manyByKey, notFound, paginate, parseInput, recordChange, type PageArgs,
+  authorize, badInput, byId, forbidden, isUuid, lockRow, manyByKey, notFound, paginate, parseInput, recordChange, unknownReference, type PageArgs,
 } from '@bacbos/common';
 import type { OfficeContext } from '../../context';
 import type { Attachment, Email, File, MailFolder, MailLabel, Mailbox, Prisma } from '../../generated/prisma/client';
@@ -118,7 +118,7 @@ export class MailService {
     const files: File[] = [];
     for (const [i, id] of (data.attachmentFileIds ?? []).entries()) {
       const file = await this.ctx.drive.file(id);
-      if (!file) throw notFound('File', `attachmentFileIds.${i}`);
+      if (!file) throw unknownReference('file', `attachmentFileIds.${i}`);
       if (file.status !== 'ready') throw badInput('The file is not uploaded yet', `attachmentFileIds.${i}`);
       files.push(file);
     }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { z } from 'zod';
 import {
-  authorize, byId, conflict, diffFields, forbidden, isUniqueViolation, isUuid, lockRow, manyByKey, notFound, parseInput, recordChange, snapshot,
+  authorize, byId, conflict, diffFields, forbidden, isUniqueViolation, isUuid, lockRow, manyByKey, notFound, parseInput, recordChange, snapshot, unknownReference,
 } from '@bacbos/common';
 import type { OfficeContext } from '../../context';
 import type { Cell, NamedRange, Spreadsheet, Worksheet } from '../../generated/prisma/client';
@@ -154,7 +154,7 @@ export class SheetService {
     if (!ownerId) throw forbidden('Spreadsheets are created by users, not API keys');
     const names = data.worksheets ?? ['Sheet1'];
     return this.ctx.db.$transaction(async (tx) => {
-      if (data.folderId && !(await tx.folder.findFirst({ where: { tenantId, id: data.folderId }, select: { id: true } }))) throw notFound('Folder', 'folderId');
+      if (data.folderId && !(await tx.folder.findFirst({ where: { tenantId, id: data.folderId }, select: { id: true } }))) throw unknownReference('folder', 'folderId');
       const now = new Date();
       const sheet = await tx.spreadsheet.create({ data: { id: randomUUID(), tenantId, ownerId, title: data.title, folderId: data.folderId ?? null, createdAt: now, updatedAt: now } });
       const worksheets = names.map((n, index) => ({ id: randomUUID(), tenantId, spreadsheetId: sheet.id, name: n, index }));

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { z } from 'zod';
 import {
-  authorize, byId, diffFields, forbidden, isUuid, lockRow, manyByKey, notFound, parseInput, recordChange, snapshot,
+  authorize, byId, diffFields, forbidden, isUuid, lockRow, manyByKey, notFound, parseInput, recordChange, snapshot, unknownReference,
 } from '@bacbos/common';
 import type { OfficeContext } from '../../context';
 import type { Animation, Element, Presentation, Prisma, Slide, Theme } from '../../generated/prisma/client';
@@ -89,7 +89,7 @@ export class PresentationService {
     const ownerId = this.ctx.caller.userId;
     if (!ownerId) throw forbidden('Presentations are created by users, not API keys');
     return this.ctx.db.$transaction(async (tx) => {
-      if (data.themeId && !(await tx.theme.findFirst({ where: { tenantId, id: data.themeId }, select: { id: true } }))) throw notFound('Theme', 'themeId');
+      if (data.themeId && !(await tx.theme.findFirst({ where: { tenantId, id: data.themeId }, select: { id: true } }))) throw unknownReference('theme', 'themeId');
       const now = new Date();
       const presentation = await tx.presentation.create({
         data: { id: randomUUID(), tenantId, ownerId, title: data.title, themeId: data.themeId ?? null, createdAt: now, updatedAt: now },

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { z } from 'zod';
 import {
-  authorize, badInput, conflict, diffFields, forbidden, hasPermission, isUuid, lockRow, manyByKey, notFound, pageSize, paginate, parseInput, recordChange, snapshot, type PageArgs,
+  assertTenantUser, authorize, badInput, conflict, containsText, diffFields, forbidden, hasPermission, isUuid, lockRow, manyByKey, notFound, pageSize, paginate, parseInput, recordChange, snapshot, unknownReference, type PageArgs,
 } from '@bacbos/common';
 import type { OfficeContext } from '../../context';
 import type { Document, DocumentCollaborator, DocumentComment, Prisma } from '../../generated/prisma/client';
@@ -111,7 +111,7 @@ export class DocumentService {
 
   async list(args: PageArgs & { filter?: DocumentFilter | null }) {
     const filter: Prisma.DocumentWhereInput = {};
-    if (args.filter?.search?.trim()) filter.title = { contains: args.filter.search.trim(), mode: 'insensitive' };
+    if (args.filter?.search?.trim()) filter.title = containsText(args.filter.search.trim());
     if (args.filter?.ownerId) filter.ownerId = isUuid(args.filter.ownerId) ? args.filter.ownerId : NO_ID;
     const where = this.scope('office:read', { AND: [filter, this.readable()] });
     return paginate<Document>({
@@ -136,7 +136,7 @@ export class DocumentService {
     let below: number | undefined;
     if (args.after) {
       const parsed = Number(/^v(\d+)$/.exec(Buffer.from(args.after, 'base64url').toString('utf8'))?.[1]);
-      if (!Number.isInteger(parsed) || parsed < 1) throw badInput('after is not a cursor of this list', 'after');
+      if (!Number.isInteger(parsed) || parsed < 1 || parsed > 2_147_483_647) throw badInput('after is not a cursor of this list', 'after');
       below = parsed;
     }
     const where: Prisma.DocumentVersionWhereInput = { tenantId, documentId };
@@ -168,7 +168,7 @@ export class DocumentService {
     if (!this.userId) throw forbidden('Documents are created by users, not API keys');
     const userId = this.userId;
     return this.ctx.db.$transaction(async (tx) => {
-      if (data.folderId && !(await tx.folder.findFirst({ where: { tenantId, id: data.folderId }, select: { id: true } }))) throw notFound('Folder', 'folderId');
+      if (data.folderId && !(await tx.folder.findFirst({ where: { tenantId, id: data.folderId }, select: { id: true } }))) throw unknownReference('folder', 'folderId');
       const now = new Date();
       const doc = await tx.document.create({
         data: {
@@ -225,7 +225,7 @@ export class DocumentService {
     const tenantId = this.scope('office:write').tenantId as string;
     const data = parseInput(shareSchema, { userId, role });
     const stored = data.role.toLowerCase();
-    if ((await this.isTenantUser(tenantId, data.userId)) === false) throw notFound('User', 'userId');
+    await assertTenantUser(this.ctx.db, 'office', this.ctx.caller, data.userId, 'userId');
     return this.ctx.db.$transaction(async (tx) => {
       const doc = await this.lockForUpdate(tx, tenantId, id, ['owner', 'admin', 'editor'], 'share it');
       if (data.userId === doc.ownerId) throw badInput('The owner cannot be added as a collaborator', 'userId');
@@ -247,10 +247,6 @@ export class DocumentService {
    * Whether the id is a user of the tenant, from the office's own replica of the platform's users
    * (office.directory_users, kept from platform user events; see modules/directory).
    */
-  private async isTenantUser(tenantId: string, userId: string): Promise<boolean> {
-    return (await this.ctx.db.directoryUser.count({ where: { tenantId, userId } })) > 0;
-  }
-
   async comment(documentId: string, args: { body: string; anchor?: unknown; parentId?: string | null }): Promise<DocumentComment> {
     const tenantId = this.scope('office:write').tenantId as string;
     const data = parseInput(commentSchema, args);
@@ -259,7 +255,7 @@ export class DocumentService {
     return this.ctx.db.$transaction(async (tx) => {
       const doc = await this.lockForUpdate(tx, tenantId, documentId, ['owner', 'admin', 'editor', 'commenter'], 'comment on it');
       if (data.parentId && !(await tx.documentComment.findFirst({ where: { tenantId, documentId, id: data.parentId }, select: { id: true } }))) {
-        throw notFound('Comment', 'parentId');
+        throw unknownReference('comment of this document', 'parentId');
       }
       const comment = await tx.documentComment.create({
         data: {

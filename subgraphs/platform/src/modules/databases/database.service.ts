@@ -40,6 +40,12 @@ export class DatabaseService {
     });
   }
 
+  /** Where the database is reached is admin-console data: members and viewers see the instances, not this. */
+  connectionString(instance: DatabaseInstance): string | null {
+    this.scope('platform:admin');
+    return instance.connectionString;
+  }
+
   async get(id: string): Promise<DatabaseInstance | null> {
     const where = this.scope('platform:read', { id });
     return isUuid(id) ? this.ctx.db.databaseInstance.findFirst({ where }) : null;

@@ -11,6 +11,7 @@ export const databaseResolvers = {
     deleteDatabaseInstance: (_: unknown, args: { id: string }, ctx: PlatformContext) => ctx.databases.delete(args.id),
   },
   DatabaseInstance: {
+    connectionString: (d: DatabaseInstance, _: unknown, ctx: PlatformContext) => ctx.databases.connectionString(d),
     config: (d: DatabaseInstance) => d.config ?? {},
     metrics: (d: DatabaseInstance) => {
       const { failureReason: _reason, ...metrics } = (d.metrics ?? {}) as Record<string, unknown>;

@@ -4,7 +4,7 @@ import argon2 from 'argon2';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
-  appError, authorize, badInput, conflict, isUniqueViolation, isUuid, paginate, parseInput, recordChange, snapshot, type PageArgs, type SortSpec,
+  appError, authorize, badInput, conflict, containsText, isUniqueViolation, isUuid, paginate, parseInput, recordChange, snapshot, type PageArgs, type SortSpec,
 } from '@bacbos/common';
 import type { PlatformContext } from '../../context';
 import type { Prisma, User } from '../../generated/prisma/client';
@@ -107,7 +107,7 @@ function filterWhere(tenantId: string, filter: UserFilter | null | undefined): P
   const where: Prisma.UserWhereInput = {};
   const search = filter.search?.trim();
   if (search) {
-    const like = { contains: search, mode: 'insensitive' as const };
+    const like = containsText(search);
     where.OR = [{ email: like }, { firstName: like }, { lastName: like }];
   }
   if (filter.status) where.status = filter.status;
