@@ -3,13 +3,14 @@
 import { shutdownTracing } from '@bacbos/common/src/tracing'; // first: instruments the modules the next imports load (off unless OTEL_* asks)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { accessTokenSecret, createEventBus, internalContextSecret, portFor, runProcess } from '@bacbos/common';
+import { accessTokenSecret, createEventBus, internalContextSecret, portFor, runProcess, validateConfig } from '@bacbos/common';
 import { startGateway } from './app';
 import { subgraphUrlsFromEnv } from './subgraph-urls';
 
 runProcess(
   'gateway',
   async () => {
+    validateConfig('gateway'); // a bad value stops it here, naming the variable
     const bus = createEventBus('gateway');
     const gateway = await startGateway({
       supergraphSdl: readFileSync(process.env.SUPERGRAPH_PATH ?? join(__dirname, '../../schema/supergraph.graphql'), 'utf8'),

@@ -1,6 +1,6 @@
 // The configuration catalog: bad values are refused with the variable's name, the README's table is
 // the catalog's, and no code reads a variable the catalog does not describe.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, SETTINGS, deploymentVariables, setting, validateConfig } from '@bacbos/common';
@@ -80,4 +80,23 @@ describe('configuration', () => {
     }
     expect(unknown).toEqual([]);
   });
+
+  it('a standalone process with a bad value stops at start with one line naming the variable', () => {
+    const cases = [
+      { entry: 'gateway/src/main.ts', env: { GRAPHQL_MAX_DEPTH: 'abc' }, says: /GRAPHQL_MAX_DEPTH: [^\n]*abc/ },
+      { entry: 'subgraphs/crm/src/main.ts', env: { DB_POOL_SIZE: '-1' }, says: /DB_POOL_SIZE: [^\n]*-1/ },
+      { entry: 'scripts/migrate.ts', env: { LOG_LEVEL: 'loud' }, says: /LOG_LEVEL: [^\n]*loud/ },
+    ];
+    for (const { entry, env, says } of cases) {
+      const result = spawnSync(process.execPath, ['--import', 'tsx', entry], {
+        cwd: root, encoding: 'utf8', timeout: 60_000,
+        env: { PATH: process.env.PATH, ...base, LOG_LEVEL: 'info', GATEWAY_PORT: '0', CRM_PORT: '0', ...env },
+      });
+      expect(result.status).toBe(1);
+      const output = `${result.stdout}${result.stderr}`.trim();
+      expect(output.split('\n')).toHaveLength(1);
+      expect(output).toMatch(says);
+      expect(output).not.toMatch(/\n\s+at /);
+    }
+  }, 120_000);
 });
