@@ -5,7 +5,7 @@
 // verified by the platform subgraph against Postgres on every request.
 import { GraphQLError } from 'graphql';
 import {
-  anonymousCaller, signCallerIdentity, verifyBearerToken, type CallerIdentity, type KeyValueStore,
+  REQUEST_ID_HEADER, anonymousCaller, signCallerIdentity, verifyBearerToken, type CallerIdentity, type KeyValueStore,
 } from '@bacbos/common';
 import type { Credentials } from './auth';
 
@@ -41,7 +41,7 @@ export class AccessControl {
   ) {}
 
   async authenticate(credentials: Credentials): Promise<CallerIdentity> {
-    const base = anonymousCaller({ ipAddress: credentials.ipAddress, userAgent: credentials.userAgent });
+    const base = anonymousCaller({ ipAddress: credentials.ipAddress, userAgent: credentials.userAgent, ...(credentials.requestId ? { requestId: credentials.requestId } : {}) });
     if (credentials.authorization) {
       const match = /^Bearer\s+(\S+)$/i.exec(credentials.authorization);
       if (!match) throw unauthenticated('Authorization must be "Bearer <accessToken>"');
@@ -85,9 +85,10 @@ export class AccessControl {
 
   /** Calls a platform internal route as the gateway; null for 401/404. */
   private async internal<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T | null> {
+    const caller = anonymousCaller();
     const response = await fetch(`${this.platformInternalUrl}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', 'x-bacbos-context': await signCallerIdentity(anonymousCaller(), this.internalContextSecret) },
+      headers: { 'content-type': 'application/json', 'x-bacbos-context': await signCallerIdentity(caller, this.internalContextSecret), [REQUEST_ID_HEADER]: caller.requestId },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (response.status === 401 || response.status === 404) return null;

@@ -10,10 +10,12 @@ import type { AddressInfo } from 'node:net';
 import { Supergraph } from '@apollo/federation-internals';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import {
-  ALL_TOPICS, CONTEXT_HEADER, createKeyValueStore, disableApolloTelemetry, maskError, operationSpan, operationSpanPlugin, rootLogger, setInternalErrorReporter,
-  setting, shutdownTimeoutMs, signCallerIdentity, useJsonErrors, type CallerIdentity, type EventBus, type KeyValueStore,
+  ALL_TOPICS, CONTEXT_HEADER, REQUEST_ID_HEADER, busReadiness, createKeyValueStore, disableApolloTelemetry, kvReadiness, maskError, observeGraphQLRequests,
+  operationalRoutes, operationRecorderPlugin, operationSpan, operationSpanPlugin, requestIdMiddleware, resumeRequestContext, rootLogger,
+  setInternalErrorReporter, setting, shutdownTimeoutMs, signCallerIdentity, useJsonErrors, type CallerIdentity, type EventBus, type KeyValueStore,
 } from '@bacbos/common';
 import { AccessControl } from './access';
+import { observeSubgraphFetch } from './fetch-metrics';
 import { authenticate } from './auth';
 import { inputGuardPlugin } from './input-guard';
 import { requestLimitsPlugin } from './limits';
@@ -34,6 +36,18 @@ export interface GatewayContext {
  * subgraph's own contract error through instead.
  */
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    /** The subgraph's name, for the fetch metrics. */
+    readonly subgraph: string,
+    config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
+  ) {
+    super(config);
+  }
+
+  override process(options: Parameters<RemoteGraphQLDataSource<GatewayContext>['process']>[0]): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
+    return observeSubgraphFetch(this.subgraph, options, () => super.process(options));
+  }
+
   override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
     if (response.status === 400) {
       try {
@@ -83,14 +97,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) =>
-      new SubgraphDataSource({
+      new SubgraphDataSource(name, {
         url: options.subgraphUrls?.[name] ?? url,
         async willSendRequest({ request, context }) {
           nameFetchSpan(name);
           // Subgraphs refuse requests without this header, so nothing reaches them around the gateway.
           if (context.caller) request.http?.headers.set(CONTEXT_HEADER, await signCallerIdentity(context.caller, options.internalContextSecret));
+          if (context.caller) request.http?.headers.set(REQUEST_ID_HEADER, context.caller.requestId);
         },
       }),
+  });
+
+  let supergraphLoaded = false;
+  gateway.onSchemaLoadOrUpdate(() => {
+    supergraphLoaded = true;
   });
 
   const kv = options.kv ?? createKeyValueStore();
@@ -112,10 +132,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // Signals belong to the process (lifecycle.ts), which stops everything in order.
     stopOnTerminationSignals: false,
     // On stop: stop accepting, let in-flight requests finish within SHUTDOWN_TIMEOUT_MS.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: shutdownTimeoutMs() }), requestLimitsPlugin, inputGuardPlugin, operationSpanPlugin],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: shutdownTimeoutMs() }), operationRecorderPlugin, requestLimitsPlugin, inputGuardPlugin, operationSpanPlugin],
   });
   await server.start();
 
+  app.use(requestIdMiddleware);
+  app.use(operationalRoutes({
+    checks: [
+      { name: 'supergraph', check: async () => { if (!supergraphLoaded) throw new Error('the supergraph is not loaded'); } },
+      ...kvReadiness(kv), ...busReadiness(options.bus),
+    ],
+    log,
+  }));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -124,7 +152,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   app.use(playgroundRouter({ endpoint: '/graphql' }));
   app.use(
     '/graphql',
+    observeGraphQLRequests({ server: 'gateway', log: rootLogger.child({ component: 'access' }), level: 'info' }),
     express.json({ limit: '2mb' }),
+    resumeRequestContext,
     operationSpan,
     expressMiddleware(server, {
       context: async ({ req }) => ({ caller: await authenticate(req, access) }),

@@ -5,7 +5,7 @@
 // both. The identity subgraph decides (client, secret, grant type, scopes) and issues the token,
 // behind its internal route, reached like any subgraph with a signed (anonymous) caller context.
 import express from 'express';
-import { CONTEXT_HEADER, anonymousCaller, rootLogger, signCallerIdentity } from '@bacbos/common';
+import { CONTEXT_HEADER, REQUEST_ID_HEADER, anonymousCaller, requestIdOf, rootLogger, signCallerIdentity } from '@bacbos/common';
 
 export interface OAuthTokenRouterOptions {
   /** The identity subgraph's base URL, e.g. http://127.0.0.1:4004 (a trailing /graphql is dropped). */
@@ -89,10 +89,11 @@ export function oauthTokenRouter(options: OAuthTokenRouterOptions): express.Rout
     }
 
     try {
-      const caller = anonymousCaller({ ipAddress: req.ip ?? null, userAgent: req.get('user-agent') ?? null });
+      const requestId = requestIdOf(res);
+      const caller = anonymousCaller({ ipAddress: req.ip ?? null, userAgent: req.get('user-agent') ?? null, ...(requestId ? { requestId } : {}) });
       const response = await fetch(target, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [CONTEXT_HEADER]: await signCallerIdentity(caller, options.internalContextSecret) },
+        headers: { 'content-type': 'application/json', [CONTEXT_HEADER]: await signCallerIdentity(caller, options.internalContextSecret), [REQUEST_ID_HEADER]: caller.requestId },
         body: JSON.stringify({ grant_type: param('grant_type'), scope: param('scope'), client_id: clientId, client_secret: clientSecret, client_auth: clientAuth }),
         signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
       });
@@ -108,7 +109,7 @@ export function oauthTokenRouter(options: OAuthTokenRouterOptions): express.Rout
       if (challenge) res.set('WWW-Authenticate', challenge);
       res.json(body);
     } catch (error) {
-      log.error({ err: error }, 'identity token endpoint unreachable');
+      log.error({ err: error, requestId: requestIdOf(res) }, 'identity token endpoint unreachable');
       send(res, { status: 503, body: { error: 'temporarily_unavailable' } });
     }
   });

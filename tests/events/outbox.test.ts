@@ -118,7 +118,7 @@ it('publishes a batch in numeric seq order (10 after 9, 100 after 99)', async ()
     const aggregateId = randomUUID();
     for (let n = 0; n < 120; n += 1) await insertEvent(db, schema, aggregateId, '0 seconds', false);
     const published: EventEnvelope[] = [];
-    const capture: EventBus = { kind: 'memory', publish: async (_topic, events) => void published.push(...events), subscribe: async () => async () => undefined, close: async () => undefined };
+    const capture: EventBus = { kind: 'memory', publish: async (_topic, events) => void published.push(...events), subscribe: async () => async () => undefined, ping: async () => undefined, close: async () => undefined };
     const relay = new OutboxRelay({ connectionString: process.env.DATABASE_URL!, subgraph: schema, bus: capture, log: rootLogger, batchSize: 50 });
     try {
       while ((await relay.publishBatch()) > 0);

@@ -10,7 +10,7 @@
 // are dropped by event id, so the stream has no gap and no duplicate.
 import { randomUUID } from 'node:crypto';
 import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
-import { setting, startDeliverySpan, withSpan, type CallerIdentity, type EventBus, type EventEnvelope, type Logger } from '@bacbos/common';
+import { observeSubscriptions, setting, startDeliverySpan, subscriptionDelivery, withSpan, type CallerIdentity, type EventBus, type EventEnvelope, type Logger } from '@bacbos/common';
 import type { DerivedSubscription } from './derive';
 import { PushQueue } from './queue';
 
@@ -25,7 +25,7 @@ interface ActiveSubscription {
   /** Event ids already delivered (bounded), for dropping duplicates. */
   seen: Set<string>;
   /** While replaying, live results wait here. */
-  held?: { eventId: string; result: ExecutionResult }[];
+  held?: { eventId: string; result: ExecutionResult; occurredAt?: string }[];
   /** Deliveries chain here, so results reach the client in event order even though the payload
    *  queries of different events run concurrently. */
   tail: Promise<void>;
@@ -39,6 +39,7 @@ const SEEN_LIMIT = 10_000;
 export class SubscriptionHub {
   private readonly subscriptions = new Set<ActiveSubscription>();
   private stopConsumer?: () => Promise<void>;
+  private stopObserving?: () => void;
   /** Federated executions run for events (for the benchmark and the dedupe test). */
   executions = 0;
   /** Subscriptions registered since start (monotonic, unlike size). */
@@ -55,14 +56,17 @@ export class SubscriptionHub {
   ) {}
 
   async start(): Promise<void> {
+    this.stopObserving = observeSubscriptions(() => this.countByRoute());
     this.stopConsumer = await this.bus.subscribe({
       groupId: `gateway-${this.instanceId}`,
+      name: 'gateway-hub',
       topics: this.topics,
       onEvent: (event, topic) => this.dispatch(event, topic),
     });
   }
 
   async stop(): Promise<void> {
+    this.stopObserving?.();
     await this.stopConsumer?.();
     for (const sub of this.subscriptions) sub.queue.end();
     this.subscriptions.clear();
@@ -70,6 +74,13 @@ export class SubscriptionHub {
 
   get size(): number {
     return this.subscriptions.size;
+  }
+
+  /** Active subscriptions per route (root field), for the metrics. */
+  countByRoute(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const sub of this.subscriptions) counts.set(sub.derived.route.field, (counts.get(sub.derived.route.field) ?? 0) + 1);
+    return counts;
   }
 
   /** Registers a subscription; replays from `after` first when given. */
@@ -121,18 +132,20 @@ export class SubscriptionHub {
     }
     const held = sub.held ?? [];
     sub.held = undefined;
-    for (const { eventId, result } of held) this.deliver(sub, eventId, result);
+    for (const { eventId, result, occurredAt } of held) this.deliver(sub, eventId, result, false, occurredAt);
   }
 
-  private deliver(sub: ActiveSubscription, eventId: string, result: ExecutionResult, fromReplay = false): void {
+  /** `occurredAt` is given for live events: their commit-to-client latency is measured. */
+  private deliver(sub: ActiveSubscription, eventId: string, result: ExecutionResult, fromReplay = false, occurredAt?: string): void {
     if (sub.held && !fromReplay) {
-      sub.held.push({ eventId, result });
+      sub.held.push({ eventId, result, occurredAt });
       return;
     }
     if (sub.seen.has(eventId)) return;
     sub.seen.add(eventId);
     if (sub.seen.size > SEEN_LIMIT) sub.seen.delete(sub.seen.values().next().value as string);
     sub.queue.push(result);
+    if (occurredAt) subscriptionDelivery.observe({ route: sub.derived.route.field }, Math.max(0, Date.now() - Date.parse(occurredAt)) / 1000);
   }
 
   private inFlight = 0;
@@ -189,7 +202,7 @@ export class SubscriptionHub {
               span.setAttribute('bacbos.delivered', payload !== null && payload !== undefined);
               if (payload === null || payload === undefined) return; // not visible to this subscriber
               const errors = executed?.errors?.length ? { errors: clientErrors(executed.errors, sub.derived.responseKey) } : {};
-              this.deliver(sub, event.id, { data: { [sub.derived.responseKey]: payload }, ...errors });
+              this.deliver(sub, event.id, { data: { [sub.derived.responseKey]: payload }, ...errors }, false, event.occurredAt);
             }),
           ),
         );

@@ -6,7 +6,7 @@ import type { IncomingHttpHeaders, Server } from 'node:http';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { setting, shutdownTimeoutMs, withIncomingSpan, type CallerIdentity, type Logger } from '@bacbos/common';
+import { REQUEST_ID_HEADER, acceptRequestId, setting, shutdownTimeoutMs, websocketConnections, withIncomingSpan, type CallerIdentity, type Logger } from '@bacbos/common';
 import type { Credentials } from '../auth';
 import { deriveSubscription, SubscriptionShapeError } from './derive';
 import type { SubscriptionHub } from './hub';
@@ -25,6 +25,10 @@ const FORBIDDEN = 4403;
 export function attachSubscriptionServer(options: SubscriptionServerOptions): { close(): Promise<void> } {
   const wss = new WebSocketServer({ server: options.httpServer, path: options.path });
   const callers = new Map<WebSocket, CallerIdentity>();
+  wss.on('connection', (socket) => {
+    websocketConnections.inc();
+    socket.once('close', () => websocketConnections.dec());
+  });
 
   // A revoked session or API key loses its live subscriptions at once, on every instance.
   options.hub.onEvent = (event) => {
@@ -51,6 +55,8 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): { 
               apiKey: typeof params.apiKey === 'string' ? params.apiKey : null,
               ipAddress: ctx.extra.request.socket.remoteAddress ?? null,
               userAgent: ctx.extra.request.headers['user-agent'] ?? null,
+              // The upgrade request's id: payload queries of this connection carry it to the subgraphs.
+              requestId: acceptRequestId(ctx.extra.request.headers[REQUEST_ID_HEADER]),
             }),
           );
           if (caller.kind === 'anonymous') return false;

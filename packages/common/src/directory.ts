@@ -30,6 +30,7 @@ export async function startUserDirectorySync(bus: EventBus, options: { schema: D
   const groupId = `${options.schema}-directory-${createHash('sha256').update(options.databaseUrl).digest('hex').slice(0, 12)}`;
   return bus.subscribe({
     groupId,
+    name: `${options.schema}-directory`,
     topics: [topicFor('platform')],
     fromBeginning: true,
     onEvent: async (event: EventEnvelope) => {

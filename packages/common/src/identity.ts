@@ -3,6 +3,7 @@
 import { SignJWT, jwtVerify } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { forbidden, unauthenticated } from './errors';
+import { currentRequestId } from './observability/request-context';
 
 export const CONTEXT_HEADER = 'x-bacbos-context';
 const ISSUER = 'bacbos-gateway';
@@ -36,7 +37,8 @@ export interface CallerIdentity {
 
 export const anonymousCaller = (extra: Partial<CallerIdentity> = {}): CallerIdentity => ({
   kind: 'anonymous', tenantId: null, userId: null, sessionId: null, apiKeyId: null, permissions: [], modules: [],
-  ipAddress: null, userAgent: null, requestId: randomUUID(), ...extra,
+  // The HTTP request's id (x-request-id) when built while serving one.
+  ipAddress: null, userAgent: null, requestId: currentRequestId() ?? randomUUID(), ...extra,
 });
 
 const key = (secret: string) => new TextEncoder().encode(secret);

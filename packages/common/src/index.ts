@@ -24,3 +24,4 @@ export * from './telemetry-off';
 export * from './standalone';
 export * from './input-guard';
 export * from './directory';
+export * from './observability';

@@ -16,7 +16,11 @@ import { maskError, setInternalErrorReporter } from './errors';
 import { useJsonErrors } from './http-errors';
 import { shutdownTimeoutMs } from './lifecycle';
 import { CONTEXT_HEADER, verifyCallerIdentity, type CallerIdentity } from './identity';
+import type { KeyValueStore } from './kv';
 import { rootLogger, type Logger } from './logger';
+import {
+  busReadiness, kvReadiness, observeGraphQLRequests, observeOutbox, operationalRoutes, operationRecorderPlugin, requestIdMiddleware, resumeRequestContext,
+} from './observability';
 import { operationSpan, operationSpanPlugin } from './operation-span';
 import { withTenant } from './tenant-context';
 
@@ -28,6 +32,8 @@ export interface SubgraphDefinition<Context extends object> {
   createContext(caller: CallerIdentity, log: Logger): Context | Promise<Context>;
   /** Answers the health check (for example `SELECT 1`). */
   healthCheck(): Promise<void>;
+  /** The shared store it uses, if any (its readiness then includes Redis). */
+  kv?: KeyValueStore;
   /** Releases pools and other resources on shutdown. */
   close(): Promise<void>;
   /**
@@ -78,11 +84,16 @@ export async function startSubgraph<Context extends object>(
     stopOnTerminationSignals: false,
     // Inline traces are for Apollo's hosted studio, which this platform does not report to.
     // On stop: stop accepting, let in-flight requests finish within SHUTDOWN_TIMEOUT_MS.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: shutdownTimeoutMs() }), ApolloServerPluginInlineTraceDisabled(), operationSpanPlugin],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: shutdownTimeoutMs() }), ApolloServerPluginInlineTraceDisabled(), operationRecorderPlugin, operationSpanPlugin],
   });
   await server.start();
   const secret = internalContextSecret();
 
+  app.use(requestIdMiddleware);
+  app.use(operationalRoutes({
+    checks: [{ name: 'database', check: () => definition.healthCheck() }, ...kvReadiness(definition.kv), ...busReadiness(options.bus)],
+    log,
+  }));
   app.get('/health', async (_req, res) => {
     try {
       await definition.healthCheck();
@@ -108,8 +119,10 @@ export async function startSubgraph<Context extends object>(
   }
   app.use(
     '/graphql',
+    observeGraphQLRequests({ server: definition.name, log, level: 'debug' }),
     gate,
     express.json({ limit: '2mb' }),
+    resumeRequestContext,
     operationSpan,
     // After the body is read (stream callbacks would lose the async context): everything the
     // request does from here runs with its tenant, which the database pool hands to RLS.
@@ -117,7 +130,8 @@ export async function startSubgraph<Context extends object>(
     expressMiddleware(server, {
       context: async ({ res }) => {
         const caller = res.locals.caller as CallerIdentity;
-        return definition.createContext(caller, log.child({ requestId: caller.requestId, tenantId: caller.tenantId }));
+        // The request id comes with every line from the request's context (logger mixin).
+        return definition.createContext(caller, log.child({ tenantId: caller.tenantId }));
       },
     }),
   );
@@ -130,9 +144,12 @@ export async function startSubgraph<Context extends object>(
   const url = `http://${host}:${port}/graphql`;
   let relay: OutboxRelay | undefined;
   let stopConsuming: (() => Promise<void>) | undefined;
+  let stopObservingOutbox: (() => void) | undefined;
   if (options.bus) {
     relay = new OutboxRelay({ connectionString: databaseUrlFor(definition.name), subgraph: definition.name, bus: options.bus, log, retentionMs: outboxRetentionMs() });
     await relay.start();
+    const running = relay;
+    stopObservingOutbox = observeOutbox(definition.name, () => running.backlog());
     stopConsuming = await definition.consume?.(options.bus);
   }
   log.info({ url, relay: Boolean(relay) }, 'subgraph listening');
@@ -144,6 +161,7 @@ export async function startSubgraph<Context extends object>(
     stop: async () => {
       await server.stop();
       await stopConsuming?.();
+      stopObservingOutbox?.();
       await relay?.stop();
       await definition.close();
     },

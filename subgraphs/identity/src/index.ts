@@ -19,6 +19,7 @@ export function identitySubgraph(db: IdentityDb = createIdentityDb(), kv: KeyVal
     modules: identityModules,
     createContext: (caller, log) => createIdentityContext(deps, caller, log),
     routes: oauthRoutes(db),
+    kv,
     healthCheck: async () => { await db.$queryRaw`SELECT 1`; },
     close: async () => {
       await db.$disconnect();

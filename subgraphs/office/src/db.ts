@@ -1,5 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { TenantScopedPool, appDatabaseUrlFor, instrumentPrisma, setting } from '@bacbos/common';
+import { TenantScopedPool, appDatabaseUrlFor, instrumentPrisma, observePool, setting } from '@bacbos/common';
 import { PrismaClient } from './generated/prisma/client';
 
 export type OfficeDb = PrismaClient;
@@ -7,7 +7,7 @@ export type OfficeDb = PrismaClient;
 /** Connects as the application role; every checkout carries the current tenant for row-level security. */
 export function createOfficeDb(connectionString = appDatabaseUrlFor('office')): OfficeDb {
   const db = new PrismaClient({
-    adapter: new PrismaPg(new TenantScopedPool({ connectionString, max: setting('DB_POOL_SIZE') }), { disposeExternalPool: true }),
+    adapter: new PrismaPg(observePool(new TenantScopedPool({ connectionString, max: setting('DB_POOL_SIZE') }), { subgraph: 'office', pool: 'app' }), { disposeExternalPool: true }),
     log: [{ emit: 'event', level: 'query' }],
   });
   instrumentPrisma(db, 'office');

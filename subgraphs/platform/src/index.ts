@@ -41,6 +41,7 @@ export function platformSubgraph(db: PlatformDb = createPlatformDb(), kv: KeyVal
     modules: platformModules,
     createContext: (caller, log) => createPlatformContext(deps, caller, log),
     routes: accessRoutes(db, usage),
+    kv,
     consume: (bus) => new AuditIngester(databaseUrlFor('platform'), rootLogger.child({ subgraph: 'platform', component: 'audit' })).start(bus),
     healthCheck: async () => { await db.$queryRaw`SELECT 1`; },
     close: async () => {

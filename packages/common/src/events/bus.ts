@@ -9,6 +9,8 @@ export interface SubscribeOptions {
   topics: string[];
   /** Start from the oldest retained event instead of only new ones (for a new group). */
   fromBeginning?: boolean;
+  /** A stable name for metrics (the group id may carry an instance id); default the group id. */
+  name?: string;
   /** Called in order per topic partition (so per aggregate); awaited before the next event. */
   onEvent: (event: EventEnvelope, topic: string) => Promise<void> | void;
 }
@@ -19,5 +21,7 @@ export interface EventBus {
   publish(topic: string, events: EventEnvelope[]): Promise<void>;
   /** Resolves once the subscription is live; returns a function that stops it. */
   subscribe(options: SubscribeOptions): Promise<() => Promise<void>>;
+  /** Resolves when the broker answers (readiness); rejects when it does not. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

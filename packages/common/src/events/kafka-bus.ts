@@ -1,8 +1,9 @@
 // The Kafka event bus (kafkajs). The producer is idempotent with one request in flight, so a retry
 // after a lost acknowledgement neither duplicates nor reorders a partition. Consumers are tuned
 // for live collaboration: kafkajs waits up to 5 s for data by default, we wait at most 25 ms.
-import { Kafka, Partitioners, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
 import { rootLogger } from '../logger';
+import { consumerLag } from '../observability/metrics';
 import type { EventBus, SubscribeOptions } from './bus';
 import { ALL_TOPICS, type EventEnvelope } from './envelope';
 
@@ -19,6 +20,8 @@ export class KafkaEventBus implements EventBus {
   private producer?: Promise<Producer>;
   private topicsReady?: Promise<void>;
   private readonly consumers = new Set<Consumer>();
+  /** The readiness probe's connection (no retries: a broker that does not answer now fails now). */
+  private pingAdmin?: Promise<Admin>;
   private readonly log = rootLogger.child({ component: 'kafka' });
 
   constructor(private readonly options: KafkaBusOptions) {
@@ -112,6 +115,7 @@ export class KafkaEventBus implements EventBus {
     });
     await consumer.connect();
     this.consumers.add(consumer);
+    const stopLag = this.reportLag(consumer, options.name ?? options.groupId);
     const joined = new Promise<void>((resolve) => {
       const off = consumer.on(consumer.events.GROUP_JOIN, () => {
         off();
@@ -136,7 +140,46 @@ export class KafkaEventBus implements EventBus {
     return async () => {
       this.consumers.delete(consumer);
       await consumer.disconnect();
+      stopLag();
     };
+  }
+
+  /**
+   * Consumer lag per partition from kafkajs's batch events: at a batch's start the messages from
+   * its first offset to the high watermark are waiting; at its end, those after its last offset.
+   */
+  private reportLag(consumer: Consumer, name: string): () => void {
+    const seen = new Set<string>();
+    const set = (topic: string, partition: number, lag: number) => {
+      const labels = { consumer: name, topic, partition: String(partition) };
+      seen.add(JSON.stringify(labels));
+      consumerLag.set(labels, Math.max(0, lag));
+    };
+    const offs = [
+      consumer.on(consumer.events.START_BATCH_PROCESS, ({ payload }) => set(payload.topic, payload.partition, Number(payload.offsetLagLow) + 1)),
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => set(payload.topic, payload.partition, Number(payload.offsetLag))),
+    ];
+    return () => {
+      offs.forEach((off) => off());
+      for (const labels of seen) consumerLag.remove(JSON.parse(labels) as Record<string, string>);
+    };
+  }
+
+  async ping(): Promise<void> {
+    this.pingAdmin ??= (async () => {
+      const admin = this.kafka.admin({ retry: { retries: 0 } });
+      await admin.connect();
+      return admin;
+    })();
+    try {
+      await (await this.pingAdmin).describeCluster();
+    } catch (error) {
+      // Start over on the next probe: a fresh connection finds the broker once it is back.
+      const broken = this.pingAdmin;
+      this.pingAdmin = undefined;
+      void broken.then((admin) => admin.disconnect()).catch(() => undefined);
+      throw error;
+    }
   }
 
   private async endOffsets(topics: string[]): Promise<{ topic: string; partition: number; offset: string }[]> {
@@ -151,6 +194,9 @@ export class KafkaEventBus implements EventBus {
   }
 
   async close(): Promise<void> {
+    const admin = this.pingAdmin;
+    this.pingAdmin = undefined;
+    await admin?.then((a) => a.disconnect()).catch(() => undefined);
     await Promise.allSettled([...this.consumers].map((c) => c.disconnect()));
     this.consumers.clear();
     if (this.producer) await (await this.producer.catch(() => undefined))?.disconnect();

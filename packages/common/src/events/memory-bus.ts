@@ -1,6 +1,7 @@
 // The in-process bus of `npm start` without Kafka: per topic, an append-only log kept in memory
 // (bounded), and per group a cursor into it. Delivery is in order and awaited per group, like a
 // single-partition Kafka topic.
+import { consumerLag } from '../observability/metrics';
 import type { EventBus, SubscribeOptions } from './bus';
 import type { EventEnvelope } from './envelope';
 
@@ -9,6 +10,9 @@ interface Group {
   onEvent: SubscribeOptions['onEvent'];
   queue: Promise<void>;
   stopped: boolean;
+  /** Metrics name, and events queued but not yet handled, per topic (its consumer lag). */
+  name: string;
+  pending: Map<string, number>;
 }
 
 export class MemoryEventBus implements EventBus {
@@ -31,7 +35,9 @@ export class MemoryEventBus implements EventBus {
   }
 
   async subscribe(options: SubscribeOptions): Promise<() => Promise<void>> {
-    const group: Group = { topics: new Set(options.topics), onEvent: options.onEvent, queue: Promise.resolve(), stopped: false };
+    const group: Group = {
+      topics: new Set(options.topics), onEvent: options.onEvent, queue: Promise.resolve(), stopped: false, name: options.name ?? options.groupId, pending: new Map(),
+    };
     if (options.fromBeginning) {
       for (const topic of options.topics) for (const event of this.logs.get(topic) ?? []) this.enqueue(group, topic, event);
     }
@@ -40,20 +46,31 @@ export class MemoryEventBus implements EventBus {
       group.stopped = true;
       this.groups.delete(group);
       await group.queue;
+      for (const topic of group.pending.keys()) consumerLag.remove({ consumer: group.name, topic, partition: '0' });
     };
   }
 
   private enqueue(group: Group, topic: string, event: EventEnvelope): void {
     const copy = JSON.parse(JSON.stringify(event)) as EventEnvelope;
+    const lag = (delta: number) => {
+      const pending = (group.pending.get(topic) ?? 0) + delta;
+      group.pending.set(topic, pending);
+      if (!group.stopped) consumerLag.set({ consumer: group.name, topic, partition: '0' }, pending);
+    };
+    lag(1);
     group.queue = group.queue.then(async () => {
       if (group.stopped) return;
       try {
         await group.onEvent(copy, topic);
       } catch {
         // A failing handler must not block the group; consumers log their own errors.
+      } finally {
+        lag(-1);
       }
     });
   }
+
+  async ping(): Promise<void> {}
 
   async close(): Promise<void> {
     for (const group of this.groups) group.stopped = true;

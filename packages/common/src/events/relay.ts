@@ -11,6 +11,7 @@
 import { Client, Pool, type PoolClient } from 'pg';
 import { guardConnection, guardPool, isShuttingDown } from '../lifecycle';
 import type { Logger } from '../logger';
+import { observePool, outboxPublished } from '../observability/metrics';
 import { publishTraced } from '../trace-context';
 import type { EventBus } from './bus';
 import { topicFor, type EventEnvelope } from './envelope';
@@ -63,7 +64,7 @@ export class OutboxRelay {
   published = 0;
 
   constructor(private readonly options: OutboxRelayOptions) {
-    this.pool = guardPool(new Pool({ connectionString: options.connectionString, max: 2 }), 'outbox relay pool', options.log);
+    this.pool = observePool(guardPool(new Pool({ connectionString: options.connectionString, max: 2 }), 'outbox relay pool', options.log), { subgraph: options.subgraph, pool: 'relay' });
   }
 
   private get schema(): string {
@@ -196,6 +197,7 @@ export class OutboxRelay {
       }
       await client.query('COMMIT');
       this.published += events.length;
+      outboxPublished.inc({ subgraph: this.options.subgraph }, events.length);
       return events.length;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -245,5 +247,14 @@ export class OutboxRelay {
         ...(r.traceparent ? { traceparent: r.traceparent } : {}),
         ...(r.traceparent && r.tracestate ? { tracestate: r.tracestate } : {}),
       }));
+  }
+
+  /** Unpublished rows and the age of the oldest (the metrics' outbox backlog and relay lag). */
+  async backlog(): Promise<{ backlog: number; oldestAgeSeconds: number }> {
+    const { rows } = await this.pool.query<{ backlog: number; age: number }>(
+      `SELECT count(*)::int AS backlog, COALESCE(EXTRACT(EPOCH FROM now() - min(occurred_at)), 0)::float8 AS age
+         FROM ${this.schema}.outbox WHERE published_at IS NULL`,
+    );
+    return { backlog: rows[0].backlog, oldestAgeSeconds: Math.max(0, rows[0].age) };
   }
 }

@@ -40,5 +40,7 @@ export class MemoryKeyValueStore implements KeyValueStore {
     return { count: Number(entry.value), resetMs: Math.max(0, (entry.expiresAt ?? Date.now()) - Date.now()) };
   }
 
+  async ping(): Promise<void> {}
+
   async close(): Promise<void> {}
 }

@@ -39,6 +39,12 @@ export class RedisKeyValueStore implements KeyValueStore {
     return { count: Number(count), resetMs: Math.max(0, Number(ttl)) };
   }
 
+  async ping(): Promise<void> {
+    // Not queued for a reconnect: a store that is not connected now is not ready now.
+    if (this.redis.status !== 'ready') throw new Error(`redis connection is ${this.redis.status}`);
+    await this.redis.ping();
+  }
+
   async close(): Promise<void> {
     await this.redis.quit().catch(() => undefined);
   }

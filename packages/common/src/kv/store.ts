@@ -13,5 +13,7 @@ export interface KeyValueStore {
    * the milliseconds until the window resets (rate limits, failed log-ins).
    */
   hit(key: string, windowSeconds: number): Promise<{ count: number; resetMs: number }>;
+  /** Resolves when the store answers (readiness); rejects when it does not. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -5,7 +5,7 @@
 // environment sharing the broker) are skipped.
 import { createHash } from 'node:crypto';
 import { Pool } from 'pg';
-import { ALL_TOPICS, guardPool, type EventBus, type EventEnvelope, type Logger } from '@bacbos/common';
+import { ALL_TOPICS, guardPool, observePool, type EventBus, type EventEnvelope, type Logger } from '@bacbos/common';
 
 export class AuditIngester {
   private readonly pool: Pool;
@@ -13,13 +13,13 @@ export class AuditIngester {
   ingested = 0;
 
   constructor(private readonly connectionString: string, private readonly log: Logger) {
-    this.pool = guardPool(new Pool({ connectionString, max: 2 }), 'audit ingester pool', log);
+    this.pool = observePool(guardPool(new Pool({ connectionString, max: 2 }), 'audit ingester pool', log), { subgraph: 'platform', pool: 'audit' });
   }
 
   /** One consumer group per database: each environment reads every event once, from the start. */
   async start(bus: EventBus): Promise<() => Promise<void>> {
     const groupId = `platform-audit-${createHash('sha256').update(this.connectionString).digest('hex').slice(0, 12)}`;
-    const stop = await bus.subscribe({ groupId, topics: ALL_TOPICS, fromBeginning: true, onEvent: (event) => this.ingest(event) });
+    const stop = await bus.subscribe({ groupId, name: 'platform-audit', topics: ALL_TOPICS, fromBeginning: true, onEvent: (event) => this.ingest(event) });
     return async () => {
       await stop();
       await this.pool.end();
