@@ -81,7 +81,10 @@ it('counts requests, errors by code, durations, subgraph fetches and live delive
     await sub.dispose();
   }
   await waitFor(() => platform.gateway.hub!.size === 0, 'the subscription to end');
-  expect((await scrape(gateway)).value('bacbos_gateway_subscriptions', { route: 'contactEvents' }) ?? 0).toBe(0);
+  const started = Date.now();
+  const final = await scrape(gateway);
+  console.log(`scrape of the whole process (gateway and five subgraphs): ${Date.now() - started} ms, ${final.text.split('\n').length} lines`);
+  expect(final.value('bacbos_gateway_subscriptions', { route: 'contactEvents' }) ?? 0).toBe(0);
 });
 
 it('keeps operation names bounded: validated names only, then __other__ past the limit', () => {
