@@ -4,7 +4,7 @@
 //           (scripts/services.sh up), runs the migrate job, then starts every process of
 //           scripts/processes.ts on its own from the compiled output: the five subgraphs and two
 //           gateway instances (each consumes events in a Kafka consumer group of its own), and
-//           waits until each answers /health and each gateway serves a query
+//           waits until each is ready (/health/ready) and each gateway serves a query
 //   status  one line per process; exits 3 when one is not running
 //   down    SIGTERM to every process, SIGKILL after TOPOLOGY_STOP_TIMEOUT_MS; the shared services
 //           keep running (`npm run services -- down` stops those)
@@ -185,12 +185,12 @@ async function waitHealthy(options: TopologyOptions, instance: Instance, child: 
   for (;;) {
     if (exited) throw new Error(`${instance.id} ${exited}; the end of ${logFile(options.dir, instance.id)}:\n${tail(logFile(options.dir, instance.id))}`);
     try {
-      const res = await fetch(`http://127.0.0.1:${instance.port}/health`, { signal: AbortSignal.timeout(2_000) });
+      const res = await fetch(`http://127.0.0.1:${instance.port}/health/ready`, { signal: AbortSignal.timeout(2_000) });
       if (res.ok) return;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`${instance.id} did not answer /health on port ${instance.port} within ${timeoutMs / 1000} s; see ${logFile(options.dir, instance.id)}`);
+    if (Date.now() > deadline) throw new Error(`${instance.id} did not become ready (/health/ready) on port ${instance.port} within ${timeoutMs / 1000} s; see ${logFile(options.dir, instance.id)}`);
     await sleep(100);
   }
 }
@@ -316,7 +316,7 @@ export async function status(options: TopologyOptions): Promise<InstanceStatus[]
     let healthy = false;
     if (pid) {
       try {
-        healthy = (await fetch(`http://127.0.0.1:${i.port}/health`, { signal: AbortSignal.timeout(2_000) })).ok;
+        healthy = (await fetch(`http://127.0.0.1:${i.port}/health/ready`, { signal: AbortSignal.timeout(2_000) })).ok;
       } catch {
         healthy = false;
       }

@@ -80,7 +80,7 @@ it('checks the health of every long-running service, the project servers on thei
   }
   for (const spec of DEPLOYMENT.filter((p) => p.kind === 'server')) {
     const port = environmentOf(compose.services[spec.name])[spec.portVariable!];
-    expect(JSON.stringify(compose.services[spec.name].healthcheck!.test)).toContain(`127.0.0.1:${port}/health`);
+    expect(JSON.stringify(compose.services[spec.name].healthcheck!.test)).toContain(`127.0.0.1:${port}/health/ready`);
   }
 });
 
