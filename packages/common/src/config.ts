@@ -168,8 +168,8 @@ export const SETTINGS = {
   WS_MAX_MESSAGE_BYTES: define({ schema: positiveInt.default(64 * 1024), defaultText: '65536', meaning: 'largest WebSocket message a client may send (close 1009 beyond)', readBy: ['gateway', 'start'] }),
   WS_MAX_SUBSCRIPTIONS_PER_SOCKET: define({ schema: positiveInt.default(25), defaultText: '25', meaning: 'subscriptions one WebSocket may hold at once (close 4429 beyond)', readBy: ['gateway', 'start'] }),
   WS_KEEPALIVE_MS: define({
-    schema: positiveInt.default(30_000), defaultText: '30000',
-    meaning: 'the gateway pings every WebSocket this often; one that has not answered the previous ping is dropped', readBy: ['gateway', 'start'],
+    schema: positiveInt.default(12_000), defaultText: '12000',
+    meaning: 'the gateway pings every WebSocket this often; one that has not answered within as long again is dropped', readBy: ['gateway', 'start'],
   }),
   INTROSPECTION: define({ schema: bool.default(true), defaultText: 'true', meaning: 'whether the gateway answers introspection; when false, validation errors do not suggest field names either', readBy: ['gateway', 'start'] }),
   TRUST_PROXY: define({
