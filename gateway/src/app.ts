@@ -21,6 +21,7 @@ import { budgetsPlugin } from './budgets';
 import { inputGuardPlugin } from './input-guard';
 import { bodyLimit, requestLimits } from './limits';
 import { oauthTokenRouter } from './oauth';
+import { persistedOperations } from './persisted';
 import { playgroundRouter } from './playground';
 import { SubscriptionHub } from './subscriptions/hub';
 import { attachSubscriptionServer } from './subscriptions/server';
@@ -122,6 +123,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   app.set('trust proxy', setting('TRUST_PROXY'));
   const httpServer = http.createServer(app);
   const limits = requestLimits();
+  const persisted = persistedOperations(kv);
   const server = new ApolloServer<GatewayContext>({
     gateway,
     formatError: maskError,
@@ -133,6 +135,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     csrfPrevention: false,
     // Signals belong to the process (lifecycle.ts), which stops everything in order.
     stopOnTerminationSignals: false,
+    persistedQueries: persisted.persistedQueries,
     parseOptions: limits.parseOptions,
     validationRules: limits.validationRules,
     // On stop: stop accepting, let in-flight requests finish within SHUTDOWN_TIMEOUT_MS.
@@ -162,6 +165,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     observeGraphQLRequests({ server: 'gateway', log: rootLogger.child({ component: 'access' }), level: 'info' }),
     bodyLimit(),
     resumeRequestContext,
+    persisted.requireManifest,
     operationSpan,
     expressMiddleware(server, {
       context: async ({ req }) => ({ caller: await authenticate(req, access) }),

@@ -13,6 +13,7 @@ import type { Credentials } from '../auth';
 import { deriveSubscription, SubscriptionShapeError } from './derive';
 import type { SubscriptionHub } from './hub';
 import { requestLimits } from '../limits';
+import { persistedManifest, persistedOperationsRequired, sha256 } from '../persisted';
 import { SocketLimits } from './limits';
 
 export interface SubscriptionServerOptions {
@@ -31,6 +32,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): { 
   const wss = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: limits.maxMessageBytes });
   // The same aliases, directives and depth limits as over HTTP (the message size bounds the tokens).
   const rules = [...specifiedRules, ...requestLimits().validationRules];
+  const manifestOnly = persistedOperationsRequired() ? persistedManifest() : undefined;
   const callers = new Map<WebSocket, CallerIdentity>();
   wss.on('connection', (socket) => {
     websocketConnections.inc();
@@ -80,9 +82,12 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): { 
       },
       context: (ctx) => ({ caller: ctx.extra.caller, headers: ctx.extra.request.headers }),
       validate: (schema, document) => validate(schema, document, rules),
-      onSubscribe: (ctx) => {
+      onSubscribe: (ctx, _id, payload) => {
         if (!limits.admitSubscription(ctx.extra.socket, Object.keys(ctx.subscriptions).length)) {
           return [new GraphQLError('Too many subscriptions on this socket', { extensions: { code: 'RATE_LIMITED' } })];
+        }
+        if (manifestOnly && !manifestOnly.has(sha256(payload.query))) {
+          return [new GraphQLError('This deployment runs persisted operations only: subscribe with an operation of the manifest', { extensions: { code: 'PERSISTED_QUERY_REQUIRED' } })];
         }
         return undefined;
       },
