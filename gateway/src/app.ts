@@ -18,6 +18,7 @@ import { AccessControl } from './access';
 import { observeSubgraphFetch } from './fetch-metrics';
 import { authenticate } from './auth';
 import { budgetsPlugin } from './budgets';
+import { legacyJsonStatusPlugin } from './http-conformance';
 import { inputGuardPlugin } from './input-guard';
 import { bodyLimit, requestLimits } from './limits';
 import { oauthTokenRouter } from './oauth';
@@ -141,7 +142,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // On stop: stop accepting, let in-flight requests finish within SHUTDOWN_TIMEOUT_MS.
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: shutdownTimeoutMs() }), operationRecorderPlugin, limits.plugin, inputGuardPlugin, operationSpanPlugin,
-      budgetsPlugin(kv),
+      budgetsPlugin(kv), legacyJsonStatusPlugin,
     ],
   });
   await server.start();
