@@ -4,8 +4,8 @@
 //   more than WS_MAX_SUBSCRIPTIONS_PER_SOCKET subscriptions on one socket;
 // - 1006 (dropped) a socket that has not answered the previous ping after WS_KEEPALIVE_MS.
 // The protocol's own codes (4400, 4401, 4403, 4408, 4409) are listed in server.ts.
-import type { WebSocket } from 'ws';
-import { setting, type CallerIdentity } from '@bacbos/common';
+import type { WebSocket, WebSocketServer } from 'ws';
+import { setting, type CallerIdentity, type Logger } from '@bacbos/common';
 
 export const TOO_MANY_REQUESTS = 4429;
 
@@ -40,4 +40,20 @@ export class SocketLimits {
     socket.close(TOO_MANY_REQUESTS, `Too many subscriptions on this socket (max ${this.maxSubscriptionsPerSocket})`);
     return false;
   }
+}
+
+/**
+ * ws closes an oversized message with 1009 itself and then emits 'error', which graphql-ws would log
+ * as an internal error. Call after useServer: a message too large is the client's, logged as such;
+ * any other socket error is still logged and closes with graphql-ws' 4500.
+ */
+export function logSocketErrors(wss: WebSocketServer, log: Logger): void {
+  wss.on('connection', (socket) => {
+    socket.removeAllListeners('error');
+    socket.once('error', (error: Error & { code?: string }) => {
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return void log.info({ code: 1009 }, 'WebSocket message too large; closed');
+      log.error({ err: error }, 'WebSocket error');
+      socket.close(4500, 'Internal server error');
+    });
+  });
 }

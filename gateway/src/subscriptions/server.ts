@@ -14,7 +14,7 @@ import { deriveSubscription, SubscriptionShapeError } from './derive';
 import type { SubscriptionHub } from './hub';
 import { requestLimits } from '../limits';
 import { persistedManifest, persistedOperationsRequired, sha256 } from '../persisted';
-import { SocketLimits } from './limits';
+import { logSocketErrors, SocketLimits } from './limits';
 
 export interface SubscriptionServerOptions {
   httpServer: Server;
@@ -109,6 +109,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): { 
     wss,
     limits.keepAliveMs,
   );
+  logSocketErrors(wss, options.log);
 
   return {
     // graphql-ws closes every socket with 1001 (going away) and waits for the clients' close
