@@ -98,6 +98,14 @@ describe('cost', () => {
     expect(extensionsOf(literal)).toMatchObject({ code: 'QUERY_TOO_COMPLEX', cost: (extensionsOf(await gql(url, nested, { n: 100 }, a.headers)) as { cost: number }).cost });
   });
 
+  it('leaves a list size that is not an int to variable coercion (BAD_USER_INPUT, not a 500)', async () => {
+    for (const body of ['{"query":"query($n: Int) { users(first: $n) { totalCount } }","variables":{"n":1e999}}', '{"query":"query($n: Int) { users(first: $n) { totalCount } }","variables":{"n":"x"}}']) {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...a.headers }, body });
+      expect(res.status).toBeLessThan(500);
+      expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    }
+  });
+
   it('lets every contract operation through at the largest page size', async () => {
     const users = await gql(url, op('platform', 'Users'), { first: 100 }, a.headers);
     expect(users.errors).toBeUndefined();

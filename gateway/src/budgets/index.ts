@@ -36,7 +36,7 @@ export function budgetsPlugin(kv: KeyValueStore): ApolloServerPlugin<{ caller?: 
    * refused operation still counts as an attempt, but its cost is given back: it ran nothing.
    */
   const spend = async (key: string, windowSeconds: number, budget: number | undefined, amount = 1, isCost = false) => {
-    if (budget === undefined || amount <= 0) return;
+    if (budget === undefined || !Number.isFinite(amount) || amount <= 0) return;
     const { count, resetMs } = await kv.hit(key, windowSeconds, amount);
     if (count <= budget) return;
     if (isCost) await kv.hit(key, windowSeconds, -amount);

@@ -23,8 +23,10 @@ export function withListSizes(schema: GraphQLSchema, document: DocumentNode, var
         const sizeArgument = definition?.args.find((a) => LIST_SIZE_ARGUMENTS.includes(a.name));
         if (!definition || !sizeArgument) return undefined;
         const given = node.arguments?.find((a) => a.name.value === sizeArgument.name);
+        // Variables are not coerced yet (execution refuses a bad one later): only a sane int counts.
         const value = given ? valueFromAST(given.value, sizeArgument.type, variables) : undefined;
-        const size = typeof value === 'number' ? value : typeof sizeArgument.defaultValue === 'number' ? sizeArgument.defaultValue : DEFAULT_PAGE_SIZE;
+        const sane = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+        const size = sane(value) ? value : sane(sizeArgument.defaultValue) ? sizeArgument.defaultValue : DEFAULT_PAGE_SIZE;
         const literal: ArgumentNode = {
           kind: Kind.ARGUMENT,
           name: { kind: Kind.NAME, value: sizeArgument.name },
