@@ -17,9 +17,12 @@ import {
 import { AccessControl } from './access';
 import { observeSubgraphFetch } from './fetch-metrics';
 import { authenticate } from './auth';
+import { budgetsPlugin } from './budgets';
+import { legacyJsonStatusPlugin } from './http-conformance';
 import { inputGuardPlugin } from './input-guard';
-import { requestLimitsPlugin } from './limits';
+import { bodyLimit, requestLimits } from './limits';
 import { oauthTokenRouter } from './oauth';
+import { persistedOperations } from './persisted';
 import { playgroundRouter } from './playground';
 import { SubscriptionHub } from './subscriptions/hub';
 import { attachSubscriptionServer } from './subscriptions/server';
@@ -120,6 +123,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   app.disable('x-powered-by');
   app.set('trust proxy', setting('TRUST_PROXY'));
   const httpServer = http.createServer(app);
+  const limits = requestLimits();
+  const persisted = persistedOperations(kv);
   const server = new ApolloServer<GatewayContext>({
     gateway,
     formatError: maskError,
@@ -131,8 +136,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     csrfPrevention: false,
     // Signals belong to the process (lifecycle.ts), which stops everything in order.
     stopOnTerminationSignals: false,
+    persistedQueries: persisted.persistedQueries,
+    parseOptions: limits.parseOptions,
+    validationRules: limits.validationRules,
     // On stop: stop accepting, let in-flight requests finish within SHUTDOWN_TIMEOUT_MS.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: shutdownTimeoutMs() }), operationRecorderPlugin, requestLimitsPlugin, inputGuardPlugin, operationSpanPlugin],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: shutdownTimeoutMs() }), operationRecorderPlugin, limits.plugin, inputGuardPlugin, operationSpanPlugin,
+      budgetsPlugin(kv), legacyJsonStatusPlugin,
+    ],
   });
   await server.start();
 
@@ -153,8 +164,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   app.use(
     '/graphql',
     observeGraphQLRequests({ server: 'gateway', log: rootLogger.child({ component: 'access' }), level: 'info' }),
-    express.json({ limit: '2mb' }),
+    bodyLimit(),
     resumeRequestContext,
+    persisted.requireManifest,
     operationSpan,
     expressMiddleware(server, {
       context: async ({ req }) => ({ caller: await authenticate(req, access) }),

@@ -364,7 +364,10 @@ describe('Billing and ChangePlan', () => {
     expect(res.data).toEqual({ billingSubscription: null, invoices: { edges: [] } });
     const plans = await gql(url, '{ billingPlans { id monthlyCents yearlyCents currency limits } }', {}, t.headers);
     expect(plans.data!.billingPlans).toEqual([
-      { id: 'starter', monthlyCents: '0', yearlyCents: '0', currency: 'USD', limits: { maxUsers: 5, maxContacts: 1000, maxStorageBytes: 5 * 1024 ** 3 } },
+      {
+        id: 'starter', monthlyCents: '0', yearlyCents: '0', currency: 'USD',
+        limits: { maxUsers: 5, maxContacts: 1000, maxStorageBytes: 5 * 1024 ** 3, operationsPerMinute: 600, costPerMinute: 100_000, apiKeyCostPerMinute: 50_000, maxWebSockets: 25 },
+      },
       expect.objectContaining({ id: 'professional', monthlyCents: '4900', yearlyCents: '49000' }),
       expect.objectContaining({ id: 'enterprise', monthlyCents: '29900', yearlyCents: '299000' }),
     ]);
@@ -377,7 +380,12 @@ describe('Billing and ChangePlan', () => {
     const { subscription, invoice, tenant } = res.data!.changePlan;
     expect(subscription).toEqual({ id: expect.any(String), planId: 'professional', status: 'active', amountCents: '4900', billingInterval: 'month' });
     expect(invoice).toEqual({ id: expect.any(String), invoiceNumber: number(1), subtotalCents: '4900', taxCents: '0', totalCents: '4900', status: 'draft' });
-    expect(tenant).toEqual({ id: t.tenantId, plan: 'professional', limits: { maxUsers: 50, maxContacts: 50_000, maxStorageBytes: 100 * 1024 ** 3 } });
+    // The budgets are the plan's times TENANT_BUDGET_SCALE (tests/helpers/env.ts).
+    const scale = Number(process.env.TENANT_BUDGET_SCALE);
+    expect(tenant).toEqual({
+      id: t.tenantId, plan: 'professional',
+      limits: { maxUsers: 50, maxContacts: 50_000, maxStorageBytes: 100 * 1024 ** 3, operationsPerMinute: 3_000 * scale, costPerMinute: 500_000 * scale, apiKeyCostPerMinute: 250_000 * scale, maxWebSockets: 250 * scale },
+    });
 
     const read = (await billing(t)).data!;
     const s = read.billingSubscription;

@@ -7,3 +7,9 @@ process.env.ACCESS_TOKEN_SECRET ??= randomBytes(32).toString('hex');
 process.env.LOG_LEVEL ??= 'silent';
 // Each jest run keeps its own keys in the shared Redis (rate-limit windows outlive a run).
 process.env.REDIS_KEY_PREFIX ??= `bacbos-test-${process.env.TEST_DATABASE_NAME ?? process.pid}:`;
+// The suite signs up hundreds of tenants and logs in thousands of times from 127.0.0.1, and some
+// files run many operations a minute per tenant: generous budgets here; the budget tests
+// (tests/e2e/budgets.test.ts) set tight ones of their own.
+process.env.RATE_LIMIT_SIGNUPS_PER_HOUR ??= '100000';
+process.env.RATE_LIMIT_ANONYMOUS_PER_MINUTE ??= '100000';
+process.env.TENANT_BUDGET_SCALE ??= '100';

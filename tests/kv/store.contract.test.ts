@@ -52,4 +52,13 @@ describe.each(adapters)('KeyValueStore contract: %s', (_name, make) => {
     await until(async () => (await store.get(windowKey)) === null);
     expect((await store.hit(windowKey, 1)).count).toBe(1);
   });
+
+  it('adds an amount per hit (a query cost) in the same window', async () => {
+    const key = `cost-${randomUUID()}`;
+    expect((await store.hit(key, 60, 120)).count).toBe(120);
+    const second = await store.hit(key, 60, 30);
+    expect(second.count).toBe(150);
+    expect(Number(await store.get(key))).toBe(150);
+    expect(second.resetMs).toBeLessThanOrEqual(60_000);
+  });
 });

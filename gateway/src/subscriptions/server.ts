@@ -2,14 +2,19 @@
 // codes apply: 4400 bad message, 4401 subscribe before the connection is acknowledged, 4403 a bad
 // credential in connectionParams (or a session/API key revoked while connected), 4408 no
 // connection_init in time, 4409 a subscription id used twice, 4429 a second connection_init.
+// The gateway's own limits (limits.ts): 1009 a message too large, 4429 too many sockets for the
+// tenant or subscriptions on the socket, 1006 a socket that stops answering pings.
 import type { IncomingHttpHeaders, Server } from 'node:http';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, specifiedRules, validate, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { REQUEST_ID_HEADER, acceptRequestId, setting, shutdownTimeoutMs, websocketConnections, withIncomingSpan, type CallerIdentity, type Logger } from '@bacbos/common';
 import type { Credentials } from '../auth';
 import { deriveSubscription, SubscriptionShapeError } from './derive';
 import type { SubscriptionHub } from './hub';
+import { requestLimits } from '../limits';
+import { persistedManifest, persistedOperationsRequired, sha256 } from '../persisted';
+import { logSocketErrors, SocketLimits } from './limits';
 
 export interface SubscriptionServerOptions {
   httpServer: Server;
@@ -23,7 +28,11 @@ export interface SubscriptionServerOptions {
 const FORBIDDEN = 4403;
 
 export function attachSubscriptionServer(options: SubscriptionServerOptions): { close(): Promise<void> } {
-  const wss = new WebSocketServer({ server: options.httpServer, path: options.path });
+  const limits = new SocketLimits();
+  const wss = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: limits.maxMessageBytes });
+  // The same aliases, directives and depth limits as over HTTP (the message size bounds the tokens).
+  const rules = [...specifiedRules, ...requestLimits().validationRules];
+  const manifestOnly = persistedOperationsRequired() ? persistedManifest() : undefined;
   const callers = new Map<WebSocket, CallerIdentity>();
   wss.on('connection', (socket) => {
     websocketConnections.inc();
@@ -60,6 +69,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): { 
             }),
           );
           if (caller.kind === 'anonymous') return false;
+          if (!limits.admit(ctx.extra.socket, caller)) return false; // closed with 4429 already
           ctx.extra.caller = caller;
           callers.set(ctx.extra.socket, caller);
           return true;
@@ -71,6 +81,16 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): { 
         callers.delete(ctx.extra.socket);
       },
       context: (ctx) => ({ caller: ctx.extra.caller, headers: ctx.extra.request.headers }),
+      validate: (schema, document) => validate(schema, document, rules),
+      onSubscribe: (ctx, _id, payload) => {
+        if (!limits.admitSubscription(ctx.extra.socket, Object.keys(ctx.subscriptions).length)) {
+          return [new GraphQLError('Too many subscriptions on this socket', { extensions: { code: 'RATE_LIMITED' } })];
+        }
+        if (manifestOnly && !manifestOnly.has(sha256(payload.query))) {
+          return [new GraphQLError('This deployment runs persisted operations only: subscribe with an operation of the manifest', { extensions: { code: 'PERSISTED_QUERY_REQUIRED' } })];
+        }
+        return undefined;
+      },
       subscribe: async (args) => {
         const { caller, headers } = args.contextValue as { caller: CallerIdentity; headers: IncomingHttpHeaders };
         try {
@@ -87,7 +107,9 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): { 
       }),
     },
     wss,
+    limits.keepAliveMs,
   );
+  logSocketErrors(wss, options.log);
 
   return {
     // graphql-ws closes every socket with 1001 (going away) and waits for the clients' close

@@ -1,4 +1,5 @@
 export * from './batch';
+export * from './budgets';
 export * from './config';
 export * from './db';
 export * from './errors';

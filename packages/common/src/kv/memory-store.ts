@@ -30,13 +30,13 @@ export class MemoryKeyValueStore implements KeyValueStore {
     this.entries.delete(key);
   }
 
-  async hit(key: string, windowSeconds: number): Promise<{ count: number; resetMs: number }> {
+  async hit(key: string, windowSeconds: number, amount = 1): Promise<{ count: number; resetMs: number }> {
     const entry = this.live(key);
     if (!entry) {
-      this.entries.set(key, { value: '1', expiresAt: Date.now() + windowSeconds * 1000 });
-      return { count: 1, resetMs: windowSeconds * 1000 };
+      this.entries.set(key, { value: String(amount), expiresAt: Date.now() + windowSeconds * 1000 });
+      return { count: amount, resetMs: windowSeconds * 1000 };
     }
-    entry.value = String(Number(entry.value) + 1);
+    entry.value = String(Number(entry.value) + amount);
     return { count: Number(entry.value), resetMs: Math.max(0, (entry.expiresAt ?? Date.now()) - Date.now()) };
   }
 

@@ -29,10 +29,10 @@ export class RedisKeyValueStore implements KeyValueStore {
     await this.redis.del(this.prefix + key);
   }
 
-  async hit(key: string, windowSeconds: number): Promise<{ count: number; resetMs: number }> {
+  async hit(key: string, windowSeconds: number, amount = 1): Promise<{ count: number; resetMs: number }> {
     const k = this.prefix + key;
     // One round trip: count, start the window on the first hit only (NX), read what is left of it.
-    const results = await this.redis.multi().incr(k).pexpire(k, windowSeconds * 1000, 'NX').pttl(k).exec();
+    const results = await this.redis.multi().incrby(k, amount).pexpire(k, windowSeconds * 1000, 'NX').pttl(k).exec();
     if (!results) throw new Error('redis transaction aborted');
     const [[incrError, count], , [ttlError, ttl]] = results;
     if (incrError || ttlError) throw incrError ?? ttlError;

@@ -10,9 +10,10 @@ export interface KeyValueStore {
   del(key: string): Promise<void>;
   /**
    * Counts one hit in a fixed window that starts with the first hit: returns the count so far and
-   * the milliseconds until the window resets (rate limits, failed log-ins).
+   * the milliseconds until the window resets (rate limits, failed log-ins). `amount` (default 1)
+   * is what this hit adds (a query's cost).
    */
-  hit(key: string, windowSeconds: number): Promise<{ count: number; resetMs: number }>;
+  hit(key: string, windowSeconds: number, amount?: number): Promise<{ count: number; resetMs: number }>;
   /** Resolves when the store answers (readiness); rejects when it does not. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -7,6 +7,7 @@
 //   (Refresh tokens are checked against Postgres, the record, on every refresh.)
 import { ACCESS_TOKEN_TTL_SECONDS, type KeyValueStore } from '@bacbos/common';
 import type { Tenant } from '../../generated/prisma/client';
+import { effectiveLimits } from '../tenancy/plans';
 
 export interface TenantState {
   id: string;
@@ -25,7 +26,7 @@ export function tenantState(tenant: Tenant): TenantState {
     id: tenant.id,
     status: tenant.isDeleted ? 'deleted' : tenant.status,
     modules: tenant.enabledModules,
-    limits: (tenant.limits ?? {}) as Record<string, number>,
+    limits: effectiveLimits(tenant),
     timeZone: typeof settings.timeZone === 'string' ? settings.timeZone : 'UTC',
   };
 }

@@ -1,6 +1,5 @@
 // Sign-up, log-in and sessions. Passwords are hashed with argon2id; refresh tokens are random
 // 256-bit values stored as SHA-256 hashes and rotated on every use; access tokens are short JWTs.
-import argon2 from 'argon2';
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
 import { generateSecret, generateURI, verify as verifyTotp } from 'otplib';
 import { z } from 'zod';
@@ -12,12 +11,20 @@ import {
 import type { PlatformContext } from '../../context';
 import type { Session, Tenant, User } from '../../generated/prisma/client';
 import { DEFAULT_MODULES, PLANS, SYSTEM_ROLES, TRIAL_DAYS } from '../tenancy/plans';
+import { hashPassword, verifyPassword } from './password-hashing';
 
 const REFRESH_TOKEN_TTL_DAYS = 30;
 const LOGIN_WINDOW_SECONDS = 15 * 60;
-const LOGIN_SLOW_AFTER = 3;
-const LOGIN_LOCK_AFTER = 10;
-const LOGIN_IP_LOCK_AFTER = 50;
+/** Failures of one account from one address: slowed down from the 4th, refused from the 11th. */
+const PAIR_SLOW_AFTER = 3;
+const PAIR_REFUSE_AFTER = 10;
+/** Failures of one account from any address (from the 11th), and of any account from one address
+ *  (from the 21st): slowed down only, so an attacker elsewhere can never lock the right password out. */
+const ACCOUNT_SLOW_AFTER = 10;
+const ADDRESS_SLOW_AFTER = 20;
+const MAX_DELAY_MS = 2_000;
+/** 100 ms once `after` failures are counted, doubling with each further one, at most 2 s. */
+const slowDown = (failures: number, after: number) => (failures >= after ? Math.min(2 ** (failures - after) * 100, MAX_DELAY_MS) : 0);
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** MFA secrets are stored AES-256-GCM encrypted, with a key derived from MFA_ENCRYPTION_KEY
@@ -64,6 +71,12 @@ export interface AuthResult {
   tenant: Tenant;
 }
 
+interface LoginKeys {
+  pair: string;
+  account: string;
+  address: string;
+}
+
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 const newRefreshToken = () => `rt_${randomBytes(32).toString('base64url')}`;
 /** Verified against when the account does not exist, so every failure costs the same time. */
@@ -75,7 +88,7 @@ export class AuthService {
   async signUp(input: unknown): Promise<AuthResult> {
     const data = parseInput(signUpSchema, input);
     const plan = PLANS[data.plan ?? 'starter'];
-    const passwordHash = await argon2.hash(data.password, { type: argon2.argon2id });
+    const passwordHash = await hashPassword(data.password);
     const refreshToken = newRefreshToken();
     const now = new Date();
     const newTenantId = randomUUID();
@@ -128,45 +141,62 @@ export class AuthService {
 
   /**
    * Wrong password, unknown email and unknown tenant give the same answer in the same time.
-   * Failures are counted per account and per IP (15-minute windows in the shared store): from the
-   * 4th failure of an account each attempt is slowed down (100 ms, doubling, at most 2 s), from the 10th it is refused with
-   * RATE_LIMITED until the window ends; an IP is refused after 50 failures. Success clears the
-   * account's count.
+   * Failures are counted in 15-minute windows in the shared store, three ways:
+   * - per (address, account): from the 4th failure each attempt is slowed down (100 ms, doubling,
+   *   at most 2 s); from the 11th that address is refused for that account (RATE_LIMITED with
+   *   Retry-After, the rest of the window), the right password included;
+   * - per account, from any address: slowed down only, from the 11th;
+   * - per address, for any account: slowed down only, from the 21st.
+   * So an attacker can lock out only themself: the account's owner logs in from their own address
+   * (see TRUST_PROXY behind a proxy), at worst 2 s slower. Success clears the (address, account)
+   * count. Every log-in, successful or not, also spends the address's anonymous budget at the gateway.
    */
   async logIn(input: unknown): Promise<AuthResult> {
     const data = parseInput(logInSchema, input);
-    const accountKey = `login-failures:account:${data.tenantSlug}:${data.email}`;
-    const ipKey = `login-failures:ip:${this.ctx.caller.ipAddress ?? 'unknown'}`;
-    const [accountFailures, ipFailures] = (await this.ctx.kv.mget([accountKey, ipKey])).map((v) => Number(v ?? 0));
-    if (accountFailures >= LOGIN_LOCK_AFTER || ipFailures >= LOGIN_IP_LOCK_AFTER) {
-      throw appError('RATE_LIMITED', 'Too many failed log-ins; try again later', { retryAfter: LOGIN_WINDOW_SECONDS });
+    const address = this.ctx.caller.ipAddress ?? 'unknown';
+    const keys: LoginKeys = {
+      pair: `login-failures:pair:${address}:${data.tenantSlug}:${data.email}`,
+      account: `login-failures:account:${data.tenantSlug}:${data.email}`,
+      address: `login-failures:address:${address}`,
+    };
+    // Amount 0 reads the count and what is left of the window in one round trip.
+    const pair = await this.ctx.kv.hit(keys.pair, LOGIN_WINDOW_SECONDS, 0);
+    if (pair.count >= PAIR_REFUSE_AFTER) {
+      const retryAfter = Math.max(1, Math.ceil(pair.resetMs / 1000));
+      throw appError('RATE_LIMITED', `Too many failed log-ins for this account from this address; retry in ${retryAfter} s`, { retryAfter });
     }
-    if (accountFailures >= LOGIN_SLOW_AFTER) await delay(Math.min(2 ** (accountFailures - LOGIN_SLOW_AFTER) * 100, 2_000));
+    const [account, fromAddress] = (await this.ctx.kv.mget([keys.account, keys.address])).map((v) => Number(v ?? 0));
+    const wait = Math.max(slowDown(pair.count, PAIR_SLOW_AFTER), slowDown(account, ACCOUNT_SLOW_AFTER), slowDown(fromAddress, ADDRESS_SLOW_AFTER));
+    if (wait) await delay(wait);
 
     const tenantId = await this.tenantIdBy('tenant_id_by_slug', data.tenantSlug);
-    return withTenant(tenantId, () => this.logInToTenant(data, accountKey, ipKey));
+    return withTenant(tenantId, () => this.logInToTenant(data, keys));
   }
 
-  private async logInToTenant(data: z.infer<typeof logInSchema>, accountKey: string, ipKey: string): Promise<AuthResult> {
+  private async recordFailure(keys: LoginKeys): Promise<void> {
+    await Promise.all([keys.pair, keys.account, keys.address].map((key) => this.ctx.kv.hit(key, LOGIN_WINDOW_SECONDS)));
+  }
+
+  private async logInToTenant(data: z.infer<typeof logInSchema>, keys: LoginKeys): Promise<AuthResult> {
     const user = await this.ctx.db.user.findFirst({
       where: { email: data.email, tenant: { slug: data.tenantSlug, isDeleted: { not: true } } },
       include: { tenant: true },
     });
     const ok = user?.passwordHash
-      ? await argon2.verify(user.passwordHash, data.password)
-      : (await argon2.verify(await (dummyHash ??= argon2.hash(randomBytes(16).toString('hex'))), data.password), false);
+      ? await verifyPassword(user.passwordHash, data.password)
+      : (await verifyPassword(await (dummyHash ??= hashPassword(randomBytes(16).toString('hex'))), data.password), false);
     if (!user || !ok || user.status !== 'active' || user.tenant.status !== 'active') {
-      await Promise.all([this.ctx.kv.hit(accountKey, LOGIN_WINDOW_SECONDS), this.ctx.kv.hit(ipKey, LOGIN_WINDOW_SECONDS)]);
+      await this.recordFailure(keys);
       throw unauthenticated('Invalid tenant, email or password');
     }
     if (user.mfaEnabled) {
       if (!data.mfaCode) throw appError('UNAUTHENTICATED', 'An MFA code is required', { mfaRequired: true });
       if (!(await this.checkTotp(user.id, user.mfaSecret, data.mfaCode))) {
-        await this.ctx.kv.hit(accountKey, LOGIN_WINDOW_SECONDS);
+        await this.recordFailure(keys);
         throw appError('UNAUTHENTICATED', 'Invalid MFA code', { mfaRequired: true });
       }
     }
-    await this.ctx.kv.del(accountKey);
+    await this.ctx.kv.del(keys.pair);
     const refreshToken = newRefreshToken();
     const now = new Date();
     const session = await this.ctx.db.$transaction(async (tx) => {

@@ -1,4 +1,6 @@
+import { budgetKeys } from '@bacbos/common';
 import type { PlatformContext } from '../../context';
+import { effectiveLimits } from './plans';
 import type { Role, Tenant, User } from '../../generated/prisma/client';
 
 export const tenancyResolvers = {
@@ -13,8 +15,12 @@ export const tenancyResolvers = {
     __resolveReference: (ref: { id: string }, ctx: PlatformContext) =>
       ctx.caller.tenantId === ref.id ? ctx.loaders.tenantById.load(ref.id) : null,
     settings: (t: Tenant) => t.settings ?? {},
-    limits: (t: Tenant) => t.limits ?? {},
-    usage: (t: Tenant) => t.usage ?? {},
+    limits: (t: Tenant) => effectiveLimits(t),
+    // Stored counts, and this minute's budget use as every gateway counts it (shared store).
+    usage: async (t: Tenant, _: unknown, ctx: PlatformContext) => {
+      const [operations, cost] = await ctx.kv.mget([budgetKeys.tenantOperations(t.id), budgetKeys.tenantCost(t.id)]);
+      return { ...((t.usage ?? {}) as Record<string, unknown>), operationsThisMinute: Number(operations ?? 0), costThisMinute: Number(cost ?? 0) };
+    },
   },
   User: {
     __resolveReference: (ref: { id: string }, ctx: PlatformContext) => ctx.tenancy.userReference(ref.id),

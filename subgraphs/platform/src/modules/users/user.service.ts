@@ -1,11 +1,11 @@
 // The tenant's users: listing them and inviting new ones. Sign-up creates the first user (the
 // owner, modules/auth); everyone after that arrives through inviteUser, counted against the plan.
-import argon2 from 'argon2';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
   appError, authorize, badInput, conflict, containsText, isUniqueViolation, isUuid, paginate, parseInput, recordChange, snapshot, type PageArgs, type SortSpec,
 } from '@bacbos/common';
+import { hashPassword } from '../auth/password-hashing';
 import type { PlatformContext } from '../../context';
 import type { Prisma, User } from '../../generated/prisma/client';
 import { assertCanGrant } from '../roles/permissions';
@@ -62,7 +62,7 @@ export class UserService {
     const data = parseInput(inviteSchema, input);
     const roleNames = [...new Set(data.roleNames ?? ['member'])];
     // Hashing is slow on purpose; it happens before the transaction so the lock is held briefly.
-    const passwordHash = data.password ? await argon2.hash(data.password, { type: argon2.argon2id }) : null;
+    const passwordHash = data.password ? await hashPassword(data.password) : null;
     try {
       return await this.ctx.db.$transaction(async (tx) => {
         const tenant = await lockTenant(tx, tenantId);
