@@ -45,7 +45,11 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 
   override process(options: Parameters<RemoteGraphQLDataSource<GatewayContext>['process']>[0]): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
-    return observeSubgraphFetch(this.subgraph, options, () => super.process(options));
+    // A subgraph that cannot be reached (stopped, restarting) fails its fields with the retryable
+    // outage answer; HTTP answers already arrive as GraphQLErrors (errorFromResponse).
+    return observeSubgraphFetch(this.subgraph, options, () => super.process(options)).catch((error: unknown) => {
+      throw error instanceof GraphQLError ? error : unavailable(error);
+    });
   }
 
   override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
