@@ -249,6 +249,20 @@ export async function up(options: TopologyOptions): Promise<UpResult> {
   }
 }
 
+/**
+ * Starts one server of a running topology again (after it crashed or a fault test killed it), with
+ * the same variables as `up` gave it, and waits until it is ready. Returns its pid.
+ */
+export async function restart(options: TopologyOptions, id: string): Promise<number> {
+  const instance = servers(options.basePort).find((i) => i.id === id);
+  if (!instance) throw new Error(`topology: no server '${id}'`);
+  if (runningPid(options.dir, instance)) throw new Error(`topology: ${id} is already running`);
+  const child = start(options, instance, processEnv(options, instance, servicesEnv(), secrets(options.dir)));
+  await waitHealthy(options, instance, child);
+  child.unref();
+  return child.pid as number;
+}
+
 /** Waits until the gateway answers a query (the subgraphs already answer /health). */
 async function firstQuery(url: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

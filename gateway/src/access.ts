@@ -5,7 +5,7 @@
 // verified by the platform subgraph against Postgres on every request.
 import { GraphQLError } from 'graphql';
 import {
-  REQUEST_ID_HEADER, anonymousCaller, signCallerIdentity, verifyBearerToken, type CallerIdentity, type KeyValueStore,
+  REQUEST_ID_HEADER, anonymousCaller, unavailable, signCallerIdentity, verifyBearerToken, type CallerIdentity, type KeyValueStore,
 } from '@bacbos/common';
 import type { Credentials } from './auth';
 
@@ -86,13 +86,13 @@ export class AccessControl {
   /** Calls a platform internal route as the gateway; null for 401/404. */
   private async internal<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T | null> {
     const caller = anonymousCaller();
-    const response = await fetch(`${this.platformInternalUrl}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', 'x-bacbos-context': await signCallerIdentity(caller, this.internalContextSecret), [REQUEST_ID_HEADER]: caller.requestId },
-      body: body === undefined ? undefined : JSON.stringify(body),
+    const headers = { 'content-type': 'application/json', 'x-bacbos-context': await signCallerIdentity(caller, this.internalContextSecret), [REQUEST_ID_HEADER]: caller.requestId };
+    // The platform not answering (restarting, its database away) is an outage, not a refusal.
+    const response = await fetch(`${this.platformInternalUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }).catch((error: unknown) => {
+      throw unavailable(error);
     });
     if (response.status === 401 || response.status === 404) return null;
-    if (!response.ok) throw new Error(`platform ${path} answered ${response.status}`);
+    if (!response.ok) throw unavailable(new Error(`platform ${path} answered ${response.status}`));
     return (await response.json()) as T;
   }
 }

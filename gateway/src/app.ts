@@ -12,7 +12,7 @@ import { GraphQLError, type ExecutionResult } from 'graphql';
 import {
   ALL_TOPICS, CONTEXT_HEADER, REQUEST_ID_HEADER, busReadiness, createKeyValueStore, disableApolloTelemetry, kvReadiness, maskError, observeGraphQLRequests,
   operationalRoutes, operationRecorderPlugin, operationSpan, operationSpanPlugin, requestIdMiddleware, resumeRequestContext, rootLogger,
-  setInternalErrorReporter, setting, shutdownTimeoutMs, signCallerIdentity, useJsonErrors, type CallerIdentity, type EventBus, type KeyValueStore,
+  setInternalErrorReporter, setting, shutdownTimeoutMs, signCallerIdentity, unavailable, useJsonErrors, type CallerIdentity, type EventBus, type KeyValueStore,
 } from '@bacbos/common';
 import { AccessControl } from './access';
 import { observeSubgraphFetch } from './fetch-metrics';
@@ -48,15 +48,21 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 
   override process(options: Parameters<RemoteGraphQLDataSource<GatewayContext>['process']>[0]): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
-    return observeSubgraphFetch(this.subgraph, options, () => super.process(options));
+    // A subgraph that cannot be reached (stopped, restarting) fails its fields with the retryable
+    // outage answer; HTTP answers already arrive as GraphQLErrors (errorFromResponse).
+    return observeSubgraphFetch(this.subgraph, options, () => super.process(options)).catch((error: unknown) => {
+      throw error instanceof GraphQLError ? error : unavailable(error);
+    });
   }
 
   override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
-    if (response.status === 400) {
+    if (response.status === 400 || response.status === 503) {
       try {
-        const body = (await response.clone().json()) as { errors?: { message: string; extensions?: { code?: string } }[] };
+        const body = (await response.clone().json()) as { errors?: { message: string; extensions?: { code?: string; unavailable?: unknown } }[] };
         const first = body.errors?.[0];
         if (first?.extensions?.code === 'BAD_USER_INPUT') return new GraphQLError(first.message, { extensions: { code: 'BAD_USER_INPUT' } });
+        // A dependency of the subgraph is away (Redis, say): the same retryable answer here.
+        if (first?.extensions?.unavailable === true) return unavailable();
       } catch {
         // not JSON: fall back to the default below
       }

@@ -8,7 +8,7 @@ import type { IncomingHttpHeaders, Server } from 'node:http';
 import { GraphQLError, specifiedRules, validate, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { REQUEST_ID_HEADER, acceptRequestId, setting, shutdownTimeoutMs, websocketConnections, withIncomingSpan, type CallerIdentity, type Logger } from '@bacbos/common';
+import { REQUEST_ID_HEADER, acceptRequestId, isUnavailable, setting, shutdownTimeoutMs, websocketConnections, withIncomingSpan, type CallerIdentity, type Logger } from '@bacbos/common';
 import type { Credentials } from '../auth';
 import { deriveSubscription, SubscriptionShapeError } from './derive';
 import type { SubscriptionHub } from './hub';
@@ -73,7 +73,10 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): { 
           ctx.extra.caller = caller;
           callers.set(ctx.extra.socket, caller);
           return true;
-        } catch {
+        } catch (error) {
+          // The credential could not be checked (Redis away): 1013 "try again later", which
+          // clients retry, rather than 4403, which tells them the credential is bad.
+          if (isUnavailable(error)) ctx.extra.socket.close(1013, 'Try again later');
           return false; // graphql-ws closes with 4403 Forbidden
         }
       },

@@ -117,6 +117,11 @@ export const SETTINGS = {
     schema: z.coerce.number().positive().default(168), defaultText: '168',
     meaning: 'how long published events stay in each outbox (the history subscriptions resume from)', readBy: SUBGRAPH_PROCESSES,
   }),
+  OUTBOX_WAKEUP: define({
+    schema: z.enum(['notify', 'poll']).default('notify'), defaultText: 'notify',
+    meaning: "how an outbox relay learns of new events: `notify` (LISTEN/NOTIFY, 1 s poll as a safety net) or `poll` (every 100 ms, no LISTEN: for databases without NOTIFY, e.g. YugabyteDB before 2025.2)",
+    readBy: SUBGRAPH_PROCESSES,
+  }),
   S3_ENDPOINT: define({
     schema: httpUrl.optional(), defaultText: 'local object store (`.data/objects`, HMAC-signed URLs)',
     meaning: 'S3 API endpoint for files (drive, recordings)', readBy: ['office', 'start'], neededBy: ['office'],

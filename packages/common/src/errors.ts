@@ -30,6 +30,35 @@ export const conflict = (message: string, field?: string) => appError('CONFLICT'
 export const badInput = (message: string, field?: string) =>
   appError('BAD_USER_INPUT', message, field ? { field } : {});
 
+/** What a client reads when a dependency the answer needs (the shared store) does not answer. */
+export const UNAVAILABLE_MESSAGE = 'The service is temporarily unavailable; retry in a few seconds';
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
+
+/**
+ * A dependency outage: the contract's INTERNAL_SERVER_ERROR with a fixed, readable message,
+ * `extensions.unavailable: true` and `retryAfter` (seconds), HTTP 503 with Retry-After where the
+ * error decides the status. Never the cause's text (host names): that goes to the log.
+ */
+export function unavailable(cause?: unknown): GraphQLError {
+  return new GraphQLError(UNAVAILABLE_MESSAGE, {
+    originalError: cause instanceof Error ? cause : undefined,
+    extensions: {
+      code: 'INTERNAL_SERVER_ERROR', unavailable: true, retryAfter: UNAVAILABLE_RETRY_AFTER_SECONDS,
+      http: { status: 503, headers: new Map([['retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS)]]) },
+    },
+  });
+}
+
+/** True for an error made by unavailable(), wherever it is in the chain (a subgraph's, passed on). */
+export function isUnavailable(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  for (let e: unknown = error; e && typeof e === 'object' && !seen.has(e); e = (e as { originalError?: unknown }).originalError) {
+    seen.add(e);
+    if ((e as { extensions?: { unavailable?: unknown } }).extensions?.unavailable === true) return true;
+  }
+  return false;
+}
+
 /**
  * Masks everything that is not one of the contract's public errors: no stack, no SQL, no host names.
  * Used as `formatError` by every subgraph and by the gateway.
@@ -40,6 +69,13 @@ export function maskError(formatted: GraphQLFormattedError, original?: unknown):
     const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
     void _stack;
     return { ...formatted, extensions };
+  }
+  if (code === 'INTERNAL_SERVER_ERROR' && formatted.extensions?.unavailable === true) {
+    // Not reported per request: the store's connection and the readiness check log the outage once.
+    return { message: UNAVAILABLE_MESSAGE, locations: formatted.locations, path: formatted.path, extensions: { code, unavailable: true, retryAfter: formatted.extensions.retryAfter ?? UNAVAILABLE_RETRY_AFTER_SECONDS } };
+  }
+  if (original !== undefined && databaseUnavailable(original)) {
+    return { message: UNAVAILABLE_MESSAGE, locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR', unavailable: true, retryAfter: UNAVAILABLE_RETRY_AFTER_SECONDS } };
   }
   const refused = original === undefined ? undefined : refusedData(original);
   if (refused) {
@@ -85,4 +121,32 @@ export function refusedData(error: unknown): { message: string; field?: string }
     e = any.originalError ?? any.cause;
   }
   return undefined;
+}
+
+/** SQLSTATEs of a connection the server ended or refused (restart, failover, too many clients). */
+const UNAVAILABLE_SQLSTATES = /^(08...|57P0[1-3]|53300)$/;
+/** Node socket errors and node-postgres's own messages for a connection that broke. */
+const UNAVAILABLE_CONNECTION = /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT)$|Connection terminated|connection timeout|Client has encountered a connection error/i;
+/** Prisma's codes for a database it cannot reach or a connection it lost. */
+const UNAVAILABLE_PRISMA = new Set(['P1001', 'P1002', 'P1017', 'P2024']);
+
+/**
+ * True when the error's chain says the database went away (restarted, failed over, refused the
+ * connection) rather than that the query was wrong: the request failed through no fault of its
+ * own and succeeds when retried, so it is reported as unavailable(), not as an internal error.
+ */
+export function databaseUnavailable(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  for (let e: unknown = error; e && typeof e === 'object' && !seen.has(e); ) {
+    seen.add(e);
+    const any = e as { originalError?: unknown; cause?: unknown; code?: unknown; message?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; originalMessage?: unknown; kind?: unknown } } } };
+    const cause = any.meta?.driverAdapterError?.cause;
+    if (typeof any.code === 'string' && (UNAVAILABLE_SQLSTATES.test(any.code) || UNAVAILABLE_PRISMA.has(any.code) || UNAVAILABLE_CONNECTION.test(any.code))) return true;
+    if (typeof cause?.originalCode === 'string' && UNAVAILABLE_SQLSTATES.test(cause.originalCode)) return true;
+    if (typeof cause?.originalMessage === 'string' && UNAVAILABLE_CONNECTION.test(cause.originalMessage)) return true;
+    if (cause?.kind === 'DatabaseNotReachable' || cause?.kind === 'ConnectionClosed' || cause?.kind === 'SocketTimeout' || cause?.kind === 'TooManyConnections') return true;
+    if (typeof any.message === 'string' && UNAVAILABLE_CONNECTION.test(any.message)) return true;
+    e = any.originalError ?? any.cause ?? any.meta?.driverAdapterError;
+  }
+  return false;
 }

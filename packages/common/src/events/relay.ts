@@ -9,6 +9,7 @@
 // Published rows are the event history subscriptions resume from; the relay deletes those older
 // than the retention (unpublished rows are never deleted, whatever their age).
 import { Client, Pool, type PoolClient } from 'pg';
+import { setting } from '../config';
 import { guardConnection, guardPool, isShuttingDown } from '../lifecycle';
 import type { Logger } from '../logger';
 import { observePool, outboxPublished } from '../observability/metrics';
@@ -23,8 +24,10 @@ export interface OutboxRelayOptions {
   bus: EventBus;
   log: Logger;
   batchSize?: number;
-  /** Poll interval when no NOTIFY arrives. */
+  /** Poll interval when no NOTIFY arrives (default 1 s; 100 ms with wakeup 'poll'). */
   pollMs?: number;
+  /** LISTEN/NOTIFY, or polling only (OUTBOX_WAKEUP, for databases without NOTIFY). */
+  wakeup?: 'notify' | 'poll';
   maxBackoffMs?: number;
   /** Published events older than this are deleted. Default 7 days, Kafka's default retention. */
   retentionMs?: number;
@@ -71,9 +74,13 @@ export class OutboxRelay {
     return `"${this.options.subgraph}"`;
   }
 
+  private get wakeup(): 'notify' | 'poll' {
+    return this.options.wakeup ?? setting('OUTBOX_WAKEUP');
+  }
+
   async start(): Promise<void> {
     this.running = true;
-    await this.listen().catch((error: unknown) => {
+    if (this.wakeup === 'notify') await this.listen().catch((error: unknown) => {
       this.running = false;
       throw error;
     });
@@ -175,7 +182,7 @@ export class OutboxRelay {
         if (!isShuttingDown()) this.options.log.warn({ err: error, retryInMs: this.backoffMs }, 'outbox relay could not publish; will retry');
       }
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.backoffMs || (this.options.pollMs ?? 1_000));
+        const timer = setTimeout(resolve, this.backoffMs || (this.options.pollMs ?? (this.wakeup === 'poll' ? 100 : 1_000)));
         this.wake = () => {
           clearTimeout(timer);
           resolve();

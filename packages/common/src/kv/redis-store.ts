@@ -1,42 +1,74 @@
 import Redis from 'ioredis';
+import { unavailable } from '../errors';
 import { guardConnection } from '../lifecycle';
 import type { KeyValueStore } from './store';
+
+/**
+ * How long one command may wait for Redis, queued while it reconnects included. Revocations,
+ * tenant state and rate limits are checked on every request: while Redis does not answer, those
+ * requests fail closed (unavailable(): INTERNAL_SERVER_ERROR, `unavailable: true`, HTTP 503)
+ * within this bound rather than hang or pass unchecked.
+ */
+const COMMAND_TIMEOUT_MS = 1_000;
+/** Reconnect attempts back off to at most this, so service resumes within it once Redis is back. */
+const MAX_RECONNECT_DELAY_MS = 500;
 
 export class RedisKeyValueStore implements KeyValueStore {
   readonly kind = 'redis' as const;
   private readonly redis: Redis;
 
   constructor(url: string, private readonly prefix = 'bacbos:') {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+    this.redis = new Redis(url, {
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: true,
+      lazyConnect: false,
+      commandTimeout: COMMAND_TIMEOUT_MS,
+      retryStrategy: (attempt) => Math.min(attempt * 50, MAX_RECONNECT_DELAY_MS),
+    });
     // ioredis reconnects by itself; without a listener it prints every failed attempt with a stack.
     guardConnection(this.redis, 'redis');
   }
 
-  async get(key: string): Promise<string | null> {
-    return this.redis.get(this.prefix + key);
+  /** Any failure of the store is the same thing to a caller: the store is unavailable. */
+  private async call<T>(command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (error) {
+      throw unavailable(error);
+    }
   }
 
-  async mget(keys: string[]): Promise<(string | null)[]> {
-    return keys.length ? this.redis.mget(keys.map((k) => this.prefix + k)) : [];
+  get(key: string): Promise<string | null> {
+    return this.call(() => this.redis.get(this.prefix + key));
   }
 
-  async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
-    if (ttlSeconds) await this.redis.set(this.prefix + key, value, 'EX', ttlSeconds);
-    else await this.redis.set(this.prefix + key, value);
+  mget(keys: string[]): Promise<(string | null)[]> {
+    return keys.length ? this.call(() => this.redis.mget(keys.map((k) => this.prefix + k))) : Promise.resolve([]);
   }
 
-  async del(key: string): Promise<void> {
-    await this.redis.del(this.prefix + key);
+  set(key: string, value: string, ttlSeconds?: number): Promise<void> {
+    return this.call(async () => {
+      if (ttlSeconds) await this.redis.set(this.prefix + key, value, 'EX', ttlSeconds);
+      else await this.redis.set(this.prefix + key, value);
+    });
   }
 
-  async hit(key: string, windowSeconds: number, amount = 1): Promise<{ count: number; resetMs: number }> {
-    const k = this.prefix + key;
-    // One round trip: count, start the window on the first hit only (NX), read what is left of it.
-    const results = await this.redis.multi().incrby(k, amount).pexpire(k, windowSeconds * 1000, 'NX').pttl(k).exec();
-    if (!results) throw new Error('redis transaction aborted');
-    const [[incrError, count], , [ttlError, ttl]] = results;
-    if (incrError || ttlError) throw incrError ?? ttlError;
-    return { count: Number(count), resetMs: Math.max(0, Number(ttl)) };
+  del(key: string): Promise<void> {
+    return this.call(async () => {
+      await this.redis.del(this.prefix + key);
+    });
+  }
+
+  hit(key: string, windowSeconds: number, amount = 1): Promise<{ count: number; resetMs: number }> {
+    return this.call(async () => {
+      const k = this.prefix + key;
+      // One round trip: count, start the window on the first hit only (NX), read what is left of it.
+      const results = await this.redis.multi().incrby(k, amount).pexpire(k, windowSeconds * 1000, 'NX').pttl(k).exec();
+      if (!results) throw new Error('redis transaction aborted');
+      const [[incrError, count], , [ttlError, ttl]] = results;
+      if (incrError || ttlError) throw incrError ?? ttlError;
+      return { count: Number(count), resetMs: Math.max(0, Number(ttl)) };
+    });
   }
 
   async ping(): Promise<void> {

@@ -89,6 +89,9 @@ export class OAuthClientService {
       // The row lock also waits for a token being issued right now, so that token is revoked too.
       if (!(await lockRow(tx, 'identity.oauth_clients', id, tenantId))) throw notFound('OAuth client');
       const existing = await tx.oAuthClient.findFirstOrThrow({ where: { id, tenantId } });
+      // Before the commit, for as long as any of its tokens can live: without the shared store
+      // the gateways could not refuse them, so the revocation fails (and is retried) instead.
+      await this.ctx.kv.set(revokedOAuthClientKey(id), '1', CLIENT_TOKEN_TTL_SECONDS + 60);
       if (existing.status === 'revoked') return existing;
       const revoked = await tx.oAuthClient.update({ where: { id }, data: { status: 'revoked' } });
       await tx.oAuthToken.updateMany({ where: { oauthClientId: id, tenantId, revokedAt: null }, data: { revokedAt: new Date() } });
@@ -98,8 +101,6 @@ export class OAuthClientService {
       });
       return revoked;
     });
-    // As long as any of its tokens can live; after that they are expired anyway.
-    await this.ctx.kv.set(revokedOAuthClientKey(id), '1', CLIENT_TOKEN_TTL_SECONDS + 60);
     return client;
   }
 }

@@ -298,7 +298,6 @@ export class AuthService {
 
   /** A rotated-away refresh token came back: it leaked, so the whole session is revoked. */
   private async revokeReused(hash: string, now: Date): Promise<void> {
-    let revokedId: string | undefined;
     await this.ctx.db.$transaction(async (tx) => {
       const reused = await tx.session.findFirst({ where: { previousRefreshTokenHash: hash, revokedAt: null } });
       if (!reused) return;
@@ -308,9 +307,8 @@ export class AuthService {
         changes: { status: { from: 'active', to: 'revoked' }, reason: { from: null, to: 'refresh token reuse' } }, data: { id: reused.id, userId: reused.userId },
       });
       this.ctx.log.warn({ sessionId: reused.id }, 'refresh token reuse detected; session revoked');
-      revokedId = reused.id;
+      await this.ctx.access.revokeSession(reused.id); // before the commit, as in revoke()
     });
-    if (revokedId) await this.ctx.access.revokeSession(revokedId);
   }
 
   /** Revokes the caller's current session; the gateway ends its live subscriptions too. */
@@ -347,8 +345,10 @@ export class AuthService {
         type: 'platform.session.revoked', aggregateType: 'Session', aggregateId: sessionId, action,
         changes: { status: { from: 'active', to: 'revoked' } }, data: { id: sessionId, userId: session.userId },
       });
+      // Before the commit: without the shared store the revocation could not reach the gateways,
+      // so the whole log-out fails (and is retried) rather than leave a revoked session usable.
+      await this.ctx.access.revokeSession(sessionId);
     });
-    await this.ctx.access.revokeSession(sessionId);
   }
 
   /** A user's live sessions; only the user themself may see them. */

@@ -106,6 +106,9 @@ export class BillingService {
           invoice: snapshot(invoice, INVOICE_FIELDS),
         },
       });
+      // Also before the commit: a store that cannot take the invalidation fails the change (the
+      // gateways would serve the old state for minutes); after it, for a refill in between.
+      await this.ctx.access.invalidateTenant(tenantId);
       return { subscription, invoice, tenant: updatedTenant };
     });
     // Gateways cache the tenant's limits; the next request anywhere must see the new ones.

@@ -59,6 +59,9 @@ export class TenancyService {
         type: 'platform.tenant.updated', aggregateType: 'Tenant', aggregateId: tenantId, action: 'update',
         changes: diffFields(before, after, ['name', 'settings', 'enabledModules']), data: snapshot(after, ['id', 'name', 'slug', 'enabledModules']),
       });
+      // Also before the commit: a store that cannot take the invalidation fails the change (the
+      // gateways would serve the old state for minutes); after it, for a refill in between.
+      await this.ctx.access.invalidateTenant(tenantId);
       return after;
     });
     await this.ctx.access.invalidateTenant(tenantId);
