@@ -6,6 +6,10 @@
 // in cells.value_type, and shown rounded to 15 significant digits, as spreadsheets show numbers
 // (0.1+0.2 shows 0.3; 1/3 shows 0.333333333333333). A literal value keeps the text the user sent;
 // when a formula reads it, "12", "-1.5e3" read as numbers, TRUE/FALSE as booleans, "" as empty.
+// The library ships no types: its declarations, for every program that compiles this file (the
+// office workspace, and the root one through the tests), without touching their tsconfig.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="./fast-formula-parser.d.ts" />
 import * as formulajs from '@formulajs/formulajs';
 import FormulaParser, { type CellRef, type FormulaFunction, type FunctionArg, type RangeRef } from 'fast-formula-parser';
 import { lex } from 'fast-formula-parser/grammar/lexing';
@@ -56,15 +60,38 @@ const VOLATILE = /^(TODAY|NOW|RAND|RANDBETWEEN)\($/i;
 /** The body of a formula (without its leading "="). */
 const body = (formula: string) => formula.trim().replace(/^=/, '');
 
+interface DependencySink {
+  cell(ref: CellRef): void;
+  range(ref: RangeRef): void;
+  name(name: string): void;
+}
+
+let depSink: DependencySink | null = null;
+let sharedDepParser: InstanceType<typeof DepParser> | undefined;
+
+/** One parser for every formula: building one (chevrotain's grammar analysis) costs milliseconds. */
+function depParser(): InstanceType<typeof DepParser> {
+  if (!sharedDepParser) {
+    const parser = new DepParser();
+    // The library's own bookkeeping merges references across worksheets; record each one exactly.
+    parser.getCell = (ref: CellRef) => (depSink?.cell(ref), 0);
+    parser.getRange = (ref: RangeRef) => (depSink?.range(ref), [[0]]);
+    parser.getVariable = (name: string) => (depSink?.name(name), FormulaError.NAME);
+    sharedDepParser = parser;
+  }
+  return sharedDepParser;
+}
+
 /** Which cells a formula reads (every reference of the text, whichever branch of an IF runs). */
 export function parseFormula(formula: string, sheetName: string, book: Workbook): ParsedFormula {
   const dependencies: Dependency[] = [];
   const seen = new Set<string>();
   const add = (dep: Dependency) => {
     const key = JSON.stringify(dep);
-    if (!seen.has(key)) (seen.add(key), dependencies.push(dep));
+    if (seen.has(key)) return;
+    seen.add(key);
+    dependencies.push(dep);
   };
-  const parser = new DepParser();
   const rect = (sheet: string | undefined, r1: number, c1: number, r2: number, c2: number) => {
     // The parser also reports the partial references of function results (no row or column).
     if (![r1, c1, r2, c2].every((n) => typeof n === 'number' && n >= 1)) return;
@@ -72,16 +99,19 @@ export function parseFormula(formula: string, sheetName: string, book: Workbook)
     // A reference to a worksheet that does not exist reads #REF!: there is nothing to depend on.
     if (worksheetId) add({ worksheetId, fromRow: r1 - 1, fromColumn: c1 - 1, toRow: r2 - 1, toColumn: c2 - 1 });
   };
-  // The library's own bookkeeping merges references across worksheets; record each one exactly.
-  parser.getCell = (ref: CellRef) => (rect(ref.sheet, ref.row, ref.col, ref.row, ref.col), 0);
-  parser.getRange = (ref: RangeRef) => (rect(ref.sheet, ref.from.row, ref.from.col, ref.to.row, ref.to.col), [[0]]);
-  parser.getVariable = (name: string) => (add({ name: name.toLowerCase() }), FormulaError.NAME);
   const text = body(formula);
   let invalid = false;
+  depSink = {
+    cell: (ref) => rect(ref.sheet, ref.row, ref.col, ref.row, ref.col),
+    range: (ref) => rect(ref.sheet, ref.from.row, ref.from.col, ref.to.row, ref.to.col),
+    name: (name) => add({ name: name.toLowerCase() }),
+  };
   try {
-    parser.parse(text, { sheet: sheetName, row: 1, col: 1 });
+    depParser().parse(text, { sheet: sheetName, row: 1, col: 1 });
   } catch {
     invalid = true;
+  } finally {
+    depSink = null;
   }
   const volatile = !invalid && lex(text).tokens.some((t) => t.tokenType.name === 'Function' && VOLATILE.test(t.image));
   return { dependencies: invalid ? [] : dependencies, volatile, invalid };

@@ -21,7 +21,7 @@ import { FormulaGraph, cellKey, type FormulaNode } from './graph';
 type Tx = Prisma.TransactionClient;
 
 /** Rows per bulk statement. */
-export const CHUNK = 1_000;
+export const CHUNK = 2_000;
 
 export const CELLS_CHANGED = 'office.worksheet.cells_changed';
 
@@ -358,7 +358,8 @@ export class SpreadsheetCommit {
         changes: audited ? primary.changes : {},
         data: { worksheetId, spreadsheetId: this.spreadsheetId, cellCount: cells.length },
       });
-      await this.tx.cellChangeSet.create({ data: { eventId: id, tenantId: this.tenantId, cells: cells as unknown as Prisma.InputJsonValue } });
+      // Raw, with the JSON as one text parameter: the client's own JSON handling of 10,000 cells costs ~0.5 s.
+      await this.tx.$executeRaw`INSERT INTO office.cell_change_sets (event_id, tenant_id, cells) VALUES (${id}::uuid, ${this.tenantId}::uuid, ${JSON.stringify(cells)}::jsonb)`;
     }
   }
 }
