@@ -4,8 +4,8 @@
 //
 // Why the graph is loaded per commit: the dependencies of every formula are stored once, parsed,
 // when the formula is written (office.formulas: rectangles by worksheet id, named ranges by name),
-// and each commit reads the spreadsheet's formula cells with them in one statement (a partial
-// index on cells with a formula). That costs one indexed read of the formula cells (about 10 ms
+// and each commit reads the spreadsheet's formula cells and their dependencies (two indexed
+// statements: a partial index on cells with a formula, formulas by worksheet). That costs one indexed read of the formula cells (about 10 ms
 // for 10,000), keeps no state in the process (any instance may take the next commit), and cannot
 // go stale: it is read under the spreadsheet's row lock, which every writer takes first.
 import { randomUUID } from 'node:crypto';
@@ -108,18 +108,23 @@ export class SpreadsheetCommit {
       SELECT id, name, index FROM office.worksheets WHERE tenant_id = ${tenantId}::uuid AND spreadsheet_id = ${spreadsheetId}::uuid ORDER BY index, id`;
     const names = await tx.$queryRaw<NamedRangeRow[]>`
       SELECT id, name, worksheet_id AS "worksheetId", range FROM office.named_ranges WHERE tenant_id = ${tenantId}::uuid AND spreadsheet_id = ${spreadsheetId}::uuid`;
-    const rows = await tx.$queryRaw<Array<{
-      cellId: string; worksheetId: string; row: number; column: number; formula: string; value: string | null; valueType: string | null;
-      dependencies: Dependency[] | null; volatile: boolean | null; error: string | null;
-    }>>`
-      SELECT c.id AS "cellId", c.worksheet_id AS "worksheetId", c."row", c."column", c.formula, c.value, c.value_type AS "valueType",
-             f.dependencies, f.volatile, f.error
-        FROM office.cells c LEFT JOIN office.formulas f ON f.cell_id = c.id
-       WHERE c.tenant_id = ${tenantId}::uuid AND c.worksheet_id = ANY(${worksheets.map((w) => w.id)}::uuid[]) AND c.formula IS NOT NULL`;
-    const formulas = rows.map((r): StoredFormula => ({
-      cellId: r.cellId, worksheetId: r.worksheetId, row: r.row, column: r.column, formula: r.formula, value: r.value, valueType: r.valueType,
-      dependencies: r.dependencies ?? [], volatile: r.volatile ?? false, invalid: r.error === '#ERROR!', reindex: r.dependencies === null,
-    }));
+    // Two single-table reads joined here rather than one join: right after a large paste the
+    // planner's statistics are stale and a join plan can go from milliseconds to tens of seconds.
+    const worksheetIds = worksheets.map((w) => w.id);
+    const cells = await tx.$queryRaw<Array<{ cellId: string; worksheetId: string; row: number; column: number; formula: string; value: string | null; valueType: string | null }>>`
+      SELECT id AS "cellId", worksheet_id AS "worksheetId", "row", "column", formula, value, value_type AS "valueType"
+        FROM office.cells WHERE tenant_id = ${tenantId}::uuid AND worksheet_id = ANY(${worksheetIds}::uuid[]) AND formula IS NOT NULL`;
+    const parsed = await tx.$queryRaw<Array<{ cellId: string; dependencies: Dependency[]; volatile: boolean; error: string | null }>>`
+      SELECT cell_id AS "cellId", dependencies, volatile, error
+        FROM office.formulas WHERE tenant_id = ${tenantId}::uuid AND worksheet_id = ANY(${worksheetIds}::uuid[])`;
+    const byCell = new Map(parsed.map((p) => [p.cellId, p]));
+    const formulas = cells.map((r): StoredFormula => {
+      const p = byCell.get(r.cellId);
+      return {
+        cellId: r.cellId, worksheetId: r.worksheetId, row: r.row, column: r.column, formula: r.formula, value: r.value, valueType: r.valueType,
+        dependencies: p?.dependencies ?? [], volatile: p?.volatile ?? false, invalid: p?.error === '#ERROR!', reindex: !p,
+      };
+    });
     return new SpreadsheetCommit(tx, tenantId, spreadsheetId, worksheets, names, formulas);
   }
 
