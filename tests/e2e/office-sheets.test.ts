@@ -78,7 +78,7 @@ describe('SetCells and Worksheet', () => {
     const [event] = await eventsOf(wsId);
     expect(event).toMatchObject({ type: 'office.worksheet.cells_changed', aggregate_type: 'Worksheet', actor_id: a.userId });
     expect(event.payload.data.worksheetId).toBe(wsId);
-    expect(event.payload.data.cells).toHaveLength(4);
+    expect(event.payload.data.cellCount).toBe(4);
     expect(event.payload.audit.changes.R0C0).toEqual({ from: null, to: { value: '1', formula: null } });
   });
 
@@ -95,9 +95,13 @@ describe('SetCells and Worksheet', () => {
 
   it('overwrites a cell, and clears (deletes) a cell with neither value nor formula', async () => {
     const res = await ok(setCells(wsId, [{ row: 0, column: 0, value: '10' }, { row: 0, column: 3 }, { row: 9, column: 9, value: null, formula: null }]), 'setCells');
-    expect(res).toEqual([{ row: 0, column: 0, value: '10', formula: null }, { row: 0, column: 3, value: null, formula: null }, { row: 9, column: 9, value: null, formula: null }]);
+    // A3 (=SUM(A1:A2)) depends on A1: recomputed in the same commit and returned after the written cells.
+    expect(res).toEqual([
+      { row: 0, column: 0, value: '10', formula: null }, { row: 0, column: 3, value: null, formula: null }, { row: 9, column: 9, value: null, formula: null },
+      { row: 2, column: 0, value: '12', formula: '=SUM(A1:A2)' },
+    ]);
     const rows = (await db.query('SELECT row, "column", value FROM office.cells WHERE worksheet_id = $1 ORDER BY row, "column"', [wsId])).rows;
-    expect(rows).toEqual([{ row: 0, column: 0, value: '10' }, { row: 1, column: 0, value: '2' }, { row: 2, column: 0, value: '3' }]);
+    expect(rows).toEqual([{ row: 0, column: 0, value: '10' }, { row: 1, column: 0, value: '2' }, { row: 2, column: 0, value: '12' }]);
     const last = (await eventsOf(wsId)).at(-1)!;
     expect(last.payload.audit.changes).toEqual({ R0C0: { from: { value: '1', formula: null }, to: { value: '10', formula: null } }, R0C3: { from: { value: 'far', formula: null }, to: null } });
   });
@@ -141,7 +145,9 @@ describe('DefineNamedRange', () => {
     await failsCleanly(a.tenantId, () => defineNamedRange(wb, 'Totals', range), 'CONFLICT', 'name');
     await failsCleanly(a.tenantId, () => defineNamedRange(wa, '1bad name', range), 'BAD_USER_INPUT', 'name');
     await failsCleanly(a.tenantId, () => defineNamedRange(wa, 'Back', { fromRow: 0, fromColumn: 4, toRow: 0, toColumn: 2 }), 'BAD_USER_INPUT', 'range.toRow');
-    await failsCleanly(a.tenantId, () => defineNamedRange(NOBODY, 'X', range), 'NOT_FOUND', 'worksheetId');
+    await failsCleanly(a.tenantId, () => defineNamedRange(wa, 'totals', range), 'CONFLICT', 'name'); // names are case-insensitive in formulas
+    await failsCleanly(a.tenantId, () => defineNamedRange(wa, 'AB12', range), 'BAD_USER_INPUT', 'name'); // reads as a cell
+    await failsCleanly(a.tenantId, () => defineNamedRange(NOBODY, 'Xname', range), 'NOT_FOUND', 'worksheetId');
   });
 });
 

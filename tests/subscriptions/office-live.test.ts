@@ -126,13 +126,34 @@ describe('CellsChanged', () => {
     await waitFor(() => sub.values.length === 2, 'two events');
     expect(sub.values).toEqual([
       { cellsChanged: { worksheetId: w1, cells: [{ row: 0, column: 0, value: '1', formula: null }, { row: 0, column: 1, value: '2', formula: '=A1*2' }], actor: { id: a.userId, email: a.email } } },
-      { cellsChanged: { worksheetId: w1, cells: [{ row: 0, column: 0, value: null, formula: null }], actor: { id: a.userId, email: a.email } } },
+      // Clearing A1 recomputes B1 (=A1*2) in the same commit: one event with both.
+      { cellsChanged: { worksheetId: w1, cells: [{ row: 0, column: 0, value: null, formula: null }, { row: 0, column: 1, value: '0', formula: '=A1*2' }], actor: { id: a.userId, email: a.email } } },
     ]);
     const sb = (await run('CreateSpreadsheet', { input: { title: 'B' } }, b.headers)).data!.createSpreadsheet;
     await run('SetCells', { worksheetId: sb.worksheets[0].id, cells: [{ row: 0, column: 0, value: 'b' }] }, b.headers);
     await run('SetCells', { worksheetId: w1, cells: [{ row: 5, column: 5, value: 'marker' }] });
     await waitFor(() => sub.values.length === 3, 'the marker');
     expect(other.values).toEqual([]);
+  });
+
+  it('delivers, once per commit and per worksheet, the written and the recomputed cells, to readers of the spreadsheet only', async () => {
+    const s = (await run('CreateSpreadsheet', { input: { title: 'Live formulas', worksheets: ['In', 'Out'] } })).data!.createSpreadsheet;
+    const [input, output] = s.worksheets.map((w: any) => w.id);
+    await run('SetCells', { worksheetId: input, cells: [{ row: 0, column: 0, value: '1' }, { row: 0, column: 1, formula: '=A1+1' }] });
+    await run('SetCells', { worksheetId: output, cells: [{ row: 0, column: 0, formula: '=In!B1*10' }, { row: 1, column: 0, value: 'static' }] });
+    const onInput = track(await subscribe(url, a.accessToken, op('CellsChanged'), { worksheetId: input }, hub()));
+    const onOutput = track(await subscribe(url, a.accessToken, op('CellsChanged'), { worksheetId: output }, hub()));
+    const stranger = track(await subscribe(url, b.accessToken, op('CellsChanged'), { worksheetId: output }, hub()));
+    await run('SetCells', { worksheetId: input, cells: [{ row: 0, column: 0, value: '5' }] });
+    await waitFor(() => onInput.values.length === 1 && onOutput.values.length === 1, 'one event per worksheet');
+    const actor = { id: a.userId, email: a.email };
+    expect(onInput.values[0]).toEqual({ cellsChanged: { worksheetId: input, cells: [{ row: 0, column: 0, value: '5', formula: null }, { row: 0, column: 1, value: '6', formula: '=A1+1' }], actor } });
+    expect(onOutput.values[0]).toEqual({ cellsChanged: { worksheetId: output, cells: [{ row: 0, column: 0, value: '60', formula: '=In!B1*10' }], actor } });
+    // A marker proves nothing else was on its way; the other tenant saw nothing.
+    await run('SetCells', { worksheetId: output, cells: [{ row: 9, column: 9, value: 'marker' }] });
+    await waitFor(() => onOutput.values.length === 2, 'the marker');
+    expect(onInput.values).toHaveLength(1);
+    expect(stranger.values).toEqual([]);
   });
 
   it('resumes from the last event id with the missed changes of that worksheet', async () => {

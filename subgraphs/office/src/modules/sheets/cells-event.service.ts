@@ -2,10 +2,10 @@
 // and the source the gateway resolves each payload from).
 import { authorize, badInput, isUuid, UNKNOWN_EVENT_ID } from '@bacbos/common';
 import type { OfficeContext } from '../../context';
-import type { OutboxEvent } from '../../generated/prisma/client';
-import type { CellView } from './sheet.service';
+import type { CellChangeSet, OutboxEvent } from '../../generated/prisma/client';
+import { CELLS_CHANGED, type CellView } from './workbook';
 
-export const CELLS_CHANGED = 'office.worksheet.cells_changed';
+export { CELLS_CHANGED };
 
 export interface CellsChangedView {
   eventId: string;
@@ -15,9 +15,11 @@ export interface CellsChangedView {
   at: Date;
 }
 
-function view(row: OutboxEvent): CellsChangedView {
+/** The cells live beside the outbox row (cell_change_sets); events written before that carry them inline. */
+function view(row: OutboxEvent & { cellChangeSet: CellChangeSet | null }): CellsChangedView {
   const data = ((row.payload as { data?: { cells?: CellView[] } }).data ?? {});
-  return { eventId: row.id, worksheetId: row.aggregateId, cells: data.cells ?? [], actorId: row.actorId, at: row.occurredAt };
+  const cells = (row.cellChangeSet?.cells as CellView[] | undefined) ?? data.cells ?? [];
+  return { eventId: row.id, worksheetId: row.aggregateId, cells, actorId: row.actorId, at: row.occurredAt };
 }
 
 export class CellsEventService {
@@ -30,7 +32,7 @@ export class CellsEventService {
   async get(eventId: string): Promise<CellsChangedView | null> {
     const tenantId = authorize(this.ctx.caller, 'office:read');
     if (!isUuid(eventId)) return null;
-    const row = await this.ctx.db.outboxEvent.findFirst({ where: { ...this.where(tenantId), id: eventId } });
+    const row = await this.ctx.db.outboxEvent.findFirst({ where: { ...this.where(tenantId), id: eventId }, include: { cellChangeSet: true } });
     return row ? view(row) : null;
   }
 
@@ -42,7 +44,7 @@ export class CellsEventService {
     const from = isUuid(eventId) ? await this.ctx.db.outboxEvent.findFirst({ where: { ...this.where(tenantId), id: eventId } }) : null;
     if (!from) throw badInput(UNKNOWN_EVENT_ID, 'eventId');
     const rows = await this.ctx.db.outboxEvent.findMany({
-      where: { ...this.where(tenantId), aggregateId: from.aggregateId, seq: { gt: from.seq } }, orderBy: { seq: 'asc' }, take,
+      where: { ...this.where(tenantId), aggregateId: from.aggregateId, seq: { gt: from.seq } }, orderBy: { seq: 'asc' }, take, include: { cellChangeSet: true },
     });
     return rows.map(view);
   }

@@ -19,6 +19,8 @@ export const sheetsResolvers = {
     setCells: (_: unknown, args: { worksheetId: string; cells: unknown }, ctx: OfficeContext) => ctx.sheets.setCells(args.worksheetId, args.cells),
     defineNamedRange: (_: unknown, args: { worksheetId: string; name: string; range: CellRange }, ctx: OfficeContext) =>
       ctx.sheets.defineNamedRange(args.worksheetId, { name: args.name, range: args.range }),
+    deleteWorksheet: (_: unknown, args: { id: string }, ctx: OfficeContext) => ctx.sheets.deleteWorksheet(args.id),
+    deleteNamedRange: (_: unknown, args: { id: string }, ctx: OfficeContext) => ctx.sheets.deleteNamedRange(args.id),
   },
   Subscription: {
     cellsChanged: { subscribe: servedByGateway },

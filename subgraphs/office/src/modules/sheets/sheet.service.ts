@@ -4,10 +4,15 @@ import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { z } from 'zod';
 import {
-  authorize, byId, conflict, diffFields, forbidden, isUniqueViolation, isUuid, lockRow, manyByKey, notFound, parseInput, recordChange, snapshot, unknownReference,
+  authorize, badInput, byId, conflict, diffFields, forbidden, isUniqueViolation, isUuid, manyByKey, notFound, parseInput, recordChange, snapshot, unknownReference,
+  type FieldChanges,
 } from '@bacbos/common';
 import type { OfficeContext } from '../../context';
 import type { Cell, NamedRange, Spreadsheet, Worksheet } from '../../generated/prisma/client';
+import { display, withoutReferences } from './formula';
+import { SpreadsheetCommit, type CellEdit, type CellView } from './workbook';
+
+export type { CellView };
 
 export interface CellRange {
   fromRow: number;
@@ -20,6 +25,13 @@ export interface CellRange {
 const MAX_ROW = 1_048_575;
 const MAX_COLUMN = 16_383;
 const MAX_CELLS_PER_CALL = 10_000;
+/** Cells audited one by one; a larger call is audited as its size. */
+const AUDITED_CELLS = 500;
+/**
+ * A commit of 10,000 cells and their dependents takes one to a few seconds (bench/sheets.ts), more
+ * on a saturated machine; this bounds it, and the wait of the commits queued behind its lock.
+ */
+const TRANSACTION_TIMEOUT_MS = 60_000;
 
 const name = z.string().trim().min(1).max(255);
 const createSchema = z.object({
@@ -50,19 +62,14 @@ const rangeSchema = z.object({
   toColumn: z.number().int().min(0).max(MAX_COLUMN),
 }).refine((r) => r.fromRow <= r.toRow && r.fromColumn <= r.toColumn, { message: 'from must not be after to', path: ['toRow'] });
 const namedRangeSchema = z.object({
-  name: z.string().trim().min(1).max(255).regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, 'A name starts with a letter or _ and has letters, digits, _ and . only'),
+  name: z.string().trim().min(1).max(255).regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, 'A name starts with a letter or _ and has letters, digits, _ and . only')
+    // A formula would read these as a cell (A1), a column (AB) or a row-column reference (R1C1), or a boolean.
+    .refine((n) => !/^[A-Za-z]{1,3}\d*$/.test(n) && !/^R\d*C\d*$/i.test(n) && !/^(true|false)$/i.test(n), { message: 'A name must not look like a cell, a column or a boolean (A1, AB, R1C1, TRUE)' }),
   range: rangeSchema,
 });
 
-export interface CellView {
-  row: number;
-  column: number;
-  value: string | null;
-  formula: string | null;
-}
-
-const cellView = (c: { row: number; column: number; value?: string | null; formula?: string | null }): CellView =>
-  ({ row: c.row, column: c.column, value: c.value ?? null, formula: c.formula ?? null });
+const cellView = (c: { row: number; column: number; value?: string | null; formula?: string | null; valueType?: string | null }): CellView =>
+  ({ row: c.row, column: c.column, value: display(c.value ?? null, c.valueType ?? null), formula: c.formula ?? null });
 
 /** Puts a nested argument's name in front of a BAD_USER_INPUT error's field. */
 function prefixed(field: string) {
@@ -168,7 +175,12 @@ export class SheetService {
     });
   }
 
-  /** Upserts the given cells and deletes the empty ones, all in one transaction. */
+  /**
+   * Writes the cells and recomputes every formula that depends on them, on any worksheet of the
+   * spreadsheet, all in one transaction under the spreadsheet's lock; one cellsChanged event per
+   * worksheet changed. Returns the written cells (in the order given), then those recomputed on
+   * this worksheet.
+   */
   async setCells(worksheetId: string, input: unknown): Promise<CellView[]> {
     const tenantId = this.tenant('office:write');
     let cells: z.infer<typeof cellsSchema>;
@@ -180,59 +192,124 @@ export class SheetService {
     if (!isUuid(worksheetId)) throw notFound('Worksheet', 'worksheetId');
     const userId = this.ctx.caller.userId;
     return this.ctx.db.$transaction(async (tx) => {
-      // Concurrent calls on one worksheet queue up, so the events' "from" sides are exact.
-      if (!(await lockRow(tx, 'office.worksheets', worksheetId, tenantId))) throw notFound('Worksheet', 'worksheetId');
-      const before = await tx.cell.findMany({ where: { tenantId, worksheetId, OR: cells.map((c) => ({ row: c.row, column: c.column })) } });
-      const old = new Map(before.map((c) => [`${c.row}:${c.column}`, c]));
-      const result: CellView[] = [];
-      const changes: Record<string, { from: unknown; to: unknown }> = {};
-      const toDelete: string[] = [];
-      for (const c of cells) {
-        const value = c.value ?? null;
-        const formula = c.formula ?? null;
-        const existing = old.get(`${c.row}:${c.column}`);
-        if (value === null && formula === null) {
-          if (existing) toDelete.push(existing.id);
-        } else if (existing) {
-          await tx.cell.update({ where: { id: existing.id }, data: { value, formula, updatedBy: userId } });
-        } else {
-          await tx.cell.create({ data: { tenantId, worksheetId, row: c.row, column: c.column, value, formula, updatedBy: userId } });
-        }
-        const view = cellView({ row: c.row, column: c.column, value, formula });
-        const from = existing ? { value: existing.value, formula: existing.formula } : null;
-        const to = value === null && formula === null ? null : { value, formula };
-        if (JSON.stringify(from) !== JSON.stringify(to)) changes[`R${c.row}C${c.column}`] = { from, to };
-        result.push(view);
-      }
-      if (toDelete.length) await tx.cell.deleteMany({ where: { tenantId, id: { in: toDelete } } });
+      const commit = await SpreadsheetCommit.open(tx, tenantId, { worksheetId });
+      if (!commit) throw notFound('Worksheet', 'worksheetId');
+      // A formula's value is the server's: a value sent with it is ignored.
+      const edits: CellEdit[] = cells.map((c) => ({ worksheetId, row: c.row, column: c.column, value: c.formula ? null : c.value ?? null, formula: c.formula ?? null }));
+      const before = await tx.$queryRaw<Array<{ row: number; column: number; value: string | null; formula: string | null; valueType: string | null }>>`
+        SELECT cell."row", cell."column", cell.value, cell.formula, cell.value_type AS "valueType"
+          FROM jsonb_to_recordset(${JSON.stringify(edits.map((e) => ({ r: e.row, c: e.column })))}::jsonb) AS u(r int, c int)
+          JOIN office.cells cell ON cell.worksheet_id = ${worksheetId}::uuid AND cell."row" = u.r AND cell."column" = u.c
+         WHERE cell.tenant_id = ${tenantId}::uuid`;
+      commit.write(edits);
+      await commit.recalculate();
+      await commit.save(userId);
       await tx.worksheet.update({ where: { id: worksheetId }, data: { updatedAt: new Date() } });
-      await recordChange(tx, this.ctx.caller, {
-        type: 'office.worksheet.cells_changed', aggregateType: 'Worksheet', aggregateId: worksheetId, action: 'update',
-        changes, data: { worksheetId, cells: result },
-      });
+      const result = commit.changedCells(worksheetId, edits);
+      const old = new Map(before.map((c) => [`${c.row}:${c.column}`, c]));
+      const changes: FieldChanges = {};
+      for (const cell of result.slice(0, edits.length)) {
+        const existing = old.get(`${cell.row}:${cell.column}`);
+        const from = existing ? { value: display(existing.value, existing.valueType), formula: existing.formula } : null;
+        const to = cell.value === null && cell.formula === null ? null : { value: cell.value, formula: cell.formula };
+        if (JSON.stringify(from) !== JSON.stringify(to)) changes[`R${cell.row}C${cell.column}`] = { from, to };
+      }
+      // A paste of thousands of cells is audited as its size, not cell by cell.
+      const audit = Object.keys(changes).length > AUDITED_CELLS ? { cells: { from: null, to: { changed: Object.keys(changes).length } } } : changes;
+      await commit.publish(this.ctx.caller, { worksheetId, order: edits, changes: audit });
       return result;
-    });
+    }, { timeout: TRANSACTION_TIMEOUT_MS, maxWait: TRANSACTION_TIMEOUT_MS });
   }
 
+  /**
+   * Removes a worksheet with its cells and the named ranges on it. Formulas elsewhere that read it
+   * (directly or through one of those names) get #REF! in place of the reference and are
+   * recomputed with their dependents in the same commit. The last worksheet cannot be removed.
+   */
+  async deleteWorksheet(id: string): Promise<boolean> {
+    const tenantId = this.tenant('office:write');
+    if (!isUuid(id)) throw notFound('Worksheet', 'id');
+    return this.ctx.db.$transaction(async (tx) => {
+      const commit = await SpreadsheetCommit.open(tx, tenantId, { worksheetId: id });
+      if (!commit) throw notFound('Worksheet', 'id');
+      if (commit.worksheets.length === 1) throw badInput('A spreadsheet keeps at least one worksheet', 'id');
+      const worksheet = commit.worksheets.find((w) => w.id === id)!;
+      const names = [...commit.names.values()].filter((n) => n.worksheetId === id).map((n) => n.name);
+      const readers = commit.formulasReading({ worksheetId: id }).filter((f) => f.worksheetId !== id);
+      const rewritten = readers.map((f) => ({
+        ...f,
+        formula: [worksheet.name, ...names].reduce((text, removed, i) => withoutReferences(text, i === 0 ? { sheet: removed } : { name: removed }) ?? text, f.formula),
+      }));
+      await tx.worksheet.delete({ where: { id } });
+      await tx.$executeRaw`
+        UPDATE office.worksheets SET index = index - 1
+         WHERE tenant_id = ${tenantId}::uuid AND spreadsheet_id = ${commit.spreadsheetId}::uuid AND index > ${worksheet.index}`;
+      commit.dropWorksheet(id);
+      commit.rewrite(rewritten);
+      await commit.recalculate();
+      await commit.save(this.ctx.caller.userId);
+      await recordChange(tx, this.ctx.caller, {
+        type: 'office.worksheet.deleted', aggregateType: 'Worksheet', aggregateId: id, action: 'delete',
+        changes: { name: { from: worksheet.name, to: null }, namedRanges: { from: names, to: null } },
+        data: { worksheetId: id, spreadsheetId: commit.spreadsheetId, name: worksheet.name },
+      });
+      await commit.publish(this.ctx.caller, null);
+      return true;
+    }, { timeout: TRANSACTION_TIMEOUT_MS, maxWait: TRANSACTION_TIMEOUT_MS });
+  }
+
+  /** Removes a named range; formulas that read it get #REF! in its place and are recomputed. */
+  async deleteNamedRange(id: string): Promise<boolean> {
+    const tenantId = this.tenant('office:write');
+    if (!isUuid(id)) throw notFound('NamedRange', 'id');
+    return this.ctx.db.$transaction(async (tx) => {
+      const named = await tx.namedRange.findFirst({ where: { tenantId, id } });
+      if (!named) throw notFound('NamedRange', 'id');
+      const commit = await SpreadsheetCommit.open(tx, tenantId, { spreadsheetId: named.spreadsheetId });
+      if (!commit) throw notFound('NamedRange', 'id');
+      const readers = commit.formulasReading({ name: named.name });
+      await tx.namedRange.delete({ where: { id } });
+      commit.dropName(named.name);
+      commit.rewrite(readers.map((f) => ({ ...f, formula: withoutReferences(f.formula, { name: named.name }) ?? f.formula })));
+      await commit.recalculate();
+      await commit.save(this.ctx.caller.userId);
+      await recordChange(tx, this.ctx.caller, {
+        type: 'office.named_range.deleted', aggregateType: 'NamedRange', aggregateId: id, action: 'delete',
+        changes: diffFields(named, null, ['name', 'range', 'worksheetId']),
+        data: { id, spreadsheetId: named.spreadsheetId, worksheetId: named.worksheetId, name: named.name },
+      });
+      await commit.publish(this.ctx.caller, null);
+      return true;
+    }, { timeout: TRANSACTION_TIMEOUT_MS, maxWait: TRANSACTION_TIMEOUT_MS });
+  }
+
+  /** Defines a name; formulas that already read it (#NAME? so far) are recomputed in the same commit. */
   async defineNamedRange(worksheetId: string, args: { name: string; range: CellRange }): Promise<NamedRange> {
     const tenantId = this.tenant('office:write');
     const data = parseInput(namedRangeSchema, args);
     if (!isUuid(worksheetId)) throw notFound('Worksheet', 'worksheetId');
     try {
       return await this.ctx.db.$transaction(async (tx) => {
-        const worksheet = await tx.worksheet.findFirst({ where: { tenantId, id: worksheetId } });
-        if (!worksheet) throw notFound('Worksheet', 'worksheetId');
+        const commit = await SpreadsheetCommit.open(tx, tenantId, { worksheetId });
+        if (!commit) throw notFound('Worksheet', 'worksheetId');
+        // Formulas read names case-insensitively, so two names may not differ only by case.
+        if (commit.names.has(data.name.toLowerCase())) throw conflict(`A range named ${data.name} already exists in this spreadsheet`, 'name');
         const range = { fromRow: data.range.fromRow, fromColumn: data.range.fromColumn, toRow: data.range.toRow, toColumn: data.range.toColumn };
         const named = await tx.namedRange.create({
-          data: { tenantId, spreadsheetId: worksheet.spreadsheetId, worksheetId, name: data.name, range, createdBy: this.ctx.caller.userId },
+          data: { tenantId, spreadsheetId: commit.spreadsheetId, worksheetId, name: data.name, range, createdBy: this.ctx.caller.userId },
         });
+        commit.addName({ id: named.id, name: named.name, worksheetId, range });
+        commit.recompute(commit.formulasReadingName(named.name));
+        await commit.recalculate();
+        await commit.save(this.ctx.caller.userId);
         await recordChange(tx, this.ctx.caller, {
           type: 'office.named_range.created', aggregateType: 'NamedRange', aggregateId: named.id, action: 'create',
           changes: diffFields(null, named, ['name', 'range', 'worksheetId']),
           data: snapshot(named, ['id', 'spreadsheetId', 'worksheetId', 'name', 'range', 'createdAt']),
         });
+        await commit.publish(this.ctx.caller, null);
         return named;
-      });
+      }, { timeout: TRANSACTION_TIMEOUT_MS, maxWait: TRANSACTION_TIMEOUT_MS });
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict(`A range named ${data.name} already exists in this spreadsheet`, 'name');
       throw error;
