@@ -51,6 +51,8 @@ const { values: flags } = parseArgs({
     'gateway-cpu': { type: 'string', default: '0' },
     'subgraph-cpu': { type: 'string', default: '1' },
     json: { type: 'string' },
+    /** Writes V8 CPU profiles of our gateway and the subgraphs (--cpu-prof) into the log folder. */
+    profile: { type: 'boolean', default: false },
   },
 });
 const DURATION_MS = Number(flags.duration) * 1000;
@@ -453,7 +455,8 @@ async function main(): Promise<void> {
   const subgraphCpu = flags['subgraph-cpu'];
 
   // The five subgraphs in one process.
-  const host = startProcess('subgraphs', subgraphCpu, ['--enable-source-maps', join(__dirname, 'subgraph-host.cjs')], shared, 'pipe');
+  const profile = flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${workDir}`] : [];
+  const host = startProcess('subgraphs', subgraphCpu, [...profile, '--enable-source-maps', join(__dirname, 'subgraph-host.cjs')], shared, 'pipe');
   const hostInfo = await new Promise<{ urls: Record<string, string>; statements: string }>((resolve, reject) => {
     let buffer = '';
     const log = createWriteStream(join(workDir, 'subgraphs.log'), { flags: 'a' });
@@ -483,7 +486,7 @@ async function main(): Promise<void> {
     let child: ChildProcess;
     if (variant === 'bacbos') {
       const env = { ...shared, HOST: '127.0.0.1', [spec.portVariable as string]: String(port), ...Object.fromEntries(SUBGRAPHS.map((name) => [subgraphUrlVariable(name), hostInfo.urls[name]])) };
-      child = startProcess(variant, gatewayCpu, commandOf(spec).slice(1).map((arg) => (arg.startsWith('dist/') ? join(DIST, arg.slice(5)) : arg)), env);
+      child = startProcess(variant, gatewayCpu, [...profile, ...commandOf(spec).slice(1)].map((arg) => (arg.startsWith('dist/') ? join(DIST, arg.slice(5)) : arg)), env);
     } else {
       child = startProcess(variant, gatewayCpu, [join(__dirname, 'peers', variant === 'apollo' ? 'apollo-stock.mjs' : 'hive.mjs'), supergraphFile, String(port)], { NODE_ENV: 'production', APOLLO_TELEMETRY_DISABLED: 'true' });
     }
@@ -594,6 +597,7 @@ async function main(): Promise<void> {
   }
   const failures = results.reduce((a, r) => a + r.failed, 0);
   if (failures) console.log(`\n${failures} responses failed their check (they are not counted); logs in ${workDir}`);
+  if (flags.profile) console.log(`\nCPU profiles (written at exit): ${workDir}/*.cpuprofile; summarise with npx tsx bench/profile-top.ts <file>`);
 }
 
 main()

@@ -13,6 +13,9 @@ const dist = join(__dirname, '..', 'dist');
 const common = require(join(dist, 'node_modules', '@bacbos', 'common'));
 const { SUBGRAPH_ENTRIES } = require(join(dist, 'scripts', 'subgraphs.js'));
 
+// A plain exit on SIGTERM, so that --cpu-prof writes its profile.
+process.on('SIGTERM', () => process.exit(0));
+
 async function main() {
   const bus = common.createEventBus('bench');
   const urls = {};
