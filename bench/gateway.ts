@@ -6,6 +6,8 @@
 //   hive     Hive Gateway + @graphql-hive/router-runtime, in-flight dedup off (bench/peers/hive.mjs;
 //            its packages live in bench/peers/, installed on first use, never shipped)
 //   direct   the plan's first fetch sent straight to its subgraph: the floor
+//   dedup    our gateway with GATEWAY_INFLIGHT_DEDUP=true (identical queries of one caller share a
+//            subgraph call while in flight); not in the default list: --variants bacbos,dedup,...
 //
 // The peers get the same signed caller header the subgraphs need (the bench signs it, as our gateway
 // would for the same session) and forward it; authenticating the client is our gateway's work only.
@@ -69,7 +71,7 @@ const canPin = (() => {
   }
 })();
 
-type VariantName = 'bacbos' | 'apollo' | 'hive' | 'direct';
+type VariantName = 'bacbos' | 'dedup' | 'apollo' | 'hive' | 'direct';
 
 // ---------------------------------------------------------------- processes
 
@@ -484,8 +486,8 @@ async function main(): Promise<void> {
     if (variant === 'direct') continue;
     const port = await freePort();
     let child: ChildProcess;
-    if (variant === 'bacbos') {
-      const env = { ...shared, HOST: '127.0.0.1', [spec.portVariable as string]: String(port), ...Object.fromEntries(SUBGRAPHS.map((name) => [subgraphUrlVariable(name), hostInfo.urls[name]])) };
+    if (variant === 'bacbos' || variant === 'dedup') {
+      const env = { ...shared, ...(variant === 'dedup' ? { GATEWAY_INFLIGHT_DEDUP: 'true' } : {}), HOST: '127.0.0.1', [spec.portVariable as string]: String(port), ...Object.fromEntries(SUBGRAPHS.map((name) => [subgraphUrlVariable(name), hostInfo.urls[name]])) };
       child = startProcess(variant, gatewayCpu, [...profile, ...commandOf(spec).slice(1)].map((arg) => (arg.startsWith('dist/') ? join(DIST, arg.slice(5)) : arg)), env);
     } else {
       child = startProcess(variant, gatewayCpu, [join(__dirname, 'peers', variant === 'apollo' ? 'apollo-stock.mjs' : 'hive.mjs'), supergraphFile, String(port)], { NODE_ENV: 'production', APOLLO_TELEMETRY_DISABLED: 'true' });
@@ -520,7 +522,7 @@ async function main(): Promise<void> {
             const answer = await post(target.url, { query: target.query, variables: vars }, { 'x-bacbos-context': await callerHeader(session) });
             if (answer.status !== 200 || answer.body.errors?.length || !answer.body.data) problem = `${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`;
           } else {
-            const headers: Record<string, string> = variant === 'bacbos' ? { authorization: `Bearer ${await accessToken(session)}` } : { 'x-bacbos-context': await callerHeader(session) };
+            const headers: Record<string, string> = variant === 'bacbos' || variant === 'dedup' ? { authorization: `Bearer ${await accessToken(session)}` } : { 'x-bacbos-context': await callerHeader(session) };
             const answer = await post(urls[variant] as string, { query: scenario.query, variables }, headers);
             if (answer.status !== 200 || answer.body.errors?.length || !answer.body.data) problem = `${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`;
             else {

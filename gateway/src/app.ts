@@ -17,6 +17,7 @@ import {
 import { AccessControl } from './access';
 import { callerHeader } from './caller-header';
 import { createSubgraphFetcher } from './fetcher';
+import { inflightDedupEnabled, markDedupable, withInflightDedup } from './dedup';
 import { observeSubgraphFetch } from './fetch-metrics';
 import { authenticate } from './auth';
 import { budgetsPlugin } from './budgets';
@@ -106,17 +107,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   setInternalErrorReporter((error) => log.error({ err: error }, 'internal error (masked for the client)'));
   disableApolloTelemetry(); // read by the ApolloGateway constructor
   const subgraphFetcher = createSubgraphFetcher();
+  const dedup = inflightDedupEnabled();
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) =>
       new SubgraphDataSource(name, {
         url: options.subgraphUrls?.[name] ?? url,
-        fetcher: subgraphFetcher.fetch,
+        fetcher: dedup ? withInflightDedup(subgraphFetcher.fetch) : subgraphFetcher.fetch,
         willSendRequest({ request, context }) {
           nameFetchSpan(name);
           // Subgraphs refuse requests without this header, so nothing reaches them around the gateway.
           if (context.caller) request.http?.headers.set(CONTEXT_HEADER, callerHeader(context.caller, options.internalContextSecret));
           if (context.caller) request.http?.headers.set(REQUEST_ID_HEADER, context.caller.requestId);
+          if (dedup) markDedupable(request, context.caller);
         },
       }),
   });
