@@ -451,6 +451,8 @@ async function main(): Promise<void> {
   const shared: Record<string, string> = {
     NODE_ENV: 'production', DATABASE_URL: server.toString(), APP_DB_PASSWORD: process.env.APP_DB_PASSWORD, INTERNAL_CONTEXT_SECRET: internalSecret,
     ACCESS_TOKEN_SECRET: randomBytes(32).toString('hex'), APOLLO_TELEMETRY_DISABLED: 'true',
+    // The plans' per-minute operation budgets would answer RATE_LIMITED within seconds of a load test.
+    TENANT_BUDGET_SCALE: '10000',
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, REDIS_KEY_PREFIX: `bench-gateway-${process.pid}:` } : {}),
   };
   const gatewayCpu = flags['gateway-cpu'];

@@ -20,7 +20,10 @@ const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const selfSamples = new Map<number, number>();
 for (const id of profile.samples) selfSamples.set(id, (selfSamples.get(id) ?? 0) + 1);
-const total = profile.samples.length;
+// Shares of the busy samples: a server under a closed-loop load still idles between requests.
+const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
+const total = profile.samples.filter((id) => !idle.has(id)).length;
+for (const id of idle) selfSamples.delete(id);
 
 /** node_modules/<package> (scoped too), else the project's own path, else V8's category. */
 function area(url: string, name: string): string {
@@ -43,7 +46,7 @@ for (const [id, count] of selfSamples) {
   areas.set(a, (areas.get(a) ?? 0) + count);
 }
 const print = (title: string, map: Map<string, number>) => {
-  console.log(`\n${title} (${total} samples)`);
+  console.log(`\n${title} (% of ${total} busy samples)`);
   for (const [key, count] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${((100 * count) / total).toFixed(1).padStart(5)}%  ${key}`);
 };
 // Inclusive: a sample counts once for every package / file on its stack.
