@@ -41,6 +41,8 @@ function devSecrets(): DevSecrets {
 
 async function main(): Promise<() => Promise<void>> {
   const started = Date.now();
+  // What loading the code took before main() ran (tsx compiles the TypeScript sources on the fly).
+  const phases: Record<string, number> = { load: Math.round(process.uptime() * 1000) };
   validateConfig('start');
   const secrets = devSecrets();
   let embedded: { stop: () => Promise<void> } | undefined;
@@ -49,6 +51,7 @@ async function main(): Promise<() => Promise<void>> {
     process.env.DATABASE_URL = pg.url;
     embedded = pg;
   }
+  phases.database = Date.now() - started;
   process.env.LOCAL_OBJECTS_DIR ??= join(dataDir, 'objects'); // the local object store, when S3 is not set
   process.env.INTERNAL_CONTEXT_SECRET ??= secrets.internal;
   process.env.ACCESS_TOKEN_SECRET ??= secrets.access;
@@ -58,9 +61,11 @@ async function main(): Promise<() => Promise<void>> {
     accessTokenSecret: process.env.ACCESS_TOKEN_SECRET,
     host: process.env.HOST ?? '127.0.0.1',
     log: (line) => console.log(line),
+    phases,
   });
   const url = platform.gatewayUrl.replace('127.0.0.1', 'localhost');
   console.log(`BAC-BOS is up in ${Date.now() - started} ms: open the playground at ${url}`);
+  console.log(`start-up phases (ms): ${Object.entries(phases).map(([name, ms]) => `${name} ${ms}`).join(', ')}`);
   return async () => {
     await platform.stop();
     await embedded?.stop();

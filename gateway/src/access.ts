@@ -5,9 +5,10 @@
 // verified by the platform subgraph against Postgres on every request.
 import { GraphQLError } from 'graphql';
 import {
-  REQUEST_ID_HEADER, anonymousCaller, unavailable, signCallerIdentity, verifyBearerToken, type CallerIdentity, type KeyValueStore,
+  REQUEST_ID_HEADER, anonymousCaller, unavailable, signCallerIdentity, type CallerIdentity, type KeyValueStore,
 } from '@bacbos/common';
 import type { Credentials } from './auth';
+import { VerifiedTokenCache } from './token-cache';
 
 interface TenantState {
   id: string;
@@ -32,20 +33,24 @@ export class RateLimitedError extends GraphQLError {
 }
 
 export class AccessControl {
+  private readonly tokens: VerifiedTokenCache;
+
   constructor(
     private readonly kv: KeyValueStore,
     /** Base URL of the platform subgraph's internal routes, e.g. http://platform:4001/internal */
     private readonly platformInternalUrl: string,
     private readonly internalContextSecret: string,
-    private readonly accessTokenSecret: string,
-  ) {}
+    accessTokenSecret: string,
+  ) {
+    this.tokens = new VerifiedTokenCache(accessTokenSecret);
+  }
 
   async authenticate(credentials: Credentials): Promise<CallerIdentity> {
     const base = anonymousCaller({ ipAddress: credentials.ipAddress, userAgent: credentials.userAgent, ...(credentials.requestId ? { requestId: credentials.requestId } : {}) });
     if (credentials.authorization) {
       const match = /^Bearer\s+(\S+)$/i.exec(credentials.authorization);
       if (!match) throw unauthenticated('Authorization must be "Bearer <accessToken>"');
-      const token = await verifyBearerToken(match[1], this.accessTokenSecret).catch(() => {
+      const token = await this.tokens.verify(match[1]).catch(() => {
         throw unauthenticated('Invalid or expired access token');
       });
       if (token.kind === 'user') {

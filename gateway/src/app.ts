@@ -12,9 +12,12 @@ import { GraphQLError, type ExecutionResult } from 'graphql';
 import {
   ALL_TOPICS, CONTEXT_HEADER, REQUEST_ID_HEADER, busReadiness, createKeyValueStore, disableApolloTelemetry, kvReadiness, maskError, observeGraphQLRequests,
   operationalRoutes, operationRecorderPlugin, operationSpan, operationSpanPlugin, requestIdMiddleware, resumeRequestContext, rootLogger,
-  setInternalErrorReporter, setting, shutdownTimeoutMs, signCallerIdentity, unavailable, useJsonErrors, type CallerIdentity, type EventBus, type KeyValueStore,
+  setInternalErrorReporter, setting, shutdownTimeoutMs, unavailable, useJsonErrors, type CallerIdentity, type EventBus, type KeyValueStore,
 } from '@bacbos/common';
 import { AccessControl } from './access';
+import { callerHeader } from './caller-header';
+import { createSubgraphFetcher } from './fetcher';
+import { inflightDedupEnabled, markDedupable, withInflightDedup } from './dedup';
 import { observeSubgraphFetch } from './fetch-metrics';
 import { authenticate } from './auth';
 import { budgetsPlugin } from './budgets';
@@ -103,16 +106,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const log = rootLogger.child({ component: 'gateway' });
   setInternalErrorReporter((error) => log.error({ err: error }, 'internal error (masked for the client)'));
   disableApolloTelemetry(); // read by the ApolloGateway constructor
+  const subgraphFetcher = createSubgraphFetcher();
+  const dedup = inflightDedupEnabled();
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) =>
       new SubgraphDataSource(name, {
         url: options.subgraphUrls?.[name] ?? url,
-        async willSendRequest({ request, context }) {
+        fetcher: dedup ? withInflightDedup(subgraphFetcher.fetch) : subgraphFetcher.fetch,
+        willSendRequest({ request, context }) {
           nameFetchSpan(name);
           // Subgraphs refuse requests without this header, so nothing reaches them around the gateway.
-          if (context.caller) request.http?.headers.set(CONTEXT_HEADER, await signCallerIdentity(context.caller, options.internalContextSecret));
+          if (context.caller) request.http?.headers.set(CONTEXT_HEADER, callerHeader(context.caller, options.internalContextSecret));
           if (context.caller) request.http?.headers.set(REQUEST_ID_HEADER, context.caller.requestId);
+          if (dedup) markDedupable(request, context.caller);
         },
       }),
   });
@@ -213,6 +220,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // `after:`) while HTTP drains; then the hub leaves its consumer group.
     stop: async () => {
       await Promise.all([subscriptions?.close().then(() => hub?.stop()), server.stop()]);
+      await subgraphFetcher.close();
       if (!options.kv) await kv.close();
     },
   };

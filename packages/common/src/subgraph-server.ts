@@ -2,7 +2,7 @@
 // structured logs, masked errors, and a gate that refuses every request the gateway did not sign.
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLSchemaModule } from '@apollo/subgraph/dist/schema-helper';
@@ -82,9 +82,10 @@ export async function startSubgraph<Context extends object>(
     includeStacktraceInErrorResponses: false,
     // Signals belong to the process (lifecycle.ts), which stops everything in order.
     stopOnTerminationSignals: false,
-    // Inline traces are for Apollo's hosted studio, which this platform does not report to.
+    // Inline traces are for Apollo's hosted studio, which this platform does not report to; no
+    // schema sets cache hints, and the cache-control plugin wraps every field's resolver to read them.
     // On stop: stop accepting, let in-flight requests finish within SHUTDOWN_TIMEOUT_MS.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: shutdownTimeoutMs() }), ApolloServerPluginInlineTraceDisabled(), operationRecorderPlugin, operationSpanPlugin],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: shutdownTimeoutMs() }), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), operationRecorderPlugin, operationSpanPlugin],
   });
   await server.start();
   const secret = internalContextSecret();

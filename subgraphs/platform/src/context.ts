@@ -1,11 +1,11 @@
 import DataLoader from 'dataloader';
 import { byId, type CallerIdentity, type KeyValueStore, type Logger } from '@bacbos/common';
-import type { PlatformDb } from './db';
+import type { PlatformDb, PublicUser } from './db';
 import type { AccessState } from './modules/access/access-state';
 import { ApiKeyService } from './modules/apikeys/api-key.service';
 import { AuditService } from './modules/audit/audit.service';
 import { PlatformEventService } from './modules/events/platform-event.service';
-import type { Role, Tenant, User } from './generated/prisma/client';
+import type { Role, Tenant } from './generated/prisma/client';
 import { AuthService } from './modules/auth/auth.service';
 import { TenancyService } from './modules/tenancy/tenancy.service';
 import { BillingService } from './modules/billing/billing.service';
@@ -41,7 +41,7 @@ export interface PlatformDeps {
 }
 
 export interface PlatformLoaders {
-  userById: DataLoader<string, User | null>;
+  userById: DataLoader<string, PublicUser | null>;
   rolesByUserId: DataLoader<string, Role[]>;
   tenantById: DataLoader<string, Tenant | null>;
 }

@@ -1,15 +1,34 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { TenantScopedPool, appDatabaseUrlFor, instrumentPrisma, observePool, setting } from '@bacbos/common';
-import { PrismaClient } from './generated/prisma/client';
+import { PrismaClient, type User } from './generated/prisma/client';
 
-export type PlatformDb = PrismaClient;
+/**
+ * A user's secrets are never read unless asked for: only authentication (log-in, MFA) selects them,
+ * with `omit: { passwordHash: false, mfaSecret: false }`; everything else (User entities, `me`,
+ * `users`) reads the profile columns only.
+ */
+const omit = { user: { passwordHash: true, mfaSecret: true } } as const;
+
+/** A user as everything but authentication sees it. */
+export type PublicUser = Omit<User, 'passwordHash' | 'mfaSecret'>;
+
+/** Drops the secrets from a user authentication read with them, before it goes anywhere else. */
+export function withoutSecrets<T extends { passwordHash?: unknown; mfaSecret?: unknown }>(user: T): Omit<T, 'passwordHash' | 'mfaSecret'> {
+  const { passwordHash: _hash, mfaSecret: _secret, ...profile } = user;
+  return profile;
+}
+
+const connect = (connectionString: string) => new PrismaClient({
+  adapter: new PrismaPg(observePool(new TenantScopedPool({ connectionString, max: setting('DB_POOL_SIZE') }), { subgraph: 'platform', pool: 'app' }), { disposeExternalPool: true }),
+  log: [{ emit: 'event', level: 'query' }],
+  omit,
+});
+
+export type PlatformDb = ReturnType<typeof connect>;
 
 /** Connects as the application role; every checkout carries the current tenant for row-level security. */
 export function createPlatformDb(connectionString = appDatabaseUrlFor('platform')): PlatformDb {
-  const db = new PrismaClient({
-    adapter: new PrismaPg(observePool(new TenantScopedPool({ connectionString, max: setting('DB_POOL_SIZE') }), { subgraph: 'platform', pool: 'app' }), { disposeExternalPool: true }),
-    log: [{ emit: 'event', level: 'query' }],
-  });
+  const db = connect(connectionString);
   instrumentPrisma(db, 'platform');
   return db;
 }

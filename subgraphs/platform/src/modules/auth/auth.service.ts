@@ -9,7 +9,8 @@ import {
   unauthenticated, withTenant,
 } from '@bacbos/common';
 import type { PlatformContext } from '../../context';
-import type { Session, Tenant, User } from '../../generated/prisma/client';
+import type { Session, Tenant } from '../../generated/prisma/client';
+import { withoutSecrets, type PublicUser as User } from '../../db';
 import { DEFAULT_MODULES, PLANS, SYSTEM_ROLES, TRIAL_DAYS } from '../tenancy/plans';
 import { hashPassword, verifyPassword } from './password-hashing';
 
@@ -181,6 +182,7 @@ export class AuthService {
     const user = await this.ctx.db.user.findFirst({
       where: { email: data.email, tenant: { slug: data.tenantSlug, isDeleted: { not: true } } },
       include: { tenant: true },
+      omit: { passwordHash: false, mfaSecret: false }, // authentication: the one reader of the secrets
     });
     const ok = user?.passwordHash
       ? await verifyPassword(user.passwordHash, data.password)
@@ -208,7 +210,7 @@ export class AuthService {
       });
       return created;
     });
-    return this.result(user.tenant, { ...user, lastLogin: now }, session, await this.permissionsOf(user.id), refreshToken, now);
+    return this.result(user.tenant, { ...withoutSecrets(user), lastLogin: now }, session, await this.permissionsOf(user.id), refreshToken, now);
   }
 
   /** Starts MFA enrolment: a new TOTP secret, stored encrypted; MFA is on only after confirmMfa. */
@@ -228,7 +230,7 @@ export class AuthService {
   /** A valid code for the enrolled secret turns MFA on; from then logIn needs mfaCode. */
   async confirmMfa(code: string): Promise<User> {
     const { tenantId, userId } = this.requireUser();
-    const user = await this.ctx.db.user.findFirst({ where: { id: userId, tenantId } });
+    const user = await this.ctx.db.user.findFirst({ where: { id: userId, tenantId }, omit: { mfaSecret: false } });
     if (!user) throw unauthenticated();
     if (user.mfaEnabled) throw conflict('MFA is already enabled');
     if (!user.mfaSecret) throw badInput('Call enrollMfa first', 'code');
@@ -239,7 +241,7 @@ export class AuthService {
         type: 'platform.user.mfa_enabled', aggregateType: 'User', aggregateId: user.id, action: 'update', changes: { mfaEnabled: { from: false, to: true } },
       });
     });
-    return { ...user, mfaEnabled: true };
+    return { ...withoutSecrets(user), mfaEnabled: true };
   }
 
   /** TOTP check (±30 s for clock drift); a code is accepted once (replays within its window fail). */

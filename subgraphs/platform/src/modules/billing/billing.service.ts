@@ -39,7 +39,7 @@ export class BillingService {
 
   /** The tenant's current subscription: its latest one, or null before the first changePlan. */
   async subscription(): Promise<Subscription | null> {
-    return currentSubscription(this.ctx.db, this.tenantId());
+    return this.ctx.db.subscription.findFirst({ where: { tenantId: this.tenantId() }, ...LATEST_FIRST });
   }
 
   async invoices(args: PageArgs) {
@@ -139,8 +139,10 @@ export class BillingService {
   }
 }
 
+const LATEST_FIRST = { orderBy: [{ createdAt: 'desc' as const }, { id: 'desc' as const }] };
+
 function currentSubscription(db: Pick<Tx, 'subscription'>, tenantId: string): Promise<Subscription | null> {
-  return db.subscription.findFirst({ where: { tenantId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+  return db.subscription.findFirst({ where: { tenantId }, ...LATEST_FIRST });
 }
 
 /**

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { authorize, badInput, diffFields, GATED_MODULES, parseInput, recordChange, snapshot, unauthenticated } from '@bacbos/common';
 import type { Prisma } from '../../generated/prisma/client';
 import type { PlatformContext } from '../../context';
-import type { Tenant, User } from '../../generated/prisma/client';
+import type { Tenant } from '../../generated/prisma/client';
+import type { PublicUser as User } from '../../db';
 
 /** Modules a tenant may enable: the gated ones, plus `erp` (the seed's default; no subgraph yet). */
 const KNOWN_MODULES = [...GATED_MODULES, 'erp'];

@@ -7,7 +7,8 @@ import {
 } from '@bacbos/common';
 import { hashPassword } from '../auth/password-hashing';
 import type { PlatformContext } from '../../context';
-import type { Prisma, User } from '../../generated/prisma/client';
+import type { Prisma } from '../../generated/prisma/client';
+import type { PublicUser as User } from '../../db';
 import { assertCanGrant } from '../roles/permissions';
 import { COUNTED_USER, limitOf, lockTenant, withUsage } from './tenant-lock';
 

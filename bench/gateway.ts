@@ -1,0 +1,616 @@
+// Benchmark (run on demand, prints numbers; not a timed test): our gateway side by side with its
+// peers over the project's own subgraphs (compiled, from dist/) and seeded data.
+//
+//   bacbos   this project's gateway (dist/gateway/src/main.js, as `npm run serve -- gateway` runs it)
+//   apollo   stock @apollo/gateway in @apollo/server's standalone server (bench/peers/apollo-stock.mjs)
+//   hive     Hive Gateway + @graphql-hive/router-runtime, in-flight dedup off (bench/peers/hive.mjs;
+//            its packages live in bench/peers/, installed on first use, never shipped)
+//   direct   the plan's first fetch sent straight to its subgraph: the floor
+//   dedup    our gateway with GATEWAY_INFLIGHT_DEDUP=true (identical queries of one caller share a
+//            subgraph call while in flight); not in the default list: --variants bacbos,dedup,...
+//
+// The peers get the same signed caller header the subgraphs need (the bench signs it, as our gateway
+// would for the same session) and forward it; authenticating the client is our gateway's work only.
+// Every gateway is pinned to one core (taskset), the five subgraphs (one process, like `npm start`)
+// to the other; PostgreSQL, Redis and this client are not pinned. Per scenario and variant: a
+// warm-up, then a measured window, in interleaved rounds (the variants' order reversed every other
+// round); every response is checked (HTTP 200, no errors, the expected content) before it counts.
+// Printed: RPS, p50/p99, CPU-ms per request of each process (/proc/<pid>/stat), SQL statements per
+// request (the subgraphs' statement counter: the shared PostgreSQL does not preload
+// pg_stat_statements), peak RSS, and the CPU ratios of our gateway to each peer.
+//
+// Usage: eval "$(bash scripts/services.sh env)"; npm run bench:gateway -- [--duration 10]
+//   [--warmup 3] [--rounds 2] [--connections 50] [--scenarios Contacts,Me,...]
+//   [--variants bacbos,apollo,hive,direct] [--gateway-cpu 0] [--subgraph-cpu 1] [--json out.json]
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { closeSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { isDeepStrictEqual } from 'node:util';
+import { Client } from 'pg';
+import { parse, print, type OperationDefinitionNode } from 'graphql';
+import { decodeJwt } from 'jose';
+import { QueryPlanner, type PlanNode } from '@apollo/query-planner';
+import { Supergraph, operationFromDocument } from '@apollo/federation-internals';
+import { SUBGRAPHS, signCallerIdentity, type CallerIdentity } from '@bacbos/common';
+import { build, buildIsFresh, DIST } from '../scripts/build';
+import { migrateAll } from '../scripts/platform';
+import { commandOf, deployedProcess, subgraphUrlVariable } from '../scripts/processes';
+
+const root = join(__dirname, '..');
+const { values: flags } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '50' },
+    scenarios: { type: 'string', default: 'Contacts,Me,CreateContact,Document,Timesheet' },
+    variants: { type: 'string', default: 'bacbos,apollo,hive,direct' },
+    'gateway-cpu': { type: 'string', default: '0' },
+    'subgraph-cpu': { type: 'string', default: '1' },
+    json: { type: 'string' },
+    /** Writes V8 CPU profiles of our gateway and the subgraphs (--cpu-prof) into the log folder. */
+    profile: { type: 'boolean', default: false },
+  },
+});
+const DURATION_MS = Number(flags.duration) * 1000;
+const WARMUP_MS = Number(flags.warmup) * 1000;
+const ROUNDS = Number(flags.rounds);
+const CONNECTIONS = Number(flags.connections);
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+const canPin = (() => {
+  try {
+    execFileSync('taskset', ['-c', '0', 'true']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+type VariantName = 'bacbos' | 'dedup' | 'apollo' | 'hive' | 'direct';
+
+// ---------------------------------------------------------------- processes
+
+const workDir = mkdtempSync(join(tmpdir(), 'bench-gateway-'));
+const children: ChildProcess[] = [];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts a node process pinned to `cpu`, logging to <workDir>/<name>.log. */
+function startProcess(name: string, cpu: string, args: string[], env: Record<string, string>, stdout: 'log' | 'pipe' = 'log'): ChildProcess {
+  const log = openSync(join(workDir, `${name}.log`), 'a');
+  const command = canPin ? ['taskset', '-c', cpu, process.execPath, ...args] : [process.execPath, ...args];
+  // taskset execs node, so the child's pid is node's: /proc/<pid>/stat measures the server itself.
+  const child = spawn(command[0], command.slice(1), { cwd: root, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['ignore', stdout === 'pipe' ? 'pipe' : log, log] });
+  closeSync(log);
+  children.push(child);
+  child.once('exit', (code, signal) => {
+    if (!stopping) console.error(`bench: ${name} exited (${signal ?? code}); see ${join(workDir, `${name}.log`)}`);
+  });
+  return child;
+}
+
+let stopping = false;
+async function stopAll(): Promise<void> {
+  stopping = true;
+  await Promise.all(children.map((child) => new Promise<void>((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    child.once('exit', () => done());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+  })));
+}
+
+/** CPU time (user + system) of a process so far, in ms. */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK; // utime, stime (fields 14, 15)
+}
+
+/** Peak resident set size of a process, in MB. */
+function peakRssMb(pid: number): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : NaN;
+}
+
+// ---------------------------------------------------------------- HTTP client
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+
+interface Answer {
+  status: number;
+  body: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] };
+}
+
+function post(url: string, payload: unknown, headers: Record<string, string>): Promise<Answer> {
+  const body = JSON.stringify(payload);
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        try {
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Answer['body'] });
+        } catch {
+          resolve({ status: res.statusCode ?? 0, body: { errors: [{ message: `not JSON: ${text.slice(0, 200)}` }] } });
+        }
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function waitServing(url: string, headers: Record<string, string> = {}, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const answer = await post(url, { query: '{ __typename }' }, headers);
+      if (answer.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not serve a query within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+// ---------------------------------------------------------------- the contract's operations
+
+const contractDir = join(root, '..', 'shared', 'contract', 'operations');
+function operation(file: string, name: string): string {
+  const doc = parse(readFileSync(join(contractDir, `${file}.graphql`), 'utf8'));
+  const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition' && d.name?.value === name);
+  if (!op) throw new Error(`contract operation ${name} not found in ${file}.graphql`);
+  return print(op);
+}
+
+// ---------------------------------------------------------------- sessions and callers
+
+interface Session {
+  tenantId: string;
+  userId: string;
+  email: string;
+  accessToken: string;
+  refreshToken: string;
+  issuedAt: number;
+  /** The caller our gateway forwards for this session; the peers and the floor get it signed. */
+  caller: CallerIdentity;
+  signed: { header: string; at: number };
+}
+
+let gatewayUrl = '';
+let internalSecret = '';
+
+async function call(session: Session | undefined, query: string, variables: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  const headers: Record<string, string> = session ? { authorization: `Bearer ${await accessToken(session)}` } : {};
+  const answer = await post(gatewayUrl, { query, variables }, headers);
+  if (answer.status !== 200 || answer.body.errors?.length || !answer.body.data) throw new Error(`seed: ${answer.status} ${JSON.stringify(answer.body.errors ?? answer.body)}`);
+  return answer.body.data;
+}
+
+/** Access tokens live 15 minutes: refreshed after 10. */
+async function accessToken(session: Session): Promise<string> {
+  if (Date.now() - session.issuedAt > 10 * 60_000) {
+    session.issuedAt = Date.now();
+    const data = await post(gatewayUrl, { query: operation('identity', 'RefreshSession'), variables: { refreshToken: session.refreshToken } }, {});
+    const refreshed = data.body.data?.refreshSession as { accessToken: string; refreshToken: string } | undefined;
+    if (!refreshed) throw new Error(`refreshSession failed: ${JSON.stringify(data.body.errors)}`);
+    session.accessToken = refreshed.accessToken;
+    session.refreshToken = refreshed.refreshToken;
+  }
+  return session.accessToken;
+}
+
+/** The signed caller header (valid 60 s): signed again after 20 s. */
+async function callerHeader(session: Session): Promise<string> {
+  if (Date.now() - session.signed.at > 20_000) session.signed = { header: await signCallerIdentity({ ...session.caller, requestId: randomUUID() }, internalSecret), at: Date.now() };
+  return session.signed.header;
+}
+
+async function signUp(label: string): Promise<Session> {
+  const slug = `bench-${label}-${randomUUID().slice(0, 8)}`;
+  const email = `owner@${slug}.example`;
+  const data = await call(undefined, operation('platform', 'SignUp'), { input: { tenantName: `Bench ${label}`, tenantSlug: slug, email, password: 'bench password 1234', firstName: 'Olive', lastName: 'Owner' } });
+  const signUpResult = data.signUp as { accessToken: string; refreshToken: string; user: { id: string }; tenant: { id: string } };
+  const session: Session = {
+    tenantId: signUpResult.tenant.id, userId: signUpResult.user.id, email, accessToken: signUpResult.accessToken, refreshToken: signUpResult.refreshToken,
+    issuedAt: Date.now(), caller: undefined as unknown as CallerIdentity, signed: { header: '', at: 0 },
+  };
+  const claims = decodeJwt(session.accessToken) as { sid: string; perms: string[] };
+  const tenant = (await call(session, operation('platform', 'CurrentTenant'))).tenant as { enabledModules: string[]; limits: Record<string, number>; settings: { timeZone?: string } };
+  session.caller = {
+    kind: 'user', tenantId: session.tenantId, userId: session.userId, sessionId: claims.sid, apiKeyId: null, permissions: claims.perms, email,
+    modules: tenant.enabledModules, limits: tenant.limits, timeZone: tenant.settings.timeZone ?? 'UTC', ipAddress: '127.0.0.1', userAgent: 'bench', requestId: randomUUID(),
+  };
+  return session;
+}
+
+/** Runs `jobs` with at most `width` at a time. */
+async function pool<T>(items: T[], width: number, job: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all([...Array(width)].map(async () => {
+    while (next < items.length) {
+      const index = next++;
+      await job(items[index], index);
+    }
+  }));
+}
+
+interface Seed {
+  main: Session;
+  writer: Session;
+  documentId: string;
+  employeeId: string;
+  today: string;
+}
+
+/** One tenant as the issue measured it: 4 users, 100 contacts, 200 leads owned by the users. */
+async function seed(): Promise<Seed> {
+  const main = await signUp('main');
+  const users = [main.userId];
+  for (const name of ['Ada', 'Bob', 'Cyd']) {
+    const invited = (await call(main, operation('platform', 'InviteUser'), { input: { email: `${name.toLowerCase()}@${main.email.split('@')[1]}`, firstName: name, lastName: 'User', password: 'bench password 1234' } })).inviteUser as { id: string };
+    users.push(invited.id);
+  }
+  const contacts: string[] = [];
+  await pool([...Array(100).keys()], 8, async (i) => {
+    const created = (await call(main, operation('crm', 'CreateContact'), { input: { firstName: `First${i}`, lastName: `Last${String(i).padStart(3, '0')}`, email: `c${i}@contacts.example`, company: `Company ${i % 7}`, tags: ['bench'] } })).createContact as { id: string };
+    contacts[i] = created.id;
+  });
+  // The crm's replica of the users follows the platform's events: the first lead waits for it.
+  const lead = (i: number) => call(main, operation('crm', 'CreateLead'), { input: { contactId: contacts[i % 100], title: `Lead ${i}`, value: '1000.00', currency: 'EUR', ownerId: users[i % 4], priority: 'medium' } });
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await lead(0);
+      break;
+    } catch (error) {
+      if (attempt > 50) throw error;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  await pool([...Array(199).keys()].map((i) => i + 1), 8, async (i) => {
+    await lead(i);
+  });
+  const document = (await call(main, operation('office', 'CreateDocument'), { input: { title: 'Bench document', content: { type: 'doc', content: [] } } })).createDocument as { id: string };
+  for (const userId of users.slice(1)) await call(main, operation('office', 'ShareDocument'), { id: document.id, userId, role: 'EDITOR' });
+  const employee = (await call(main, operation('hr', 'CreateEmployee'), { input: { employeeNumber: 'E-1', firstName: 'Olive', lastName: 'Owner', email: main.email, userId: main.userId } })).createEmployee as { id: string };
+  for (let i = 0; i < 3; i += 1) {
+    await call(main, operation('hr', 'ClockIn'), { input: { employeeId: employee.id, method: 'WEB' } });
+    await call(main, operation('hr', 'ClockOut'), { employeeId: employee.id });
+  }
+  const writer = await signUp('writer');
+  return { main, writer, documentId: document.id, employeeId: employee.id, today: new Date().toISOString().slice(0, 10) };
+}
+
+// ---------------------------------------------------------------- scenarios
+
+interface Scenario {
+  name: string;
+  query: string;
+  session: (seed: Seed) => Session;
+  variables: (seed: Seed, n: number) => Record<string, unknown>;
+  /** What a correct answer holds; a string says what is wrong. */
+  check: (data: Record<string, unknown>, variables: Record<string, unknown>, seed: Seed) => string | undefined;
+  /** Queries: every answer must equal the first one (the same data through every variant). */
+  stable: boolean;
+}
+
+type Row = Record<string, unknown>;
+const list = (value: unknown) => (Array.isArray(value) ? (value as Row[]) : []);
+
+const SCENARIOS: Scenario[] = [
+  {
+    name: 'Contacts', query: operation('crm', 'Contacts'), stable: true, session: (s) => s.main, variables: () => ({ first: 20 }),
+    check: (data) => {
+      const contacts = data.contacts as { totalCount: number; edges: { node: Row }[] };
+      if (contacts.totalCount !== 100 || contacts.edges.length !== 20) return `totalCount ${contacts.totalCount}, ${contacts.edges.length} edges`;
+      const leads = contacts.edges.flatMap((e) => list(e.node.leads));
+      if (leads.length !== 40 || leads.some((l) => !(l.owner as Row | null)?.email)) return `${leads.length} leads, owners ${leads.filter((l) => (l.owner as Row | null)?.email).length}`;
+      return undefined;
+    },
+  },
+  {
+    name: 'Me', query: operation('identity', 'Me'), stable: false, session: (s) => s.main, variables: () => ({}),
+    check: (data, _v, s) => {
+      const me = data.me as { email: string; roles: Row[]; sessions: Row[]; tenant: Row };
+      if (me.email !== s.main.email || me.tenant.id !== s.main.tenantId) return `me is ${me.email}`;
+      if (!me.roles.some((r) => r.name === 'owner')) return 'no owner role';
+      if (!me.sessions.some((x) => x.current === true)) return 'no current session';
+      return undefined;
+    },
+  },
+  {
+    name: 'CreateContact', query: operation('crm', 'CreateContact'), stable: false, session: (s) => s.writer,
+    variables: (_s, n) => ({ input: { firstName: 'New', lastName: `Contact${n}`, email: `new-${process.pid}-${n}@writer.example`, tags: ['bench'] } }),
+    check: (data, variables) => {
+      const created = data.createContact as Row;
+      return created.email === (variables.input as Row).email && typeof created.id === 'string' ? undefined : `created ${JSON.stringify(created)}`;
+    },
+  },
+  {
+    name: 'Document', query: operation('office', 'Document'), stable: true, session: (s) => s.main, variables: (s) => ({ id: s.documentId }),
+    check: (data, _v, s) => {
+      const document = data.document as { id: string; collaborators: { user: Row | null }[]; owner: Row };
+      if (document.id !== s.documentId || document.owner.email !== s.main.email) return 'another document';
+      return document.collaborators.length === 3 && document.collaborators.every((c) => c.user?.email) ? undefined : `collaborators ${JSON.stringify(document.collaborators)}`;
+    },
+  },
+  {
+    name: 'Timesheet', query: operation('hr', 'Timesheet'), stable: true, session: (s) => s.main,
+    variables: (s) => ({ employeeId: s.employeeId, from: s.today, to: s.today }),
+    check: (data) => {
+      const sheet = data.timesheet as { records: Row[] };
+      return sheet.records.length === 3 ? undefined : `${sheet.records.length} records`;
+    },
+  },
+];
+
+// ---------------------------------------------------------------- the floor: the plan's first fetch
+
+interface DirectCall {
+  url: string;
+  query: string;
+  variableNames: string[];
+}
+
+function firstFetch(node: PlanNode | undefined): Extract<PlanNode, { kind: 'Fetch' }> | undefined {
+  if (!node) return undefined;
+  if (node.kind === 'Fetch') return node;
+  if (node.kind === 'Sequence' || node.kind === 'Parallel') {
+    for (const child of node.nodes) {
+      const found = firstFetch(child);
+      if (found) return found;
+    }
+  }
+  if (node.kind === 'Flatten') return firstFetch(node.node);
+  return undefined;
+}
+
+function directCalls(supergraphSdl: string, urls: Record<string, string>): Map<string, DirectCall> {
+  const supergraph = Supergraph.build(supergraphSdl);
+  const planner = new QueryPlanner(supergraph);
+  const calls = new Map<string, DirectCall>();
+  for (const scenario of SCENARIOS) {
+    const op = operationFromDocument(supergraph.schema, parse(scenario.query));
+    const plan = planner.buildQueryPlan(op).node;
+    const fetch = plan?.kind === 'Subscription' ? undefined : firstFetch(plan);
+    if (!fetch) throw new Error(`no fetch in the plan of ${scenario.name}`);
+    calls.set(scenario.name, { url: urls[fetch.serviceName.toLowerCase()] ?? urls[fetch.serviceName], query: fetch.operation, variableNames: fetch.variableUsages ?? [] });
+  }
+  return calls;
+}
+
+// ---------------------------------------------------------------- measuring
+
+interface Measure {
+  scenario: string;
+  variant: VariantName;
+  round: number;
+  requests: number;
+  failed: number;
+  firstFailure?: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  /** CPU-ms per request by process. */
+  cpu: Record<string, number>;
+  sqlPerRequest: number;
+}
+
+const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
+
+async function statements(url: string): Promise<number> {
+  const counts = (await (await fetch(url)).json()) as Record<string, number>;
+  return Object.values(counts).reduce((a, b) => a + b, 0);
+}
+
+async function main(): Promise<void> {
+  if (!process.env.DATABASE_URL) throw new Error('set DATABASE_URL (eval "$(bash scripts/services.sh env)")');
+  const variants = flags.variants.split(',') as VariantName[];
+  const scenarios = SCENARIOS.filter((s) => flags.scenarios.split(',').includes(s.name));
+  if (!buildIsFresh()) {
+    console.log('bench: dist/ is older than the sources, building');
+    build(console.log);
+  }
+  if (variants.includes('hive') && !existsSync(join(__dirname, 'peers', 'node_modules', '@graphql-hive', 'router-runtime'))) {
+    console.log('bench: installing the peer gateways into bench/peers (npm ci, once)');
+    execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--prefix', join(__dirname, 'peers')], { stdio: 'inherit' });
+  }
+
+  // A database of its own, migrated from scratch.
+  const server = new URL(process.env.DATABASE_URL);
+  const admin = new Client({ connectionString: server.toString() });
+  await admin.connect();
+  await admin.query('DROP DATABASE IF EXISTS bacbos_bench_gateway WITH (FORCE)');
+  await admin.query('CREATE DATABASE bacbos_bench_gateway');
+  await admin.end();
+  server.pathname = '/bacbos_bench_gateway';
+  process.env.DATABASE_URL = server.toString();
+  // bacbos_app is a role of the whole server, shared with the test suite: keep the tests' password.
+  process.env.APP_DB_PASSWORD ??= 'bacbos-test-app-role';
+  await migrateAll();
+
+  internalSecret = randomBytes(32).toString('hex');
+  const shared: Record<string, string> = {
+    NODE_ENV: 'production', DATABASE_URL: server.toString(), APP_DB_PASSWORD: process.env.APP_DB_PASSWORD, INTERNAL_CONTEXT_SECRET: internalSecret,
+    ACCESS_TOKEN_SECRET: randomBytes(32).toString('hex'), APOLLO_TELEMETRY_DISABLED: 'true',
+    // The plans' per-minute operation budgets would answer RATE_LIMITED within seconds of a load test.
+    TENANT_BUDGET_SCALE: '10000',
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, REDIS_KEY_PREFIX: `bench-gateway-${process.pid}:` } : {}),
+  };
+  const gatewayCpu = flags['gateway-cpu'];
+  const subgraphCpu = flags['subgraph-cpu'];
+
+  // The five subgraphs in one process.
+  const profile = flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${workDir}`] : [];
+  const host = startProcess('subgraphs', subgraphCpu, [...profile, '--enable-source-maps', join(__dirname, 'subgraph-host.cjs')], shared, 'pipe');
+  const hostInfo = await new Promise<{ urls: Record<string, string>; statements: string }>((resolve, reject) => {
+    let buffer = '';
+    const log = createWriteStream(join(workDir, 'subgraphs.log'), { flags: 'a' });
+    host.stdout?.on('data', (chunk: Buffer) => {
+      log.write(chunk);
+      if (buffer.includes('{"urls"')) return;
+      buffer += chunk.toString('utf8');
+      const line = buffer.split('\n').find((l) => l.startsWith('{"urls"'));
+      if (line) resolve(JSON.parse(line) as { urls: Record<string, string>; statements: string });
+    });
+    host.once('exit', () => reject(new Error(`the subgraphs exited; see ${join(workDir, 'subgraphs.log')}`)));
+  });
+  const supergraphSdl = readFileSync(join(root, 'schema', 'supergraph.graphql'), 'utf8').replace(
+    /@join__graph\(name: "(\w+)", url: "[^"]+"\)/g,
+    (_m, name: string) => `@join__graph(name: "${name}", url: "${hostInfo.urls[name]}")`,
+  );
+  const supergraphFile = join(workDir, 'supergraph.graphql');
+  writeFileSync(supergraphFile, supergraphSdl);
+
+  // The gateways, each on the gateway core.
+  const urls: Partial<Record<VariantName, string>> = {};
+  const pids: Partial<Record<VariantName, number>> = {};
+  const spec = deployedProcess('gateway');
+  for (const variant of variants) {
+    if (variant === 'direct') continue;
+    const port = await freePort();
+    let child: ChildProcess;
+    if (variant === 'bacbos' || variant === 'dedup') {
+      const env = { ...shared, ...(variant === 'dedup' ? { GATEWAY_INFLIGHT_DEDUP: 'true' } : {}), HOST: '127.0.0.1', [spec.portVariable as string]: String(port), ...Object.fromEntries(SUBGRAPHS.map((name) => [subgraphUrlVariable(name), hostInfo.urls[name]])) };
+      child = startProcess(variant, gatewayCpu, [...profile, ...commandOf(spec).slice(1)].map((arg) => (arg.startsWith('dist/') ? join(DIST, arg.slice(5)) : arg)), env);
+    } else {
+      child = startProcess(variant, gatewayCpu, [join(__dirname, 'peers', variant === 'apollo' ? 'apollo-stock.mjs' : 'hive.mjs'), supergraphFile, String(port)], { NODE_ENV: 'production', APOLLO_TELEMETRY_DISABLED: 'true' });
+    }
+    urls[variant] = `http://127.0.0.1:${port}/graphql`;
+    pids[variant] = child.pid as number;
+  }
+  await Promise.all(Object.values(urls).map((url) => waitServing(url)));
+  gatewayUrl = urls.bacbos ?? '';
+  if (!gatewayUrl) throw new Error('the seed goes through our gateway: keep bacbos among the variants');
+
+  console.log('bench: seeding (4 users, 100 contacts, 200 leads, a shared document, a timesheet)');
+  const data = await seed();
+  const direct = directCalls(supergraphSdl, hostInfo.urls);
+  const references = new Map<string, unknown>();
+
+  async function run(scenario: Scenario, variant: VariantName, ms: number, counter: { n: number }): Promise<{ latencies: number[]; failed: number; firstFailure?: string }> {
+    const session = scenario.session(data);
+    const latencies: number[] = [];
+    let failed = 0;
+    let firstFailure: string | undefined;
+    const deadline = Date.now() + ms;
+    await Promise.all([...Array(CONNECTIONS)].map(async () => {
+      while (Date.now() < deadline) {
+        const variables = scenario.variables(data, counter.n++);
+        const started = process.hrtime.bigint();
+        let problem: string | undefined;
+        try {
+          if (variant === 'direct') {
+            const target = direct.get(scenario.name) as DirectCall;
+            const vars = Object.fromEntries(target.variableNames.map((name) => [name, variables[name]]));
+            const answer = await post(target.url, { query: target.query, variables: vars }, { 'x-bacbos-context': await callerHeader(session) });
+            if (answer.status !== 200 || answer.body.errors?.length || !answer.body.data) problem = `${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`;
+          } else {
+            const headers: Record<string, string> = variant === 'bacbos' || variant === 'dedup' ? { authorization: `Bearer ${await accessToken(session)}` } : { 'x-bacbos-context': await callerHeader(session) };
+            const answer = await post(urls[variant] as string, { query: scenario.query, variables }, headers);
+            if (answer.status !== 200 || answer.body.errors?.length || !answer.body.data) problem = `${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`;
+            else {
+              problem = scenario.check(answer.body.data, variables, data);
+              if (!problem && scenario.stable) {
+                if (!references.has(scenario.name)) references.set(scenario.name, answer.body.data);
+                else if (!isDeepStrictEqual(references.get(scenario.name), answer.body.data)) problem = 'the answer differs from the first one';
+              }
+            }
+          }
+        } catch (error) {
+          problem = (error as Error).message;
+        }
+        if (problem) {
+          failed += 1;
+          firstFailure ??= problem;
+        } else latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+      }
+    }));
+    return { latencies, failed, firstFailure };
+  }
+
+  const results: Measure[] = [];
+  const counter = { n: 0 };
+  const started = Date.now();
+  for (let round = 1; round <= ROUNDS; round += 1) {
+    for (const scenario of scenarios) {
+      const order = round % 2 === 1 ? variants : [...variants].reverse();
+      for (const variant of order) {
+        await run(scenario, variant, WARMUP_MS, counter);
+        const processes: Record<string, number> = { subgraphs: host.pid as number, ...(pids[variant] ? { gateway: pids[variant] as number } : {}) };
+        const cpuBefore = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, cpuMs(pid)]));
+        const sqlBefore = await statements(hostInfo.statements);
+        const t0 = Date.now();
+        const { latencies, failed, firstFailure } = await run(scenario, variant, DURATION_MS, counter);
+        const elapsed = (Date.now() - t0) / 1000;
+        const sql = (await statements(hostInfo.statements)) - sqlBefore;
+        const requests = latencies.length;
+        const sorted = [...latencies].sort((a, b) => a - b);
+        const cpu = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, (cpuMs(pid) - cpuBefore[name]) / Math.max(1, requests + failed)]));
+        const measure: Measure = { scenario: scenario.name, variant, round, requests, failed, firstFailure, rps: requests / elapsed, p50: percentile(sorted, 50), p99: percentile(sorted, 99), cpu, sqlPerRequest: sql / Math.max(1, requests + failed) };
+        results.push(measure);
+        console.log(`  round ${round} ${scenario.name.padEnd(13)} ${variant.padEnd(7)} ${measure.rps.toFixed(0).padStart(5)} rps  p50 ${measure.p50.toFixed(1)} ms  p99 ${measure.p99.toFixed(1)} ms  gateway ${(cpu.gateway ?? 0).toFixed(2)}  subgraphs ${cpu.subgraphs.toFixed(2)} CPU-ms/req  ${measure.sqlPerRequest.toFixed(1)} SQL/req${failed ? `  FAILED ${failed}: ${firstFailure}` : ''}`);
+      }
+    }
+  }
+
+  // ---- the tables
+  const fmt = (values: number[], digits = 1) => values.map((v) => (Number.isFinite(v) ? v.toFixed(digits) : '–')).join(' / ');
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+  console.log(`\n## Gateway benchmark: ${CONNECTIONS} connections, ${DURATION_MS / 1000} s measured after ${WARMUP_MS / 1000} s warm-up, ${ROUNDS} interleaved rounds (values per round), ${canPin ? `gateways on CPU ${gatewayCpu}, subgraphs on CPU ${subgraphCpu}` : 'not pinned (no taskset)'}; ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  for (const scenario of scenarios) {
+    console.log(`\n### ${scenario.name}\n`);
+    console.log('| variant | RPS | p50 ms | p99 ms | gateway CPU-ms/req | subgraphs CPU-ms/req | SQL/req | failed |');
+    console.log('|---|---|---|---|---|---|---|---|');
+    for (const variant of variants) {
+      const rows = results.filter((r) => r.scenario === scenario.name && r.variant === variant);
+      console.log(`| ${variant} | ${fmt(rows.map((r) => r.rps), 0)} | ${fmt(rows.map((r) => r.p50))} | ${fmt(rows.map((r) => r.p99))} | ${variant === 'direct' ? '–' : fmt(rows.map((r) => r.cpu.gateway), 2)} | ${fmt(rows.map((r) => r.cpu.subgraphs), 2)} | ${fmt(rows.map((r) => r.sqlPerRequest))} | ${rows.reduce((a, r) => a + r.failed, 0)} |`);
+    }
+    const ours = results.filter((r) => r.scenario === scenario.name && r.variant === 'bacbos');
+    for (const peer of variants.filter((v) => v !== 'bacbos' && v !== 'direct')) {
+      const theirs = results.filter((r) => r.scenario === scenario.name && r.variant === peer);
+      if (!ours.length || !theirs.length) continue;
+      const ratio = (key: 'gateway' | 'subgraphs') => mean(ours.map((r) => r.cpu[key])) / mean(theirs.map((r) => r.cpu[key]));
+      console.log(`\nbacbos / ${peer}: gateway CPU ×${ratio('gateway').toFixed(2)}, subgraph CPU ×${ratio('subgraphs').toFixed(2)}, RPS ×${(mean(ours.map((r) => r.rps)) / mean(theirs.map((r) => r.rps))).toFixed(2)}`);
+    }
+  }
+  console.log('\n| process | peak RSS MB |\n|---|---|');
+  console.log(`| subgraphs | ${peakRssMb(host.pid as number).toFixed(0)} |`);
+  for (const [variant, pid] of Object.entries(pids)) console.log(`| ${variant} | ${peakRssMb(pid).toFixed(0)} |`);
+  if (flags.json) {
+    mkdirSync(join(flags.json, '..'), { recursive: true });
+    writeFileSync(flags.json, JSON.stringify({ connections: CONNECTIONS, durationMs: DURATION_MS, results }, null, 2));
+  }
+  const failures = results.reduce((a, r) => a + r.failed, 0);
+  if (failures) console.log(`\n${failures} responses failed their check (they are not counted); logs in ${workDir}`);
+  if (flags.profile) console.log(`\nCPU profiles (written at exit): ${workDir}/*.cpuprofile; summarise with npx tsx bench/profile-top.ts <file>`);
+}
+
+main()
+  .then(async () => {
+    await stopAll();
+    process.exit(0);
+  }, async (error) => {
+    console.error(error);
+    await stopAll();
+    console.error(`logs: ${workDir}`);
+    process.exit(1);
+  });
