@@ -4,7 +4,7 @@
 // of 20) are written into the document first. Every field costs 1 (depth adds nothing): the cost
 // is about the number of values a full answer can hold.
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
-import { DEFAULT_PAGE_SIZE } from '@bacbos/common';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@bacbos/common';
 import {
   Kind, TypeInfo, valueFromAST, visit, visitWithTypeInfo, validate,
   type ArgumentNode, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode,
@@ -26,7 +26,9 @@ export function withListSizes(schema: GraphQLSchema, document: DocumentNode, var
         // Variables are not coerced yet (execution refuses a bad one later): only a sane int counts.
         const value = given ? valueFromAST(given.value, sizeArgument.type, variables) : undefined;
         const sane = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
-        const size = sane(value) ? value : sane(sizeArgument.defaultValue) ? sizeArgument.defaultValue : DEFAULT_PAGE_SIZE;
+        // A page larger than MAX_PAGE_SIZE is refused by its subgraph (BAD_USER_INPUT naming `first`),
+        // so it costs at most a full page here: the client learns what is wrong with its argument.
+        const size = Math.min(MAX_PAGE_SIZE, sane(value) ? value : sane(sizeArgument.defaultValue) ? sizeArgument.defaultValue : DEFAULT_PAGE_SIZE);
         const literal: ArgumentNode = {
           kind: Kind.ARGUMENT,
           name: { kind: Kind.NAME, value: sizeArgument.name },
