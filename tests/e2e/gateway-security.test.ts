@@ -106,6 +106,8 @@ describe('errors', () => {
     expect(codeOf(res)).toBe('INTERNAL_SERVER_ERROR');
     const body = JSON.stringify(res);
     expect(body).not.toMatch(/127\.0\.0\.1|localhost|ECONNREFUSED|stack|at .*\.ts/);
-    expect(res.errors![0].message).toBe('Internal server error');
+    // An unreachable subgraph is an outage, told as such (README, Faults), never its address.
+    expect(res.errors![0].message).toBe('The service is temporarily unavailable; retry in a few seconds');
+    expect(res.errors![0].extensions).toMatchObject({ unavailable: true });
   });
 });
