@@ -6,81 +6,39 @@
 // - a gateway is SIGKILLed under a live subscriber: the subscriber reconnects to the other gateway
 //   with `after:` its last event id and receives every event exactly once, in order.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client } from 'pg';
 import { down, instances, restart, runningPid, up, type TopologyOptions } from '../../scripts/topology';
 import { contractOperation as op, gql, signUpTenant, type GraphQLResponse, type TestTenant } from '../helpers/graphql';
 import { STACK_LINE } from '../helpers/process';
+import { testTopology, type TestTopology } from '../helpers/topology';
 import { subscribe, waitFor, type Collected } from '../subscriptions/helpers';
 
 jest.setTimeout(120_000);
 
-const database = `bacbos_faults_${process.pid}`;
-const dir = mkdtempSync(join(tmpdir(), 'bacbos-faults-'));
+let topology: TestTopology;
 let options: TopologyOptions;
 let gatewayA: string;
 let gatewayB: string;
 let tenant: TestTenant;
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const server = net.createServer();
-    server.once('error', () => done(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
-  });
-}
-
-async function freeBasePort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const base = 47_000 + 20 * Math.floor(Math.random() * 300);
-    if ((await Promise.all([0, 1, 2, 3, 4, 5, 10].map((o) => portFree(base + o)))).every(Boolean)) return base;
-  }
-  throw new Error('no free base port');
-}
-
-async function admin<T>(fn: (db: Client) => Promise<T>): Promise<T> {
-  const db = new Client({ connectionString: process.env.TEST_SERVER_URL });
-  await db.connect();
-  try {
-    return await fn(db);
-  } finally {
-    await db.end();
-  }
-}
-
 const instance = (id: string) => instances(options.basePort).find((i) => i.id === id)!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
-  await admin(async (db) => {
-    await db.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await db.query(`CREATE DATABASE "${database}"`);
-  });
-  const url = new URL(process.env.TEST_SERVER_URL as string);
-  url.pathname = `/${database}`;
-  options = {
-    dir,
-    basePort: await freeBasePort(),
-    env: { ...process.env, DATABASE_URL: url.toString(), NODE_ENV: 'production', LOG_LEVEL: 'info', REDIS_KEY_PREFIX: `${process.env.REDIS_KEY_PREFIX}faults:` },
-    log: () => {},
-  };
+  topology = await testTopology('faults', 47_000);
+  options = topology.options;
   [gatewayA, gatewayB] = (await up(options)).gatewayUrls;
   tenant = await signUpTenant(gatewayA, 'Faults');
 }, 300_000);
 
 afterAll(async () => {
   await down(options);
-  await admin((db) => db.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`));
-  if (!process.env.KEEP_TOPOLOGY_LOGS) rmSync(dir, { recursive: true, force: true });
+  await topology.drop();
 }, 60_000);
 
 interface Sample { subgraph: 'crm' | 'platform'; startedAt: number; endedAt: number; response: GraphQLResponse }
 
 test("the crm subgraph killed under load: only crm's fields fail, cleanly; they answer again when crm is back, the gateways untouched", async () => {
-  const gatewayPids = ['gateway', 'gateway-2'].map((id) => runningPid(dir, instance(id)));
+  const gatewayPids = ['gateway', 'gateway-2'].map((id) => runningPid(options.dir, instance(id)));
   const samples: Sample[] = [];
   let running = true;
   const worker = async (n: number) => {
@@ -94,7 +52,7 @@ test("the crm subgraph killed under load: only crm's fields fail, cleanly; they 
   const workers = [0, 1, 2, 3].map(worker);
   await sleep(1_000);
   const killedAt = Date.now();
-  process.kill(runningPid(dir, instance('crm'))!, 'SIGKILL');
+  process.kill(runningPid(options.dir, instance('crm'))!, 'SIGKILL');
   await sleep(3_000);
   const restartAt = Date.now();
   await restart(options, 'crm');
@@ -117,7 +75,7 @@ test("the crm subgraph killed under load: only crm's fields fail, cleanly; they 
   const recoveredAt = crmBack()!;
   expect(failed.filter((s) => s.endedAt < killedAt || s.startedAt > recoveredAt)).toEqual([]);
   // Recovered by themselves: the same gateway processes throughout.
-  expect(['gateway', 'gateway-2'].map((id) => runningPid(dir, instance(id)))).toEqual(gatewayPids);
+  expect(['gateway', 'gateway-2'].map((id) => runningPid(options.dir, instance(id)))).toEqual(gatewayPids);
   const lastFailure = Math.max(...failed.map((s) => s.endedAt));
   process.stdout.write(
     `faults/subgraph: ${samples.length} requests, ${failed.length} crm requests failed ('unavailable'), 0 platform; crm down ${restartAt - killedAt} ms, ` +
@@ -149,7 +107,7 @@ test('a gateway killed under a live subscriber: it resumes on the other gateway 
   await waitFor(() => take().length >= 5, 'events on the first gateway', 30_000);
 
   const killedAt = Date.now();
-  process.kill(runningPid(dir, instance('gateway'))!, 'SIGKILL');
+  process.kill(runningPid(options.dir, instance('gateway'))!, 'SIGKILL');
   await waitFor(() => sub.closeCode !== undefined, 'the socket to drop', 10_000);
   received.push(...take());
   const lastSeen = received[received.length - 1].eventId;

@@ -4,19 +4,15 @@
 // it down at the end. What only a real deployment shows: events cross processes through Kafka,
 // revocations cross gateway instances through Redis, presigned URLs work from the host.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { down, instances, status, up, type TopologyOptions } from '../../scripts/topology';
 import { bearer, codeOf, contractOperation as op, eventually, gql, ok, signUpTenant, type TestTenant } from '../helpers/graphql';
+import { testTopology, topologyPortsFree, type TestTopology } from '../helpers/topology';
 import { subscribe, waitFor } from '../subscriptions/helpers';
 
 jest.setTimeout(60_000);
 
-const database = `bacbos_topology_${process.pid}`;
-const dir = mkdtempSync(join(tmpdir(), 'bacbos-topology-'));
 let options: TopologyOptions;
 let gatewayA: string;
 let gatewayB: string;
@@ -24,53 +20,11 @@ let tenant: TestTenant;
 let upMs: number;
 let firstQueryMs: number;
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const server = net.createServer();
-    server.once('error', () => done(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
-  });
-}
-
-/** A base port whose seven ports (base, +1..+5, +10) are free, away from the ephemeral range. */
-async function freeBasePort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const base = 41_000 + 20 * Math.floor(Math.random() * 300);
-    const ports = [0, 1, 2, 3, 4, 5, 10].map((offset) => base + offset);
-    if ((await Promise.all(ports.map(portFree))).every(Boolean)) return base;
-  }
-  throw new Error('no free base port');
-}
-
-async function admin<T>(fn: (db: Client) => Promise<T>): Promise<T> {
-  const db = new Client({ connectionString: process.env.TEST_SERVER_URL });
-  await db.connect();
-  try {
-    return await fn(db);
-  } finally {
-    await db.end();
-  }
-}
+let topology: TestTopology;
 
 beforeAll(async () => {
-  await admin(async (db) => {
-    await db.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await db.query(`CREATE DATABASE "${database}"`);
-  });
-  const url = new URL(process.env.TEST_SERVER_URL as string);
-  url.pathname = `/${database}`;
-  options = {
-    dir,
-    basePort: await freeBasePort(),
-    env: {
-      ...process.env,
-      DATABASE_URL: url.toString(),
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'info',
-      REDIS_KEY_PREFIX: `${process.env.REDIS_KEY_PREFIX}topology:`,
-    },
-    log: () => {},
-  };
+  topology = await testTopology('topology', 41_000);
+  options = topology.options;
   const started = Date.now();
   const result = await up(options);
   upMs = Date.now() - started;
@@ -81,8 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await down(options);
-  await admin((db) => db.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`));
-  if (!process.env.KEEP_TOPOLOGY_LOGS) rmSync(dir, { recursive: true, force: true });
+  await topology.drop();
   process.stdout.write(`topology: up in ${upMs} ms (first query ${firstQueryMs} ms after the migrate job started)\n`);
 }, 60_000);
 
@@ -175,7 +128,7 @@ it('down stops every process and leaves the shared services running', async () =
   await down(options);
   const rows = await status(options);
   expect(rows.filter((r) => r.pid)).toEqual([]);
-  for (const port of [0, 1, 2, 3, 4, 5, 10]) expect(await portFree(options.basePort + port)).toBe(true);
+  expect(await topologyPortsFree(options.basePort)).toBe(true);
   // services.sh status exits non-zero when one of them is stopped.
   expect(() => execFileSync('bash', [join(__dirname, '..', '..', 'scripts', 'services.sh'), 'status'], { stdio: 'ignore' })).not.toThrow();
 });
