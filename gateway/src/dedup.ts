@@ -6,12 +6,12 @@
 // and body only, where the caller travels in a header. Mutations are never deduplicated. Each
 // waiter parses its own copy of the answer (the gateway merges into what it parses).
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
-import type { CallerIdentity } from '@bacbos/common';
+import { setting, type CallerIdentity } from '@bacbos/common';
 
 /** Set by the data source for a dedupable fetch, read and removed by the fetcher: never sent. */
 const DEDUP_HEADER = 'x-bacbos-inflight-key';
 
-export const inflightDedupEnabled = (): boolean => process.env.GATEWAY_INFLIGHT_DEDUP === 'true';
+export const inflightDedupEnabled = (): boolean => setting('GATEWAY_INFLIGHT_DEDUP');
 
 const keys = new WeakMap<CallerIdentity, string>();
 

@@ -187,6 +187,10 @@ export const SETTINGS = {
     schema: z.coerce.number().int().min(0).optional(), defaultText: '2000 (0 under jest)',
     meaning: 'milliseconds between steps of the database-instance provisioner; 0 turns it off', readBy: ['platform', 'start'],
   }),
+  GATEWAY_INFLIGHT_DEDUP: define({
+    schema: bool.default(false), defaultText: 'false',
+    meaning: 'identical in-flight subgraph queries of the same caller (tenant, actor, permissions) share one call; never across callers, never mutations', readBy: ['gateway', 'start'],
+  }),
   SUPERGRAPH_PATH: define({ schema: z.string().optional(), defaultText: 'schema/supergraph.graphql', meaning: 'composed supergraph the standalone gateway serves', readBy: ['gateway'] }),
   SHUTDOWN_TIMEOUT_MS: define({
     schema: z.coerce.number().int().min(0).default(10_000), defaultText: '10000',
