@@ -89,3 +89,10 @@ export class TenantScopedPool extends Pool {
     });
   }
 }
+
+/**
+ * Interactive-transaction limits of every subgraph's Prisma client. Prisma's defaults (2 s to get a
+ * connection, 5 s to finish) turned a commit that waited on a busy pool at start-up, or on a row
+ * lock held by a concurrent writer, into an INTERNAL_SERVER_ERROR.
+ */
+export const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;

@@ -1,5 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { TenantScopedPool, appDatabaseUrlFor, instrumentPrisma, observePool, setting } from '@bacbos/common';
+import { TenantScopedPool, appDatabaseUrlFor, instrumentPrisma, observePool, setting, TRANSACTION_OPTIONS } from '@bacbos/common';
 import { PrismaClient } from './generated/prisma/client';
 
 export type OfficeDb = PrismaClient;
@@ -9,6 +9,7 @@ export function createOfficeDb(connectionString = appDatabaseUrlFor('office')): 
   const db = new PrismaClient({
     adapter: new PrismaPg(observePool(new TenantScopedPool({ connectionString, max: setting('DB_POOL_SIZE') }), { subgraph: 'office', pool: 'app' }), { disposeExternalPool: true }),
     log: [{ emit: 'event', level: 'query' }],
+    transactionOptions: TRANSACTION_OPTIONS,
   });
   instrumentPrisma(db, 'office');
   return db;

@@ -1,5 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { TenantScopedPool, appDatabaseUrlFor, instrumentPrisma, observePool, setting } from '@bacbos/common';
+import { TenantScopedPool, appDatabaseUrlFor, instrumentPrisma, observePool, setting, TRANSACTION_OPTIONS } from '@bacbos/common';
 import { PrismaClient, type User } from './generated/prisma/client';
 
 /**
@@ -21,6 +21,7 @@ export function withoutSecrets<T extends { passwordHash?: unknown; mfaSecret?: u
 const connect = (connectionString: string) => new PrismaClient({
   adapter: new PrismaPg(observePool(new TenantScopedPool({ connectionString, max: setting('DB_POOL_SIZE') }), { subgraph: 'platform', pool: 'app' }), { disposeExternalPool: true }),
   log: [{ emit: 'event', level: 'query' }],
+  transactionOptions: TRANSACTION_OPTIONS,
   omit,
 });
 
