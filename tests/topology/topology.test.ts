@@ -60,7 +60,8 @@ it("carries a CRM mutation's audit entry through Kafka into auditLogs, readable 
   const contact = await ok(gql(gatewayA, op('crm', 'CreateContact'), { input: { firstName: 'Topo', lastName: 'Logy', email: 'topo@logy.example' } }, tenant.headers), 'createContact');
   const trail = await eventually(
     () => gql(gatewayB, op('platform', 'AuditTrail'), { filter: { resourceType: 'Contact', resourceId: contact.id } }, tenant.headers),
-    (r) => r.data?.auditLogs.totalCount === 1,
+    // The count and the page are two statements: wait until both have seen the entry.
+    (r) => r.data?.auditLogs.totalCount === 1 && r.data.auditLogs.edges.length === 1,
     'the contact audit entry',
   );
   expect(trail.data!.auditLogs.edges[0].node).toMatchObject({ action: 'create', resourceType: 'Contact', resourceId: contact.id, user: { id: tenant.userId } });
