@@ -18,6 +18,7 @@ import {
 import { addTenantUser, contractOperation as op, gql, ok, signUpTenant, type TestTenant } from '../helpers/graphql';
 import { startPlatform, type RunningPlatform } from '../helpers/platform';
 import { composeSupergraph } from '../../scripts/compose';
+import { seededRandom } from '../helpers/random';
 
 const ATTEMPTS_PER_OPERATION = 24;
 /** Operations that hash a password (argon2, ~0.5 s of CPU): fewer attempts. */
@@ -38,18 +39,7 @@ let schema: GraphQLSchema;
 const seeds: Record<string, string> = {};
 
 // ---- deterministic randomness ----
-let state = 0x2545f491;
-const random = () => {
-  state ^= state << 13; state ^= state >>> 17; state ^= state << 5;
-  return ((state >>> 0) % 1_000_000) / 1_000_000;
-};
-function shuffle<T>(items: T[]): T[] {
-  for (let i = items.length - 1; i > 0; i -= 1) {
-    const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j], items[i]];
-  }
-  return items;
-}
+const { shuffle } = seededRandom(0x2545f491);
 
 // ---- values that cannot travel as JSON.stringify output, spliced into the raw body ----
 const RAW: Record<string, string> = {

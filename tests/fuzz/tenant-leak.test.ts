@@ -24,6 +24,7 @@ import { addTenantUser, contractOperation as op, gql, signUpTenant, type TestTen
 import { startPlatform, type RunningPlatform } from '../helpers/platform';
 import { waitFor, wsUrl } from '../subscriptions/helpers';
 import { composeSupergraph } from '../../scripts/compose';
+import { seededRandom } from '../helpers/random';
 
 const ATTEMPTS_PER_OPERATION = 40;
 /** Operations that hash a password (argon2, ~0.5 s of CPU): fewer attempts. */
@@ -64,18 +65,7 @@ const bSeeds: Record<string, string> = {};
 const bValues = new Set<string>();
 
 // ---- deterministic randomness ----
-let state = 0x1b873593;
-const random = () => {
-  state ^= state << 13; state ^= state >>> 17; state ^= state << 5;
-  return ((state >>> 0) % 1_000_000) / 1_000_000;
-};
-function shuffle<T>(items: T[]): T[] {
-  for (let i = items.length - 1; i > 0; i -= 1) {
-    const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j], items[i]];
-  }
-  return items;
-}
+const { shuffle } = seededRandom(0x1b873593);
 
 const FIELD_KINDS: Record<string, string> = {
   convertLead: 'opportunity', completeUpload: 'file', shareFile: 'fileshare', databaseInstances: 'database', provisionDatabase: 'database',
