@@ -76,11 +76,16 @@ describe('an address with many failures', () => {
 describe('password hashing', () => {
   it('runs two at once with two waiting; the rest of a burst is told to retry in a second', async () => {
     const t = await signUpTenant(url, 'Burst');
-    const burst = await Promise.all([...Array(12).keys()].map((i) => logIn(t, t.password, `198.51.100.${100 + i}`)));
-    const ok = burst.filter((r) => r.data?.logIn);
-    const busy = burst.filter((r) => codeOf(r) === 'RATE_LIMITED');
-    expect(ok.length + busy.length).toBe(12);
-    expect(ok.length).toBeGreaterThanOrEqual(4);
+    // A fast machine hashes quickly enough that one burst may fit through the queue: a few bursts
+    // are sent until one overflows it. Without the bound, none ever does and the test fails.
+    const busy: Array<Awaited<ReturnType<typeof logIn>>> = [];
+    for (let round = 0; round < 5 && busy.length === 0; round += 1) {
+      const burst = await Promise.all([...Array(24).keys()].map((i) => logIn(t, t.password, `198.51.100.${100 + i}`)));
+      const ok = burst.filter((r) => r.data?.logIn);
+      busy.push(...burst.filter((r) => codeOf(r) === 'RATE_LIMITED'));
+      expect(ok.length + burst.filter((r) => codeOf(r) === 'RATE_LIMITED').length).toBe(24);
+      expect(ok.length).toBeGreaterThanOrEqual(4);
+    }
     expect(busy.length).toBeGreaterThan(0);
     for (const r of busy) {
       expect(r.retryAfter).toBe('1');
@@ -88,7 +93,7 @@ describe('password hashing', () => {
     }
     // Once the burst is over, log-ins work again.
     expect((await logIn(t, t.password, '198.51.100.99')).data!.logIn.user.id).toBe(t.userId);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('the owner of an account logs in while it is attacked from many addresses', () => {
