@@ -37,8 +37,11 @@ export class AccessControl {
 
   constructor(
     private readonly kv: KeyValueStore,
-    /** Base URL of the platform subgraph's internal routes, e.g. http://platform:4001/internal */
-    private readonly platformInternalUrl: string,
+    /**
+     * Base URL of the platform subgraph's internal routes, e.g. http://platform:4001/internal;
+     * undefined on a supergraph without our platform subgraph, where only anonymous callers pass.
+     */
+    private readonly platformInternalUrl: string | undefined,
     private readonly internalContextSecret: string,
     accessTokenSecret: string,
   ) {
@@ -90,6 +93,7 @@ export class AccessControl {
 
   /** Calls a platform internal route as the gateway; null for 401/404. */
   private async internal<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T | null> {
+    if (!this.platformInternalUrl) throw unauthenticated('This gateway serves a supergraph without the platform subgraph: it accepts no credentials');
     const caller = anonymousCaller();
     const headers = { 'content-type': 'application/json', 'x-bacbos-context': await signCallerIdentity(caller, this.internalContextSecret), [REQUEST_ID_HEADER]: caller.requestId };
     // The platform not answering (restarting, its database away) is an outage, not a refusal.

@@ -95,11 +95,13 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-/** The routing URL of a subgraph as written in the supergraph (join__Graph). */
-function supergraphUrlOf(supergraphSdl: string, name: string): string {
-  const match = new RegExp(`@join__graph\\(name: "${name}", url: "([^"]+)"\\)`).exec(supergraphSdl);
-  if (!match) throw new Error(`the supergraph has no subgraph ${name}`);
-  return match[1];
+/**
+ * The routing URL of a subgraph as written in the supergraph (join__Graph), or undefined when the
+ * supergraph has no such subgraph: the gateway serves any supergraph (the federation audit's, for
+ * one), and mounts the routes that need one of ours (credentials, /oauth/token) only where it exists.
+ */
+function supergraphUrlOf(supergraphSdl: string, name: string): string | undefined {
+  return new RegExp(`@join__graph\\(name: "${name}", url: "([^"]+)"\\)`).exec(supergraphSdl)?.[1];
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
@@ -131,7 +133,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   const kv = options.kv ?? createKeyValueStore();
   const platformUrl = options.subgraphUrls?.platform ?? supergraphUrlOf(options.supergraphSdl, 'platform');
-  const access = new AccessControl(kv, platformUrl.replace(/\/graphql$/, '/internal'), options.internalContextSecret, options.accessTokenSecret);
+  const access = new AccessControl(kv, platformUrl?.replace(/\/graphql$/, '/internal'), options.internalContextSecret, options.accessTokenSecret);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', setting('TRUST_PROXY'));
@@ -172,7 +174,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     res.json({ status: 'ok' });
   });
   // RFC 6749 §4.4 client credentials, answered by the identity subgraph.
-  app.use(oauthTokenRouter({ identityUrl: options.subgraphUrls?.identity ?? supergraphUrlOf(options.supergraphSdl, 'identity'), internalContextSecret: options.internalContextSecret }));
+  const identityUrl = options.subgraphUrls?.identity ?? supergraphUrlOf(options.supergraphSdl, 'identity');
+  if (identityUrl) app.use(oauthTokenRouter({ identityUrl, internalContextSecret: options.internalContextSecret }));
   app.use(playgroundRouter({ endpoint: '/graphql' }));
   app.use(
     '/graphql',
