@@ -75,7 +75,8 @@ if (values.test) process.exit(run.status ?? 1);
 
 /** results.txt: a test group's name on one line, its cases' marks ('.' passed, 'X' failed) on the next. */
 function parseResults(file: string): Map<string, string> {
-  const lines = readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+  // A summary follows the groups after a '---' line.
+  const lines = readFileSync(file, 'utf8').split('\n---')[0].split('\n').map((l) => l.trim()).filter(Boolean);
   const results = new Map<string, string>();
   for (let i = 0; i + 1 < lines.length; i += 2) results.set(lines[i], lines[i + 1]);
   return results;
@@ -86,8 +87,13 @@ const stock = parseResults(join(audit, 'gateways/apollo-gateway/results.txt'));
 const count = (r: Map<string, string>) => [...r.values()].join('').split('').filter((c) => c === '.').length;
 const total = [...ours.values()].join('').length;
 console.log(`\nfederation-gateway-audit: this gateway ${count(ours)}/${total}; stock @apollo/gateway ${count(stock)}/${[...stock.values()].join('').length}`);
+let lost = 0;
 for (const [group, marks] of ours) {
   const theirs = stock.get(group);
-  if (theirs !== marks) console.log(`  ${group}: ours ${marks}, stock ${theirs ?? '(not run)'}`);
+  if (theirs === marks) continue;
+  // A case stock Apollo passes and this gateway fails is a regression of the federation behaviour.
+  if (theirs) lost += [...marks].filter((mark, i) => mark === 'X' && theirs[i] === '.').length;
+  console.log(`  ${group}: this gateway ${marks}, stock ${theirs ?? '(not in its results)'}`);
 }
-process.exit(count(ours) >= count(stock) ? 0 : 1);
+console.log(lost ? `${lost} case(s) stock @apollo/gateway passes fail here` : 'every case stock @apollo/gateway passes passes here');
+process.exit(lost ? 1 : 0);
