@@ -2,10 +2,10 @@ import DataLoader from 'dataloader';
 import { byId, manyByKey, type CallerIdentity, type Logger } from '@bacbos/common';
 import type { CrmDb } from './db';
 import type { Contact, Lead, Opportunity } from './generated/prisma/client';
-import { ContactService } from './modules/contacts/contact.service';
-import { ContactEventService } from './modules/events/event.service';
-import { LeadService } from './modules/leads/lead.service';
-import { OpportunityService } from './modules/opportunities/opportunity.service';
+import { ContactService } from './modules/contacts';
+import { ContactEventService } from './modules/events';
+import { LeadService } from './modules/leads';
+import { OpportunityService } from './modules/opportunities';
 
 /** Built once per request: the verified caller, the database, per-request loaders and services. */
 export interface CrmContext {

@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import { baseModule, databaseUrlFor, loadTypeDefs, rootLogger, startUserDirectorySync, type SubgraphDefinition } from '@bacbos/common';
 import { createCrmContext, type CrmContext } from './context';
 import { createCrmDb, type CrmDb } from './db';
-import { contactResolvers } from './modules/contacts/resolvers';
-import { eventResolvers } from './modules/events/resolvers';
-import { leadResolvers } from './modules/leads/resolvers';
-import { opportunityResolvers } from './modules/opportunities/resolvers';
+import { contactResolvers } from './modules/contacts';
+import { eventResolvers } from './modules/events';
+import { leadResolvers } from './modules/leads';
+import { opportunityResolvers } from './modules/opportunities';
 
 const schemaModule = (name: string, resolvers: object) => ({ typeDefs: loadTypeDefs(join(__dirname, 'modules', name, 'schema.graphql')), resolvers: resolvers as never });
 
@@ -28,3 +28,6 @@ export function crmSubgraph(db: CrmDb = createCrmDb()): SubgraphDefinition<CrmCo
     close: () => db.$disconnect(),
   };
 }
+
+// For the processes and tests that run this subgraph: its database client.
+export { createCrmDb, type CrmDb } from './db';

@@ -4,11 +4,11 @@ import type { HrDb } from './db';
 import type {
   AttendanceRecord, BiometricDevice, Employee, LeaveRequest, OvertimeRecord, RemoteWorkSession,
 } from './generated/prisma/client';
-import { AttendanceService } from './modules/attendance/attendance.service';
-import { DeviceService } from './modules/devices/device.service';
-import { EmployeeService } from './modules/employees/employee.service';
-import { LeaveService } from './modules/leave/leave.service';
-import { RemoteWorkService } from './modules/remote-work/remote-work.service';
+import { AttendanceService } from './modules/attendance';
+import { DeviceService } from './modules/devices';
+import { EmployeeService } from './modules/employees';
+import { LeaveService } from './modules/leave';
+import { RemoteWorkService } from './modules/remote-work';
 
 /** Built once per request: the verified caller, the database, per-request loaders and services. */
 export interface HrContext {

@@ -2,11 +2,11 @@ import { join } from 'node:path';
 import { baseModule, databaseUrlFor, loadTypeDefs, rootLogger, startUserDirectorySync, type SubgraphDefinition } from '@bacbos/common';
 import { createHrContext, type HrContext } from './context';
 import { createHrDb, type HrDb } from './db';
-import { attendanceResolvers } from './modules/attendance/resolvers';
-import { deviceResolvers } from './modules/devices/resolvers';
-import { employeeResolvers } from './modules/employees/resolvers';
-import { leaveResolvers } from './modules/leave/resolvers';
-import { remoteWorkResolvers } from './modules/remote-work/resolvers';
+import { attendanceResolvers } from './modules/attendance';
+import { deviceResolvers } from './modules/devices';
+import { employeeResolvers } from './modules/employees';
+import { leaveResolvers } from './modules/leave';
+import { remoteWorkResolvers } from './modules/remote-work';
 
 const schemaModule = (name: string, resolvers: object) => ({ typeDefs: loadTypeDefs(join(__dirname, 'modules', name, 'schema.graphql')), resolvers: resolvers as never });
 
@@ -31,3 +31,6 @@ export function hrSubgraph(db: HrDb = createHrDb()): SubgraphDefinition<HrContex
     close: () => db.$disconnect(),
   };
 }
+
+// For the processes and tests that run this subgraph: its database client.
+export { createHrDb, type HrDb } from './db';

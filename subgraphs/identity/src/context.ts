@@ -2,8 +2,8 @@ import DataLoader from 'dataloader';
 import { byId, manyByKey, type CallerIdentity, type KeyValueStore, type Logger } from '@bacbos/common';
 import type { IdentityDb } from './db';
 import type { Organization } from './generated/prisma/client';
-import { OAuthClientService } from './modules/oauth/oauth-client.service';
-import { OrganizationService } from './modules/organizations/organization.service';
+import { OAuthClientService } from './modules/oauth';
+import { OrganizationService } from './modules/organizations';
 
 export interface IdentityContext {
   caller: CallerIdentity;

@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import { baseModule, createKeyValueStore, loadTypeDefs, type KeyValueStore, type SubgraphDefinition } from '@bacbos/common';
 import { createIdentityContext, type IdentityContext } from './context';
 import { createIdentityDb, type IdentityDb } from './db';
-import { oauthResolvers } from './modules/oauth/resolvers';
-import { oauthRoutes } from './modules/oauth/routes';
-import { organizationResolvers } from './modules/organizations/resolvers';
+import { oauthResolvers } from './modules/oauth';
+import { oauthRoutes } from './modules/oauth';
+import { organizationResolvers } from './modules/organizations';
 
 export const identityModules = [
   baseModule,
@@ -27,3 +27,6 @@ export function identitySubgraph(db: IdentityDb = createIdentityDb(), kv: KeyVal
     },
   };
 }
+
+// For the processes and tests that run this subgraph: its database client.
+export { createIdentityDb, type IdentityDb } from './db';

@@ -2,16 +2,16 @@ import DataLoader from 'dataloader';
 import { byId, type CallerIdentity, type Logger, type ObjectStore } from '@bacbos/common';
 import type { OfficeDb } from './db';
 import type { Document } from './generated/prisma/client';
-import { DocumentService } from './modules/writer/document.service';
-import { DriveService, sharedObjectStore } from './modules/drive/drive.service';
-import { CalendarService } from './modules/calendar/calendar.service';
-import { MailService } from './modules/mail/mail.service';
-import { DocumentActivityService } from './modules/writer/activity.service';
-import { SheetService } from './modules/sheets/sheet.service';
-import { CellsEventService } from './modules/sheets/cells-event.service';
-import { PresentationService } from './modules/slides/presentation.service';
-import { RoomService } from './modules/meet/room.service';
-import { RoomEventService } from './modules/meet/room-events.service';
+import { DocumentService } from './modules/writer';
+import { DriveService, sharedObjectStore } from './modules/drive';
+import { CalendarService } from './modules/calendar';
+import { MailService } from './modules/mail';
+import { DocumentActivityService } from './modules/writer';
+import { SheetService } from './modules/sheets';
+import { CellsEventService } from './modules/sheets';
+import { PresentationService } from './modules/slides';
+import { RoomService } from './modules/meet';
+import { RoomEventService } from './modules/meet';
 
 export interface OfficeContext {
   caller: CallerIdentity;

@@ -4,13 +4,13 @@ import {
 } from '@bacbos/common';
 import { createOfficeContext, type OfficeContext } from './context';
 import { createOfficeDb, type OfficeDb } from './db';
-import { writerResolvers } from './modules/writer/resolvers';
-import { sheetsResolvers } from './modules/sheets/resolvers';
-import { slidesResolvers } from './modules/slides/resolvers';
-import { driveResolvers } from './modules/drive/resolvers';
-import { calendarResolvers } from './modules/calendar/resolvers';
-import { mailResolvers } from './modules/mail/resolvers';
-import { meetResolvers } from './modules/meet/resolvers';
+import { writerResolvers } from './modules/writer';
+import { sheetsResolvers } from './modules/sheets';
+import { slidesResolvers } from './modules/slides';
+import { driveResolvers } from './modules/drive';
+import { calendarResolvers } from './modules/calendar';
+import { mailResolvers } from './modules/mail';
+import { meetResolvers } from './modules/meet';
 
 export const officeModules = [
   baseModule,
@@ -34,3 +34,6 @@ export function officeSubgraph(db: OfficeDb = createOfficeDb(), objects: ObjectS
     close: async () => { await objects.close(); await db.$disconnect(); },
   };
 }
+
+// For the processes and tests that run this subgraph: its database client.
+export { createOfficeDb, type OfficeDb } from './db';

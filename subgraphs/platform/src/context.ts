@@ -1,17 +1,17 @@
 import DataLoader from 'dataloader';
 import { byId, type CallerIdentity, type KeyValueStore, type Logger } from '@bacbos/common';
 import type { PlatformDb, PublicUser } from './db';
-import type { AccessState } from './modules/access/access-state';
-import { ApiKeyService } from './modules/apikeys/api-key.service';
-import { AuditService } from './modules/audit/audit.service';
-import { PlatformEventService } from './modules/events/platform-event.service';
+import type { AccessState } from './modules/access';
+import { ApiKeyService } from './modules/apikeys';
+import { AuditService } from './modules/audit';
+import { PlatformEventService } from './modules/events';
 import type { Role, Tenant } from './generated/prisma/client';
-import { AuthService } from './modules/auth/auth.service';
-import { TenancyService } from './modules/tenancy/tenancy.service';
-import { BillingService } from './modules/billing/billing.service';
-import { DatabaseService } from './modules/databases/database.service';
-import { RoleService } from './modules/roles/role.service';
-import { UserService } from './modules/users/user.service';
+import { AuthService } from './modules/auth';
+import { TenancyService } from './modules/tenancy';
+import { BillingService } from './modules/billing';
+import { DatabaseService } from './modules/databases';
+import { RoleService } from './modules/roles';
+import { UserService } from './modules/users';
 
 /** Built once per request; loaders are per request so nothing is cached across callers. */
 export interface PlatformContext {

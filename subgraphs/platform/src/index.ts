@@ -2,20 +2,20 @@ import { join } from 'node:path';
 import { baseModule, createKeyValueStore, databaseUrlFor, loadTypeDefs, rootLogger, type KeyValueStore, type SubgraphDefinition } from '@bacbos/common';
 import { createPlatformContext, type PlatformContext } from './context';
 import { createPlatformDb, type PlatformDb } from './db';
-import { AccessState } from './modules/access/access-state';
-import { accessRoutes } from './modules/access/routes';
-import { apiKeyResolvers } from './modules/apikeys/resolvers';
-import { ApiKeyUsageRecorder } from './modules/apikeys/usage-recorder';
-import { AuditIngester } from './modules/audit/audit-ingester';
-import { auditResolvers } from './modules/audit/resolvers';
-import { authResolvers } from './modules/auth/resolvers';
-import { platformEventResolvers } from './modules/events/resolvers';
-import { tenancyResolvers } from './modules/tenancy/resolvers';
-import { billingResolvers } from './modules/billing/resolvers';
-import { DatabaseProvisioner } from './modules/databases/provisioner';
-import { databaseResolvers } from './modules/databases/resolvers';
-import { roleResolvers } from './modules/roles/resolvers';
-import { userResolvers } from './modules/users/resolvers';
+import { AccessState } from './modules/access';
+import { accessRoutes } from './modules/access';
+import { apiKeyResolvers } from './modules/apikeys';
+import { ApiKeyUsageRecorder } from './modules/apikeys';
+import { AuditIngester } from './modules/audit';
+import { auditResolvers } from './modules/audit';
+import { authResolvers } from './modules/auth';
+import { platformEventResolvers } from './modules/events';
+import { tenancyResolvers } from './modules/tenancy';
+import { billingResolvers } from './modules/billing';
+import { DatabaseProvisioner } from './modules/databases';
+import { databaseResolvers } from './modules/databases';
+import { roleResolvers } from './modules/roles';
+import { userResolvers } from './modules/users';
 
 export const platformModules = [
   baseModule,
@@ -52,3 +52,9 @@ export function platformSubgraph(db: PlatformDb = createPlatformDb(), kv: KeyVal
     },
   };
 }
+
+// For the processes and tests that run this subgraph: its database client.
+export { createPlatformDb, type PlatformDb } from './db';
+// The provisioner and the billing rules the platform-admin suite drives and checks against.
+export { DatabaseProvisioner, connectionStringOf, provisionerIntervalMs } from './modules/databases';
+export { addMonths } from './modules/billing';

@@ -7,7 +7,7 @@ import {
 } from '@bacbos/common';
 import type { OfficeContext } from '../../context';
 import type { Attendee, Calendar, Event, Prisma, Reminder } from '../../generated/prisma/client';
-import { UserDirectory } from '../mail/user-directory';
+import { UserDirectory } from '../mail';
 
 const MAX_AGENDA_DAYS = 366;
 const MAX_OCCURRENCES = 2000;

@@ -6,7 +6,7 @@ import {
 } from '@bacbos/common';
 import type { OfficeContext } from '../../context';
 import type { Attachment, Email, File, MailFolder, MailLabel, Mailbox, Prisma } from '../../generated/prisma/client';
-import { DOWNLOAD_TTL_SECONDS } from '../drive/drive.service';
+import { DOWNLOAD_TTL_SECONDS } from '../drive';
 import { UserDirectory } from './user-directory';
 
 const SYSTEM_FOLDERS: [string, string][] = [['inbox', 'Inbox'], ['sent', 'Sent'], ['drafts', 'Drafts'], ['trash', 'Trash'], ['spam', 'Spam'], ['archive', 'Archive']];

@@ -17,7 +17,7 @@ import {
 } from '@bacbos/common';
 import type { OfficeContext } from '../../context';
 import type { ChatMessage, Participant, Prisma, Recording, Room } from '../../generated/prisma/client';
-import { DOWNLOAD_TTL_SECONDS } from '../drive/drive.service';
+import { DOWNLOAD_TTL_SECONDS } from '../drive';
 
 type Tx = Prisma.TransactionClient;
 

@@ -7,7 +7,7 @@
 //   (Refresh tokens are checked against Postgres, the record, on every refresh.)
 import { ACCESS_TOKEN_TTL_SECONDS, type KeyValueStore } from '@bacbos/common';
 import type { Tenant } from '../../generated/prisma/client';
-import { effectiveLimits } from '../tenancy/plans';
+import { effectiveLimits } from '../tenancy';
 
 export interface TenantState {
   id: string;

@@ -3,8 +3,8 @@
 import express from 'express';
 import { withTenant } from '@bacbos/common';
 import type { PlatformDb } from '../../db';
-import { verifyApiKeySecret } from '../apikeys/api-key.service';
-import type { ApiKeyUsageRecorder } from '../apikeys/usage-recorder';
+import { verifyApiKeySecret } from '../apikeys';
+import type { ApiKeyUsageRecorder } from '../apikeys';
 import { tenantState } from './access-state';
 
 export function accessRoutes(db: PlatformDb, usage: ApiKeyUsageRecorder) {

@@ -11,7 +11,7 @@ import {
 import type { PlatformContext } from '../../context';
 import type { Session, Tenant } from '../../generated/prisma/client';
 import { withoutSecrets, type PublicUser as User } from '../../db';
-import { DEFAULT_MODULES, PLANS, SYSTEM_ROLES, TRIAL_DAYS } from '../tenancy/plans';
+import { DEFAULT_MODULES, PLANS, SYSTEM_ROLES, TRIAL_DAYS } from '../tenancy';
 import { hashPassword, verifyPassword } from './password-hashing';
 
 const REFRESH_TOKEN_TTL_DAYS = 30;

@@ -7,8 +7,8 @@ import {
 } from '@bacbos/common';
 import type { PlatformContext } from '../../context';
 import type { Invoice, Prisma, Subscription, Tenant } from '../../generated/prisma/client';
-import { PLANS, type Plan } from '../tenancy/plans';
-import { COUNTED_USER, lockTenant, type Tx } from '../users/tenant-lock';
+import { PLANS, type Plan } from '../tenancy';
+import { COUNTED_USER, lockTenant, type Tx } from '../users';
 import {
   BILLING_INTERVALS, CURRENCY, invoiceNumber, periodEnd, priceOf, taxFor, taxRateBasisPoints, type BillingInterval,
 } from './pricing';

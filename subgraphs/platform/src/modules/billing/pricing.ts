@@ -1,6 +1,6 @@
 // Pure billing rules: prices, periods, tax and invoice numbers. Money is integer cents (bigint).
 import type { Tenant } from '../../generated/prisma/client';
-import type { Plan } from '../tenancy/plans';
+import type { Plan } from '../tenancy';
 
 export const BILLING_INTERVALS = ['month', 'year'] as const;
 export type BillingInterval = (typeof BILLING_INTERVALS)[number];

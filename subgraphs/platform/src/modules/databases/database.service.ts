@@ -8,7 +8,7 @@ import {
 } from '@bacbos/common';
 import type { PlatformContext } from '../../context';
 import type { DatabaseInstance, Prisma } from '../../generated/prisma/client';
-import { lockTenant } from '../users/tenant-lock';
+import { lockTenant } from '../users';
 import { DATABASE_FIELDS } from './provisioner';
 import { transition } from './state-machine';
 

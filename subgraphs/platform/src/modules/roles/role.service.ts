@@ -7,7 +7,7 @@ import {
 } from '@bacbos/common';
 import type { PlatformContext } from '../../context';
 import type { Prisma, Role, User } from '../../generated/prisma/client';
-import { lockTenant } from '../users/tenant-lock';
+import { lockTenant } from '../users';
 import { assertCanGrant, isPermission, PERMISSION_MODULES } from './permissions';
 
 const createSchema = z.object({

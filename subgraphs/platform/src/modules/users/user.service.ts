@@ -5,11 +5,11 @@ import { z } from 'zod';
 import {
   appError, authorize, badInput, conflict, containsText, isUniqueViolation, isUuid, paginate, parseInput, recordChange, snapshot, type PageArgs, type SortSpec,
 } from '@bacbos/common';
-import { hashPassword } from '../auth/password-hashing';
+import { hashPassword } from '../auth';
 import type { PlatformContext } from '../../context';
 import type { Prisma } from '../../generated/prisma/client';
 import type { PublicUser as User } from '../../db';
-import { assertCanGrant } from '../roles/permissions';
+import { assertCanGrant } from '../roles';
 import { COUNTED_USER, limitOf, lockTenant, withUsage } from './tenant-lock';
 
 const name = z.string().trim().max(100).nullish();
