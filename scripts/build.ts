@@ -6,7 +6,7 @@
 // - the files the code reads beside itself: each module's schema.graphql, the committed
 //   supergraph, the SQL migrations;
 // - dist/node_modules/@bacbos/<name>, linked to the compiled workspace, whose package.json points
-//   `main` at the compiled entry. Node looks there first from anything under dist/, so
+//   `main` and `exports` at the compiled files. Node looks there first from anything under dist/, so
 //   `require('@bacbos/common')` loads JavaScript while tsx, jest and tsc keep using the sources.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -22,6 +22,8 @@ export interface Workspace {
   name: string;
   version: string;
   main: string;
+  /** The package's public entry points (package.json `exports`): subpath to source file. */
+  exports: Record<string, string>;
 }
 
 /** The npm workspaces of package.json, with their package names and entry points. */
@@ -35,8 +37,8 @@ export function workspaces(): Workspace[] {
   return dirs
     .filter((dir) => existsSync(join(root, dir, 'package.json')))
     .map((dir) => {
-      const pkg = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as { name: string; version: string; main: string };
-      return { dir, name: pkg.name, version: pkg.version, main: pkg.main };
+      const pkg = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as { name: string; version: string; main: string; exports?: Record<string, string> };
+      return { dir, name: pkg.name, version: pkg.version, main: pkg.main, exports: pkg.exports ?? { '.': `./${pkg.main}` } };
     });
 }
 
@@ -87,7 +89,8 @@ export function build(log: (line: string) => void = console.log): void {
   for (const w of all) {
     const main = w.main.replace(/\.ts$/, '.js');
     if (!existsSync(join(DIST, w.dir, main))) throw new Error(`${w.name}: compiled entry ${w.dir}/${main} is missing`);
-    writeFileSync(join(DIST, w.dir, 'package.json'), `${JSON.stringify({ name: w.name, version: w.version, private: true, main }, null, 2)}\n`);
+    const exports = Object.fromEntries(Object.entries(w.exports).map(([subpath, file]) => [subpath, file.replace(/\.ts$/, '.js')]));
+    writeFileSync(join(DIST, w.dir, 'package.json'), `${JSON.stringify({ name: w.name, version: w.version, private: true, main, exports }, null, 2)}\n`);
     const link = join(DIST, 'node_modules', w.name);
     mkdirSync(dirname(link), { recursive: true });
     symlinkSync(relative(dirname(link), join(DIST, w.dir)), link, 'dir');

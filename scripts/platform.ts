@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { APP_DB_ROLE, createEventBus, databaseUrlFor, guardConnection, migrate, portFor, startSubgraph, type EventBus, type RunningSubgraph } from '@bacbos/common';
-import { startGateway, type RunningGateway } from '../gateway/src/app';
+import { startGateway, type RunningGateway } from '@bacbos/gateway';
 import { currentSupergraph } from './compose';
 import { SUBGRAPH_ENTRIES } from './subgraphs';
 

@@ -4,7 +4,7 @@
 // follow this list (tests/deploy/compose.test.ts fails when compose drifts from it; the topology
 // refuses to start a process it has no value for).
 import { DEFAULT_PORTS, SETTINGS, SUBGRAPHS, deploymentVariables, type SettingName, type SubgraphName } from '@bacbos/common';
-import { subgraphUrlVariable } from '../gateway/src/subgraph-urls';
+import { subgraphUrlVariable } from '@bacbos/gateway';
 
 export { subgraphUrlVariable };
 

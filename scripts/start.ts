@@ -4,7 +4,7 @@
 // data folder is BACBOS_DATA_DIR, default .data in the checkout.
 // SIGINT (Ctrl-C) or SIGTERM stops it cleanly (packages/common/src/lifecycle.ts), the embedded
 // PostgreSQL last.
-import { shutdownTracing } from '@bacbos/common/src/tracing'; // first: instruments the modules the next imports load (off unless OTEL_* asks)
+import { shutdownTracing } from '@bacbos/common/tracing'; // first: instruments the modules the next imports load (off unless OTEL_* asks)
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

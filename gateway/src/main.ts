@@ -1,6 +1,6 @@
 // Runs the gateway on its own (docker-compose, production) over the committed supergraph;
 // SIGTERM/SIGINT stop it cleanly (packages/common/src/lifecycle.ts).
-import { shutdownTracing } from '@bacbos/common/src/tracing'; // first: instruments the modules the next imports load (off unless OTEL_* asks)
+import { shutdownTracing } from '@bacbos/common/tracing'; // first: instruments the modules the next imports load (off unless OTEL_* asks)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { accessTokenSecret, createEventBus, internalContextSecret, portFor, runProcess, validateConfig } from '@bacbos/common';

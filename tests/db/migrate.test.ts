@@ -7,8 +7,8 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { SUBGRAPHS, databaseUrlFor } from '../../packages/common/src/config';
-import { MigrationError, migrate } from '../../packages/common/src/migrate';
+import { SUBGRAPHS, databaseUrlFor } from '@bacbos/common';
+import { MigrationError, migrate } from '@bacbos/common';
 
 const databaseUrl = (): string => {
   const url = process.env.DATABASE_URL;

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { APP_DB_ROLE, TenantScopedPool, appDatabaseUrlFor, withTenant } from '@bacbos/common';
-import { createCrmDb } from '../../subgraphs/crm/src/db';
+import { createCrmDb } from '@bacbos/crm';
 
 const SCHEMAS = ['platform', 'crm', 'office', 'identity', 'hr'];
 const tenantA = randomUUID();

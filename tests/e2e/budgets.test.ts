@@ -3,7 +3,7 @@
 // per client address for callers without a credential (sign-ups per hour; logIn, refreshSession,
 // introspection per minute). Over budget: RATE_LIMITED, HTTP 429 and Retry-After.
 import { randomUUID } from 'node:crypto';
-import { startGateway, type RunningGateway } from '../../gateway/src/app';
+import { startGateway, type RunningGateway } from '@bacbos/gateway';
 import { composeSupergraph } from '../../scripts/compose';
 import { contractOperation as op, gql, signUpTenant, type TestTenant } from '../helpers/graphql';
 import { startPlatform, type RunningPlatform } from '../helpers/platform';

@@ -2,7 +2,7 @@
 // 12, cost 5,000 with list sizes from first/last): each refusal is QUERY_TOO_COMPLEX with the
 // measured value and the limit in extensions, before any subgraph runs; bodies over 2 MiB are 413.
 // Field suggestions are off when introspection is.
-import { startGateway, type RunningGateway } from '../../gateway/src/app';
+import { startGateway, type RunningGateway } from '@bacbos/gateway';
 import { composeSupergraph } from '../../scripts/compose';
 import { codeOf, contractOperation as op, gql, signUpTenant, type TestTenant } from '../helpers/graphql';
 import { startPlatform, type RunningPlatform } from '../helpers/platform';

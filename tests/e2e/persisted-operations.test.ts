@@ -2,8 +2,7 @@
 // run without the text; automatic persisted queries live in Redis, shared by every gateway; with
 // PERSISTED_OPERATIONS=required only the manifest runs (PERSISTED_QUERY_REQUIRED otherwise).
 import WebSocket from 'ws';
-import { startGateway, type RunningGateway } from '../../gateway/src/app';
-import { sha256 } from '../../gateway/src/persisted';
+import { persistedQueryHash as sha256, startGateway, type RunningGateway } from '@bacbos/gateway';
 import { composeSupergraph } from '../../scripts/compose';
 import { buildManifest, manifestIsCurrent } from '../../scripts/persisted-operations';
 import { codeOf, type GraphQLResponse, signUpTenant, type TestTenant } from '../helpers/graphql';

@@ -2,7 +2,7 @@
 // else), on ephemeral ports: OpenTelemetry patches modules as Node's loader loads them, which
 // jest's own module registry bypasses, so the tracing tests run the platform here. Prints one JSON
 // line with the gateway URL and what tracing did; SIGTERM stops it after flushing the spans.
-import { shutdownTracing, tracingEnabled } from '@bacbos/common/src/tracing';
+import { shutdownTracing, tracingEnabled } from '@bacbos/common/tracing';
 import http from 'node:http';
 import { startPlatform } from './platform';
 

@@ -3,7 +3,7 @@
 // gap or duplicate, one federated execution per event and selection, revocation.
 import { randomUUID } from 'node:crypto';
 import { KafkaEventBus, MemoryEventBus, type EventBus } from '@bacbos/common';
-import { startGateway, type RunningGateway } from '../../gateway/src/app';
+import { startGateway, type RunningGateway } from '@bacbos/gateway';
 import { composeSupergraph } from '../../scripts/compose';
 import { contractOperation as op, gql, signUpTenant, type TestTenant } from '../helpers/graphql';
 import { startPlatform, type RunningPlatform } from '../helpers/platform';

@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import WebSocket from 'ws';
 import { contractOperation as op, gql, ok, signUpTenant, type TestTenant } from '../helpers/graphql';
 import { startPlatform, type RunningPlatform } from '../helpers/platform';
-import { clientErrors } from '../../gateway/src/subscriptions/hub';
+import { clientErrors } from '@bacbos/gateway';
 import { waitFor, wsUrl } from './helpers';
 
 let platform: RunningPlatform;
