@@ -1,14 +1,14 @@
-// Schema drift: each subgraph's Prisma schema (prisma/<subgraph>/schema.prisma) must describe exactly
+// Schema drift: each subgraph's Prisma schema (prisma/<subgraph>/schema/*.prisma) must describe exactly
 // the database its hand-written SQL migrations produce (the test database the jest globalSetup has
 // just migrated). The Prisma side comes from Prisma's own schema parser (the DMMF of
 // @prisma/prisma-schema-wasm, the same wasm build the prisma 7.10.1 CLI bundles), the database side
 // from pg_catalog. Also checks the database rules of the seed spec (sections 8 and 9) and that no
 // foreign key crosses subgraph schemas.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { get_dmmf } from '@prisma/prisma-schema-wasm';
 import { Client } from 'pg';
-import { SUBGRAPHS, databaseUrlFor, type SubgraphName } from '../../packages/common/src/config';
+import { SUBGRAPHS, databaseUrlFor, type SubgraphName } from '@bacbos/common';
 
 const root = join(__dirname, '..', '..');
 const MIGRATIONS_TABLE = '_prisma_migrations';
@@ -81,7 +81,11 @@ const normalizePredicate = (predicate: string) =>
     .trim()
     .toLowerCase();
 
-const readSchema = (subgraph: string) => readFileSync(join(root, 'prisma', subgraph, 'schema.prisma'), 'utf8');
+/** A subgraph's schema folder (one file per module) as one text: Prisma reads the files as one schema. */
+const readSchema = (subgraph: string) => {
+  const dir = join(root, 'prisma', subgraph, 'schema');
+  return readdirSync(dir).filter((file) => file.endsWith('.prisma')).sort().map((file) => readFileSync(join(dir, file), 'utf8')).join('\n');
+};
 const tableOf = (model: DmmfModel) => model.dbName ?? model.name;
 const columnOf = (field: DmmfField) => field.dbName ?? field.name;
 
