@@ -4,8 +4,8 @@
 // only until it expires.
 import { SignJWT, jwtVerify } from 'jose';
 import { anonymousCaller, issueAccessToken, signCallerIdentity, verifyCallerIdentity, type CallerIdentity } from '@bacbos/common';
-import { VerifiedTokenCache } from '../../gateway/src/token-cache';
-import { callerHeader } from '../../gateway/src/caller-header';
+import { VerifiedTokenCache } from './token-cache';
+import { callerHeader } from './caller-header';
 
 const secret = 'a-context-secret-of-at-least-32-characters';
 const caller: CallerIdentity = {
