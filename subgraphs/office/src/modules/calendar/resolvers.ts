@@ -15,6 +15,8 @@ export const calendarResolvers = {
     respondToEvent: (_: unknown, args: { eventId: string; status: string }, ctx: OfficeContext) => ctx.calendar.respond(args.eventId, args.status),
   },
   Calendar: {
+    // Its @key makes it an entity: without this, _entities answered a bare reference (INTERNAL_SERVER_ERROR on name).
+    __resolveReference: (ref: { id: string }, ctx: OfficeContext) => ctx.calendar.calendar(ref.id),
     owner: (c: Calendar) => user(c.ownerId),
   },
   CalendarEvent: {
