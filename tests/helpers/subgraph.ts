@@ -70,7 +70,14 @@ const onlyNotFound = (response: GraphQLResponse) =>
  * tenant's owner resolves its own object and gets null for the other tenant's and for an unknown
  * id, in one batched call as the gateway makes it; an unsigned or foreign-signed call is refused.
  */
-export function describeEntities(name: string, start: () => Promise<SubgraphUnderTest>, modules: readonly Module[], cases: Record<string, EntityCase>): void {
+export function describeEntities(
+  name: string,
+  start: () => Promise<SubgraphUnderTest>,
+  modules: readonly Module[],
+  cases: Record<string, EntityCase>,
+  /** The module a tenant switches on for this subgraph (GATED_MODULES); its first case is refused without it. */
+  gatedModule?: string,
+): void {
   describe(`${name}: _entities in process, without the gateway`, () => {
     let subgraph: SubgraphUnderTest;
     let seed: TwoTenantSeed;
@@ -108,6 +115,17 @@ export function describeEntities(name: string, start: () => Promise<SubgraphUnde
         (entityCase.foreign ?? defaultForeign)(entities[2], unknown, tenant);
       }
     });
+
+    if (gatedModule) {
+      it(`gives a tenant without the ${gatedModule} module FORBIDDEN and no data`, async () => {
+        const [typename] = Object.keys(cases);
+        const query = `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on ${typename} { ${cases[typename].fields} } } }`;
+        const caller = seed.caller(seed.a, { modules: seed.caller(seed.a).modules.filter((m) => m !== gatedModule) });
+        const res = await subgraph.as(caller, query, { representations: [{ __typename: typename, id: seeded.get(typename)!.a }] });
+        expect(res.data?._entities).toEqual([null]);
+        expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+      });
+    }
 
     it('refuses a call without the signed caller header, or signed with another secret', async () => {
       const [typename] = Object.keys(cases);

@@ -35,4 +35,4 @@ describeEntities('crm', () => startSubgraphUnderTest(crmSubgraph()), crmModules,
     },
     foreign: (user, id) => expect(user).toEqual({ id, leads: { totalCount: 0, edges: [] } }),
   },
-});
+}, 'crm');

@@ -51,4 +51,4 @@ describeEntities('hr', () => startSubgraphUnderTest(hrSubgraph()), hrModules, {
     own: (user, id, t) => expect(user).toEqual({ id, employee: { lastName: t.key } }),
     foreign: (user, id) => expect(user).toEqual({ id, employee: null }),
   },
-});
+}, 'hr');

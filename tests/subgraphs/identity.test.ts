@@ -10,4 +10,4 @@ describeEntities('identity', () => startSubgraphUnderTest(identitySubgraph()), i
     fields: 'id name slug status',
     own: (org, id, t) => expect(org).toEqual({ id, name: `Sales ${t.key}`, slug: `sales-${t.key}`, status: 'active' }),
   },
-});
+}, 'identity');

@@ -86,4 +86,4 @@ describeEntities('office', () => startSubgraphUnderTest(officeSubgraph()), offic
     fields: 'id',
     own: (email) => expect(email).toBeNull(),
   },
-});
+}, 'office');
