@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command (`npm test`, README): starts the real services natively (PostgreSQL 15, Redis 7,
-# Kafka, S3 — scripts/services.sh installs what is missing), then checks composition, types and
-# lint, compiles to dist/ (npm run build), and runs the whole jest suite against those services,
+# Kafka, S3 — scripts/services.sh installs what is missing), then checks composition, the client
+# contract, breaking changes against main, the typed client, types and lint, compiles to dist/ (npm run build), and runs the whole jest suite against those services,
 # the production topology's suite (tests/topology) included. Extra arguments go to jest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +30,20 @@ node scripts/prisma-generate.mjs
 
 step "supergraph is composed and committed"
 npx tsx scripts/compose.ts --check
+
+step "client contract (../shared/contract, beside the checkout)"
+# CI clones the project beside ../shared, so a missing contract is an error, not a skip.
+if [ ! -f ../shared/tools/check-contract.mjs ]; then
+  echo "../shared/tools/check-contract.mjs is missing: clone the project beside ../shared (the client contract)" >&2
+  exit 1
+fi
+node ../shared/tools/check-contract.mjs
+
+step "no breaking change to what the contract uses (against main)"
+npx tsx scripts/schema-check.ts
+
+step "typed client is current (packages/client)"
+npx tsx scripts/client.ts --check
 
 step "typecheck"
 npm run --silent typecheck
