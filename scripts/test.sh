@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The test command (`npm test`, README): starts the real services natively (PostgreSQL 15, Redis 7,
 # Kafka, S3 — scripts/services.sh installs what is missing), then checks composition, the client
-# contract, breaking changes against main, the typed client, types and lint, compiles to dist/ (npm run build), and runs the whole jest suite against those services,
-# the production topology's suite (tests/topology) included. Extra arguments go to jest.
+# contract, breaking changes against main, the typed client, types and lint, compiles to dist/
+# (npm run build), and runs the whole jest suite against those services, the production
+# topology's suite (tests/topology) included. Extra arguments go to jest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TURBO_TELEMETRY_DISABLED=1 CI="${CI:-}"
