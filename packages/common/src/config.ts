@@ -9,8 +9,8 @@ import { z } from 'zod';
 export const SUBGRAPHS = ['platform', 'crm', 'office', 'identity', 'hr'] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number];
 
-/** The processes of a deployment; `start` is `npm start` (everything in one process), `topology` is `npm run topology`. */
-export const PROCESSES = ['gateway', ...SUBGRAPHS, 'migrate', 'start', 'topology'] as const;
+/** The processes of a deployment; `start` is `npm start` (everything in one process), `topology` is `npm run topology`, `seed` is `npm run seed`. */
+export const PROCESSES = ['gateway', ...SUBGRAPHS, 'migrate', 'start', 'topology', 'seed'] as const;
 export type ProcessName = (typeof PROCESSES)[number];
 
 export const DEFAULT_PORTS: Record<SubgraphName | 'gateway', number> = {
@@ -207,6 +207,7 @@ export const SETTINGS = {
   }),
   TOPOLOGY_DIR: define({ schema: z.string().optional(), defaultText: '.data/topology', meaning: '`npm run topology`: logs, pids and generated secrets', readBy: ['topology'] }),
   TOPOLOGY_STOP_TIMEOUT_MS: define({ schema: positiveInt.default(15_000), defaultText: '15000', meaning: '`npm run topology -- down`: wait after SIGTERM before SIGKILL', readBy: ['topology'] }),
+  GATEWAY_URL: define({ schema: httpUrl.default('http://127.0.0.1:4000/graphql'), defaultText: 'http://127.0.0.1:4000/graphql', meaning: '`npm run seed`: the running platform\'s GraphQL endpoint the demo data is written through', readBy: ['seed'] }),
 };
 export type SettingName = keyof typeof SETTINGS;
 
