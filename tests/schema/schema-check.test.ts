@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSchema, Kind, parse, print, printSchema, visit, type GraphQLSchema } from 'graphql';
+import { buildSchema, Kind, parse, print, printSchema, visit, type ASTVisitor, type GraphQLSchema, type ObjectTypeDefinitionNode } from 'graphql';
 import { apiSchema, checkSchemaChange, contractOperations, failed, report, usedCoordinates } from '../../scripts/schema-check';
 
 const root = join(__dirname, '..', '..');
@@ -14,7 +14,9 @@ const operations = contractOperations();
 const baseSdl = printSchema(base);
 
 /** The base schema with `edit` applied to its SDL's AST. */
-const edited = (edit: Parameters<typeof visit>[1]): string => print(visit(parse(baseSdl), edit));
+const edited = (edit: ASTVisitor): string => print(visit(parse(baseSdl), edit));
+/** The fields of `type X { ... }`, as AST nodes to splice into the base schema. */
+const fieldsOf = (sdl: string) => (parse(`type X { ${sdl} }`).definitions[0] as ObjectTypeDefinitionNode).fields!;
 const withoutField = (typeName: string, fieldName: string) =>
   edited({
     ObjectTypeDefinition: (node) => (node.name.value === typeName ? { ...node, fields: node.fields?.filter((f) => f.name.value !== fieldName) } : undefined),
@@ -41,7 +43,7 @@ describe('the breaking-change check', () => {
       FieldDefinition: (node, _key, _parent, _path, ancestors) => {
         const owner = ancestors[ancestors.length - 1] as { kind: string; name?: { value: string } };
         if (owner.kind !== Kind.OBJECT_TYPE_DEFINITION || owner.name?.value !== 'Query' || node.name.value !== 'contacts') return undefined;
-        return { ...node, arguments: [...(node.arguments ?? []), parse('type X { f(region: String!): Int }').definitions.flatMap((d) => ('fields' in d ? d.fields ?? [] : []))[0].arguments![0]] };
+        return { ...node, arguments: [...(node.arguments ?? []), fieldsOf('f(region: String!): Int')[0].arguments![0]] };
       },
     }));
     expect(failed(required.result)).toBe(true);
@@ -58,7 +60,7 @@ describe('the breaking-change check', () => {
   it('passes an additive change: a new type, a new field, a new optional argument', async () => {
     const sdl = `${edited({
       ObjectTypeDefinition: (node) =>
-        node.name.value === 'Contact' ? { ...node, fields: [...(node.fields ?? []), ...(parse('type X { nickname(style: String): String }').definitions[0] as { fields: never[] }).fields] } : undefined,
+        node.name.value === 'Contact' ? { ...node, fields: [...(node.fields ?? []), ...fieldsOf('nickname(style: String): String')] } : undefined,
     })}\ntype Badge { id: ID! label: String! }\nextend type Query { badges: [Badge!]! }\n`;
     const { result, text } = await check(sdl);
     expect(failed(result)).toBe(false);

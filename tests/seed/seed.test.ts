@@ -41,7 +41,7 @@ async function snapshot() {
     const current = (await data(CurrentTenantDocument, {}, owner)).tenant!;
     const users = (await data(UsersDocument, { first: 50 }, owner)).users.edges.map((e) => ({ email: e.node.email, roles: e.node.roles.map((r) => r.name) }));
     const contacts = (await data(ContactsDocument, { first: 50 }, owner)).contacts.edges.map(({ node }) => ({
-      id: node.id, email: node.email, leads: node.leads.map((l) => ({ id: l.id, title: l.title, status: l.status, owner: l.owner.email })),
+      id: node.id, email: node.email, leads: node.leads.map((l) => ({ id: l.id, title: l.title, status: l.status, owner: l.owner?.email })),
       opportunities: node.opportunities.map((o) => ({ id: o.id, name: o.name, stage: o.stage, probability: o.probability })),
     }));
     const employees = (await data(EmployeesDocument, { first: 50 }, owner)).employees.edges.map(({ node }) => ({ id: node.id, number: node.employeeNumber, user: node.user?.email, manager: node.manager?.id ?? null }));
