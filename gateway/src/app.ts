@@ -28,6 +28,7 @@ import { oauthTokenRouter } from './oauth';
 import { persistedOperations } from './persisted';
 import { playgroundRouter } from './playground';
 import { SubscriptionHub } from './subscriptions/hub';
+import { subscriptionRoutes } from './subscriptions/routes';
 import { attachSubscriptionServer } from './subscriptions/server';
 import { nameFetchSpan } from './tracing';
 
@@ -204,6 +205,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       httpServer,
       path: '/graphql',
       schema: Supergraph.build(options.supergraphSdl).apiSchema().toGraphQLJSSchema(),
+      routes: subscriptionRoutes(options.supergraphSdl),
       hub,
       authenticate: (credentials) => access.authenticate(credentials),
       log,

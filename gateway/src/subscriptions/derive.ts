@@ -9,7 +9,8 @@ import {
   type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
   type VariableDefinitionNode,
 } from 'graphql';
-import { routeFor, type SubscriptionRoute } from './registry';
+import { MAX_EVENTS_PER_PAGE } from '@bacbos/common';
+import type { SubscriptionRoute } from './routes';
 
 export interface DerivedSubscription {
   route: SubscriptionRoute;
@@ -31,7 +32,9 @@ function variablesUsedIn(nodes: (SelectionSetNode | FragmentDefinitionNode)[]): 
   return used;
 }
 
-export function deriveSubscription(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variableValues: Record<string, unknown>): DerivedSubscription {
+export function deriveSubscription(
+  schema: GraphQLSchema, routes: ReadonlyMap<string, SubscriptionRoute>, document: DocumentNode, operationName: string | null | undefined, variableValues: Record<string, unknown>,
+): DerivedSubscription {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
   if (!operation) throw new SubscriptionShapeError('Name the operation to run');
@@ -39,7 +42,7 @@ export function deriveSubscription(schema: GraphQLSchema, document: DocumentNode
   const roots = operation.selectionSet.selections;
   if (roots.length !== 1 || roots[0].kind !== Kind.FIELD) throw new SubscriptionShapeError('A subscription selects exactly one root field');
   const root = roots[0] as FieldNode;
-  const route = routeFor(root.name.value);
+  const route = routes.get(root.name.value);
   if (!route) throw new SubscriptionShapeError(`Subscription ${root.name.value} is not served`);
   if (!root.selectionSet) throw new SubscriptionShapeError('Select fields of the event');
 
@@ -65,7 +68,7 @@ export function deriveSubscription(schema: GraphQLSchema, document: DocumentNode
     variables,
     eventQuery: `query BacbosSubscriptionEvent(${defs('$bacbosEventId: ID!')}) { bacbosEvent: ${route.eventQuery}(eventId: $bacbosEventId) ${selection} }\n${fragmentText}`,
     replayQuery:
-      `query BacbosSubscriptionReplay(${defs('$bacbosAfter: ID!')}) { bacbosEvents: ${route.replayQuery}(eventId: $bacbosAfter, first: 500) ` +
+      `query BacbosSubscriptionReplay(${defs('$bacbosAfter: ID!')}) { bacbosEvents: ${route.replayQuery}(eventId: $bacbosAfter, first: ${MAX_EVENTS_PER_PAGE}) ` +
       `${selection.replace(/^\{/, '{ bacbosEventId: eventId ')} }\n${fragmentText}`,
   };
 }

@@ -10,7 +10,7 @@
 // are dropped by event id, so the stream has no gap and no duplicate.
 import { randomUUID } from 'node:crypto';
 import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
-import { observeSubscriptions, setting, startDeliverySpan, subscriptionDelivery, withSpan, type CallerIdentity, type EventBus, type EventEnvelope, type Logger } from '@bacbos/common';
+import { MAX_EVENTS_PER_PAGE, observeSubscriptions, setting, startDeliverySpan, subscriptionDelivery, withSpan, type CallerIdentity, type EventBus, type EventEnvelope, type Logger } from '@bacbos/common';
 import type { DerivedSubscription } from './derive';
 import { PushQueue } from './queue';
 
@@ -121,7 +121,7 @@ export class SubscriptionHub {
         }
         const events = (result.data?.bacbosEvents ?? []) as ({ bacbosEventId: string } & Record<string, unknown>)[];
         for (const { bacbosEventId, ...payload } of events) this.deliver(sub, bacbosEventId, { data: { [sub.derived.responseKey]: payload } }, true);
-        if (events.length < 500) break;
+        if (events.length < MAX_EVENTS_PER_PAGE) break;
         cursor = events[events.length - 1].bacbosEventId;
       }
     } catch (error) {

@@ -12,6 +12,7 @@ import { REQUEST_ID_HEADER, acceptRequestId, isUnavailable, setting, shutdownTim
 import type { Credentials } from '../auth';
 import { deriveSubscription, SubscriptionShapeError } from './derive';
 import type { SubscriptionHub } from './hub';
+import type { SubscriptionRoute } from './routes';
 import { requestLimits } from '../limits';
 import { persistedManifest, persistedOperationsRequired, sha256 } from '../persisted';
 import { logSocketErrors, SocketLimits } from './limits';
@@ -20,6 +21,8 @@ export interface SubscriptionServerOptions {
   httpServer: Server;
   path: string;
   schema: GraphQLSchema;
+  /** Subscription field → its route (read from the supergraph's @eventStream directives). */
+  routes: ReadonlyMap<string, SubscriptionRoute>;
   hub: SubscriptionHub;
   authenticate: (credentials: Credentials) => Promise<CallerIdentity>;
   log: Logger;
@@ -97,7 +100,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): { 
       subscribe: async (args) => {
         const { caller, headers } = args.contextValue as { caller: CallerIdentity; headers: IncomingHttpHeaders };
         try {
-          const derived = deriveSubscription(options.schema, args.document, args.operationName, (args.variableValues ?? {}) as Record<string, unknown>);
+          const derived = deriveSubscription(options.schema, options.routes, args.document, args.operationName, (args.variableValues ?? {}) as Record<string, unknown>);
           // The span covers registering (a replay from `after` runs on as its child), not the stream.
           return await withIncomingSpan(`graphql.subscribe ${derived.responseKey}`, headers, async () => options.hub.register(caller, derived));
         } catch (error) {

@@ -3,7 +3,6 @@ import { byId, manyByKey, type CallerIdentity, type Logger } from '@bacbos/commo
 import type { CrmDb } from './db';
 import type { Contact, Lead, Opportunity } from './generated/prisma/client';
 import { ContactService } from './modules/contacts';
-import { ContactEventService } from './modules/events';
 import { LeadService } from './modules/leads';
 import { OpportunityService } from './modules/opportunities';
 
@@ -14,7 +13,6 @@ export interface CrmContext {
   log: Logger;
   loaders: CrmLoaders;
   contacts: ContactService;
-  contactEvents: ContactEventService;
   leads: LeadService;
   opportunities: OpportunityService;
 }
@@ -51,7 +49,6 @@ export function createLoaders(db: CrmDb, tenantId: string | null): CrmLoaders {
 export function createCrmContext(db: CrmDb, caller: CallerIdentity, log: Logger): CrmContext {
   const ctx = { caller, db, log, loaders: createLoaders(db, caller.tenantId) } as CrmContext;
   ctx.contacts = new ContactService(ctx);
-  ctx.contactEvents = new ContactEventService(ctx);
   ctx.leads = new LeadService(ctx);
   ctx.opportunities = new OpportunityService(ctx);
   return ctx;

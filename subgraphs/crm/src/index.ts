@@ -3,7 +3,7 @@ import { baseModule, databaseUrlFor, loadTypeDefs, rootLogger, startUserDirector
 import { createCrmContext, type CrmContext } from './context';
 import { createCrmDb, type CrmDb } from './db';
 import { contactResolvers } from './modules/contacts';
-import { eventResolvers } from './modules/events';
+import { contactEventStream, eventResolvers } from './modules/events';
 import { leadResolvers } from './modules/leads';
 import { opportunityResolvers } from './modules/opportunities';
 
@@ -15,6 +15,7 @@ export const crmModules = [
   schemaModule('leads', leadResolvers),
   schemaModule('opportunities', opportunityResolvers),
   schemaModule('events', eventResolvers),
+  contactEventStream.module,
 ];
 
 export function crmSubgraph(db: CrmDb = createCrmDb()): SubgraphDefinition<CrmContext> {

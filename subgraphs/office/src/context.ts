@@ -6,12 +6,9 @@ import { DocumentService } from './modules/writer';
 import { DriveService, sharedObjectStore } from './modules/drive';
 import { CalendarService } from './modules/calendar';
 import { MailService } from './modules/mail';
-import { DocumentActivityService } from './modules/writer';
 import { SheetService } from './modules/sheets';
-import { CellsEventService } from './modules/sheets';
 import { PresentationService } from './modules/slides';
 import { RoomService } from './modules/meet';
-import { RoomEventService } from './modules/meet';
 
 export interface OfficeContext {
   caller: CallerIdentity;
@@ -24,12 +21,9 @@ export interface OfficeContext {
   calendar: CalendarService;
   mail: MailService;
   documents: DocumentService;
-  documentActivity: DocumentActivityService;
   sheets: SheetService;
-  cellsEvents: CellsEventService;
   presentations: PresentationService;
   rooms: RoomService;
-  roomEvents: RoomEventService;
 }
 
 export interface OfficeLoaders {
@@ -53,11 +47,8 @@ export function createOfficeContext(db: OfficeDb, caller: CallerIdentity, log: L
   ctx.calendar = new CalendarService(ctx);
   ctx.mail = new MailService(ctx);
   ctx.documents = new DocumentService(ctx);
-  ctx.documentActivity = new DocumentActivityService(ctx);
   ctx.sheets = new SheetService(ctx);
-  ctx.cellsEvents = new CellsEventService(ctx);
   ctx.presentations = new PresentationService(ctx);
   ctx.rooms = new RoomService(ctx);
-  ctx.roomEvents = new RoomEventService(ctx);
   return ctx;
 }

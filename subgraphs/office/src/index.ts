@@ -4,13 +4,13 @@ import {
 } from '@bacbos/common';
 import { createOfficeContext, type OfficeContext } from './context';
 import { createOfficeDb, type OfficeDb } from './db';
-import { writerResolvers } from './modules/writer';
-import { sheetsResolvers } from './modules/sheets';
+import { documentActivityStream, writerResolvers } from './modules/writer';
+import { cellsChangedStream, sheetsResolvers } from './modules/sheets';
 import { slidesResolvers } from './modules/slides';
 import { driveResolvers } from './modules/drive';
 import { calendarResolvers } from './modules/calendar';
 import { mailResolvers } from './modules/mail';
-import { meetResolvers } from './modules/meet';
+import { meetResolvers, roomEventStream } from './modules/meet';
 
 export const officeModules = [
   baseModule,
@@ -21,6 +21,9 @@ export const officeModules = [
   { typeDefs: loadTypeDefs(join(__dirname, 'modules/calendar/schema.graphql')), resolvers: calendarResolvers as never },
   { typeDefs: loadTypeDefs(join(__dirname, 'modules/mail/schema.graphql')), resolvers: mailResolvers as never },
   { typeDefs: loadTypeDefs(join(__dirname, 'modules/meet/schema.graphql')), resolvers: meetResolvers as never },
+  documentActivityStream.module,
+  cellsChangedStream.module,
+  roomEventStream.module,
 ];
 
 export function officeSubgraph(db: OfficeDb = createOfficeDb(), objects: ObjectStore = createObjectStore()): SubgraphDefinition<OfficeContext> {

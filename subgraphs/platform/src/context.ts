@@ -4,7 +4,6 @@ import type { PlatformDb, PublicUser } from './db';
 import type { AccessState } from './modules/access';
 import { ApiKeyService } from './modules/apikeys';
 import { AuditService } from './modules/audit';
-import { PlatformEventService } from './modules/events';
 import type { Role, Tenant } from './generated/prisma/client';
 import { AuthService } from './modules/auth';
 import { TenancyService } from './modules/tenancy';
@@ -30,7 +29,6 @@ export interface PlatformContext {
   databases: DatabaseService;
   apiKeys: ApiKeyService;
   audit: AuditService;
-  platformEvents: PlatformEventService;
 }
 
 /** What lives as long as the subgraph process (one per instance), shared by every request. */
@@ -72,7 +70,6 @@ export function createPlatformContext(deps: PlatformDeps, caller: CallerIdentity
   const ctx = { caller, db: deps.db, kv: deps.kv, access: deps.access, log, loaders: createLoaders(deps.db, caller) } as PlatformContext;
   ctx.apiKeys = new ApiKeyService(ctx);
   ctx.audit = new AuditService(ctx);
-  ctx.platformEvents = new PlatformEventService(ctx);
   ctx.auth = new AuthService(ctx);
   ctx.tenancy = new TenancyService(ctx);
   ctx.users = new UserService(ctx);

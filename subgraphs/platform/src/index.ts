@@ -9,7 +9,7 @@ import { ApiKeyUsageRecorder } from './modules/apikeys';
 import { AuditIngester } from './modules/audit';
 import { auditResolvers } from './modules/audit';
 import { authResolvers } from './modules/auth';
-import { platformEventResolvers } from './modules/events';
+import { platformEventResolvers, platformEventStream } from './modules/events';
 import { tenancyResolvers } from './modules/tenancy';
 import { billingResolvers } from './modules/billing';
 import { DatabaseProvisioner } from './modules/databases';
@@ -28,6 +28,7 @@ export const platformModules = [
   { typeDefs: loadTypeDefs(join(__dirname, 'modules/apikeys/schema.graphql')), resolvers: apiKeyResolvers as never },
   { typeDefs: loadTypeDefs(join(__dirname, 'modules/audit/schema.graphql')), resolvers: auditResolvers as never },
   { typeDefs: loadTypeDefs(join(__dirname, 'modules/events/schema.graphql')), resolvers: platformEventResolvers as never },
+  platformEventStream.module,
 ];
 
 export function platformSubgraph(db: PlatformDb = createPlatformDb(), kv: KeyValueStore = createKeyValueStore()): SubgraphDefinition<PlatformContext> {

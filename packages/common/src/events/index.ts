@@ -23,3 +23,4 @@ export function createEventBus(clientId: string): EventBus {
   return processBus;
 }
 export * from './history';
+export * from './stream';

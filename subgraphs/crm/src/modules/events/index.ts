@@ -1,3 +1,3 @@
 // The door of this module: what the subgraph and sibling modules may use. Everything else here is private.
-export { ContactEventService, type ContactEventView } from './event.service';
+export { contactEventStream, type ContactEventView } from './contact-events.stream';
 export { eventResolvers } from './resolvers';

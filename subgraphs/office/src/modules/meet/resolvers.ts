@@ -1,29 +1,19 @@
 import type { OfficeContext } from '../../context';
 import type { ChatMessage, Participant, Recording, Room } from '../../generated/prisma/client';
-import type { RoomEventView } from './room-events.service';
+import type { RoomEventView } from './room-events.stream';
 
 const user = (id: string | null | undefined) => (id ? { __typename: 'User', id } : null);
 const date = (value: unknown) => (value ? new Date(String(value)) : null);
 
-/** The gateway runs subscriptions (from the event bus); subgraphs only resolve their payloads. */
-function servedByGateway(): never {
-  throw new Error('Subscriptions are served by the gateway over graphql-ws');
-}
-
 export const meetResolvers = {
   Query: {
     room: (_: unknown, args: { id: string }, ctx: OfficeContext) => ctx.rooms.get(args.id),
-    roomEvent: (_: unknown, args: { eventId: string }, ctx: OfficeContext) => ctx.roomEvents.get(args.eventId),
-    roomEventsAfter: (_: unknown, args: { eventId: string; first?: number | null }, ctx: OfficeContext) => ctx.roomEvents.after(args.eventId, args.first),
   },
   Mutation: {
     createRoom: (_: unknown, args: { name: string }, ctx: OfficeContext) => ctx.rooms.create(args.name),
     joinRoom: (_: unknown, args: { roomId: string }, ctx: OfficeContext) => ctx.rooms.join(args.roomId),
     leaveRoom: (_: unknown, args: { roomId: string }, ctx: OfficeContext) => ctx.rooms.leave(args.roomId),
     sendChatMessage: (_: unknown, args: { roomId: string; body: string }, ctx: OfficeContext) => ctx.rooms.sendMessage(args.roomId, args.body),
-  },
-  Subscription: {
-    roomEvents: { subscribe: servedByGateway },
   },
   Room: {
     __resolveReference: (ref: { id: string }, ctx: OfficeContext) => ctx.rooms.get(ref.id),

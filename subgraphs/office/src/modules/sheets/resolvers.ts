@@ -1,18 +1,12 @@
 import type { OfficeContext } from '../../context';
 import type { NamedRange, Spreadsheet, Worksheet } from '../../generated/prisma/client';
-import type { CellsChangedView } from './cells-event.service';
+import type { CellsChangedView } from './cells-changed.stream';
 import type { CellRange } from './sheet.service';
-
-function servedByGateway(): never {
-  throw new Error('Subscriptions are served by the gateway over graphql-ws');
-}
 
 export const sheetsResolvers = {
   Query: {
     spreadsheet: (_: unknown, args: { id: string }, ctx: OfficeContext) => ctx.sheets.getSpreadsheet(args.id),
     worksheet: (_: unknown, args: { id: string }, ctx: OfficeContext) => ctx.sheets.getWorksheet(args.id),
-    cellsChangedEvent: (_: unknown, args: { eventId: string }, ctx: OfficeContext) => ctx.cellsEvents.get(args.eventId),
-    cellsChangedEventsAfter: (_: unknown, args: { eventId: string; first?: number | null }, ctx: OfficeContext) => ctx.cellsEvents.after(args.eventId, args.first),
   },
   Mutation: {
     createSpreadsheet: (_: unknown, args: { input: unknown }, ctx: OfficeContext) => ctx.sheets.createSpreadsheet(args.input),
@@ -21,9 +15,6 @@ export const sheetsResolvers = {
       ctx.sheets.defineNamedRange(args.worksheetId, { name: args.name, range: args.range }),
     deleteWorksheet: (_: unknown, args: { id: string }, ctx: OfficeContext) => ctx.sheets.deleteWorksheet(args.id),
     deleteNamedRange: (_: unknown, args: { id: string }, ctx: OfficeContext) => ctx.sheets.deleteNamedRange(args.id),
-  },
-  Subscription: {
-    cellsChanged: { subscribe: servedByGateway },
   },
   Spreadsheet: {
     __resolveReference: (ref: { id: string }, ctx: OfficeContext) => ctx.sheets.getSpreadsheet(ref.id),

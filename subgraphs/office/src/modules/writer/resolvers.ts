@@ -1,23 +1,15 @@
 import type { PageArgs } from '@bacbos/common';
 import type { OfficeContext } from '../../context';
 import type { Document, DocumentCollaborator, DocumentComment, DocumentVersion } from '../../generated/prisma/client';
-import type { DocumentActivityView } from './activity.service';
+import type { DocumentActivityView } from './activity.stream';
 import type { DocumentFilter } from './document.service';
 
 const user = (id: string | null | undefined) => (id ? { __typename: 'User', id } : null);
-
-/** The gateway runs subscriptions (from the event bus); subgraphs only resolve their payloads. */
-function servedByGateway(): never {
-  throw new Error('Subscriptions are served by the gateway over graphql-ws');
-}
 
 export const writerResolvers = {
   Query: {
     documents: (_: unknown, args: PageArgs & { filter?: DocumentFilter }, ctx: OfficeContext) => ctx.documents.list(args),
     document: (_: unknown, args: { id: string }, ctx: OfficeContext) => ctx.documents.get(args.id),
-    documentActivityEvent: (_: unknown, args: { eventId: string }, ctx: OfficeContext) => ctx.documentActivity.get(args.eventId),
-    documentActivityEventsAfter: (_: unknown, args: { eventId: string; first?: number | null }, ctx: OfficeContext) =>
-      ctx.documentActivity.after(args.eventId, args.first),
   },
   Mutation: {
     createDocument: (_: unknown, args: { input: unknown }, ctx: OfficeContext) => ctx.documents.create(args.input),
@@ -25,9 +17,6 @@ export const writerResolvers = {
     shareDocument: (_: unknown, args: { id: string; userId: string; role: string }, ctx: OfficeContext) => ctx.documents.share(args.id, args.userId, args.role),
     addDocumentComment: (_: unknown, args: { documentId: string; body: string; anchor?: unknown; parentId?: string | null }, ctx: OfficeContext) =>
       ctx.documents.comment(args.documentId, args),
-  },
-  Subscription: {
-    documentActivity: { subscribe: servedByGateway },
   },
   Document: {
     __resolveReference: (ref: { id: string }, ctx: OfficeContext) => ctx.documents.get(ref.id),

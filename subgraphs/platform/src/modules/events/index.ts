@@ -1,3 +1,3 @@
 // The door of this module: what the subgraph and sibling modules may use. Everything else here is private.
-export { PlatformEventService, type PlatformEventView } from './platform-event.service';
+export { platformEventStream, type PlatformEventView } from './platform-events.stream';
 export { platformEventResolvers } from './resolvers';
