@@ -1,10 +1,10 @@
 // The gateway's subscription routes come from the supergraph (each owning subgraph's
 // @eventStream declarations), not from a table in the gateway.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, validate } from 'graphql';
 import { Supergraph } from '@apollo/federation-internals';
-import { MAX_EVENTS_PER_PAGE, topicFor, type EventEnvelope } from '@bacbos/common';
+import { MAX_EVENTS_PER_PAGE, SUBGRAPHS, topicFor, type EventEnvelope } from '@bacbos/common';
 import { deriveSubscription } from '../../gateway/src/subscriptions/derive';
 import { subscriptionRoutes } from '../../gateway/src/subscriptions/routes';
 import { composeSupergraph } from '../../scripts/compose';
@@ -89,4 +89,13 @@ it('routes a stream declared only in its subgraph, with no gateway edit', () => 
 it('refuses a stream whose event query the supergraph lacks', () => {
   const broken = committed.replace('eventQuery: "roomEvent"', 'eventQuery: "roomEventGone"');
   expect(() => subscriptionRoutes(broken)).toThrow('subscription roomEvents: the supergraph has no query roomEventGone');
+});
+
+it('leaves the gateway\'s code naming no subgraph\'s event type', () => {
+  const eventType = new RegExp(`['"\`](${SUBGRAPHS.join('|')})\\.[a-z_]+\\.[a-z_]+['"\`]`);
+  const gateway = join(__dirname, '../../gateway/src');
+  const named = (readdirSync(gateway, { recursive: true }) as string[])
+    .filter((file) => file.endsWith('.ts'))
+    .filter((file) => eventType.test(readFileSync(join(gateway, file), 'utf8')));
+  expect(named).toEqual([]);
 });

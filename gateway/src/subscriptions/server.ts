@@ -8,7 +8,7 @@ import type { IncomingHttpHeaders, Server } from 'node:http';
 import { GraphQLError, specifiedRules, validate, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { REQUEST_ID_HEADER, acceptRequestId, isUnavailable, setting, shutdownTimeoutMs, websocketConnections, withIncomingSpan, type CallerIdentity, type Logger } from '@bacbos/common';
+import { REQUEST_ID_HEADER, acceptRequestId, isUnavailable, revokedCallers, setting, shutdownTimeoutMs, websocketConnections, withIncomingSpan, type CallerIdentity, type Logger } from '@bacbos/common';
 import type { Credentials } from '../auth';
 import { deriveSubscription, SubscriptionShapeError } from './derive';
 import type { SubscriptionHub } from './hub';
@@ -44,13 +44,10 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): { 
 
   // A revoked session or API key loses its live subscriptions at once, on every instance.
   options.hub.onEvent = (event) => {
-    const revoked =
-      event.type === 'platform.session.revoked' ? (c: CallerIdentity) => c.sessionId === event.aggregateId
-        : event.type === 'platform.api_key.revoked' ? (c: CallerIdentity) => c.apiKeyId === event.aggregateId
-          : undefined;
+    const revoked = revokedCallers(event);
     if (!revoked) return;
     for (const [socket, caller] of callers) {
-      if (caller.tenantId === event.tenantId && revoked(caller)) socket.close(FORBIDDEN, 'Forbidden');
+      if (revoked(caller)) socket.close(FORBIDDEN, 'Forbidden');
     }
   };
 

@@ -24,3 +24,4 @@ export function createEventBus(clientId: string): EventBus {
 }
 export * from './history';
 export * from './stream';
+export * from './revocation';
