@@ -3,3 +3,5 @@ export { startGateway, type GatewayContext, type GatewayOptions, type RunningGat
 export { sha256 as persistedQueryHash } from './persisted';
 export { subgraphUrlVariable, subgraphUrlsFromEnv } from './subgraph-urls';
 export { clientErrors } from './subscriptions/hub';
+export { deriveSubscription } from './subscriptions/derive';
+export { subscriptionRoutes, type SubscriptionRoute } from './subscriptions/routes';

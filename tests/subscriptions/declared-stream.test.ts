@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { KafkaEventBus, startSubgraph, type EventBus, type RunningSubgraph } from '@bacbos/common';
 import { crmSubgraph } from '@bacbos/crm';
-import { startGateway, type RunningGateway } from '../../gateway/src/app';
+import { startGateway, type RunningGateway } from '@bacbos/gateway';
 import { composeSupergraph } from '../../scripts/compose';
 import { contractOperation as op, gql, signUpTenant, type TestTenant } from '../helpers/graphql';
 import { startPlatform, type RunningPlatform } from '../helpers/platform';

@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { parse, validate } from 'graphql';
 import { Supergraph } from '@apollo/federation-internals';
 import { MAX_EVENTS_PER_PAGE, SUBGRAPHS, topicFor, type EventEnvelope } from '@bacbos/common';
-import { deriveSubscription } from '../../gateway/src/subscriptions/derive';
-import { subscriptionRoutes } from '../../gateway/src/subscriptions/routes';
+import { deriveSubscription, subscriptionRoutes } from '@bacbos/gateway';
 import { composeSupergraph } from '../../scripts/compose';
 import { subgraphsWithLeadEvents } from './declared-stream';
 
