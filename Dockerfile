@@ -13,6 +13,7 @@ FROM ${NODE_BUILD_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json prisma.config.ts ./
 COPY packages/common/package.json packages/common/
+COPY packages/client/package.json packages/client/
 COPY subgraphs/platform/package.json subgraphs/platform/
 COPY subgraphs/crm/package.json subgraphs/crm/
 COPY subgraphs/office/package.json subgraphs/office/
@@ -32,6 +33,7 @@ FROM ${NODE_BUILD_IMAGE} AS production-dependencies
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/common/package.json packages/common/
+COPY packages/client/package.json packages/client/
 COPY subgraphs/platform/package.json subgraphs/platform/
 COPY subgraphs/crm/package.json subgraphs/crm/
 COPY subgraphs/office/package.json subgraphs/office/

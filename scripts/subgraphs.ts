@@ -1,11 +1,9 @@
-// The five subgraphs, for the scripts that run or compose all of them at once.
-import { DEFAULT_PORTS, type SubgraphDefinition, type SubgraphName } from '@bacbos/common';
+// The subgraphs of the manifest (packages/common/src/manifest.ts), for the scripts that run or
+// compose all of them at once. Each is loaded by the manifest's convention: the package
+// `@bacbos/<name>` exports `<name>Modules` (its schema modules) and `<name>Subgraph()`, so a new
+// subgraph needs its manifest entry and its folder, no line here.
+import { SUBGRAPH_MANIFEST, type SubgraphDefinition, type SubgraphName } from '@bacbos/common';
 import type { GraphQLSchemaModule } from '@apollo/subgraph/dist/schema-helper';
-import { platformModules, platformSubgraph } from '@bacbos/platform';
-import { crmModules, crmSubgraph } from '@bacbos/crm';
-import { officeModules, officeSubgraph } from '@bacbos/office';
-import { identityModules, identitySubgraph } from '@bacbos/identity';
-import { hrModules, hrSubgraph } from '@bacbos/hr';
 
 export interface SubgraphEntry {
   name: SubgraphName;
@@ -15,14 +13,16 @@ export interface SubgraphEntry {
   productionUrl: string;
 }
 
-const entry = (name: SubgraphName, modules: GraphQLSchemaModule[], create: () => SubgraphDefinition<object>): SubgraphEntry => ({
-  name, modules, create, productionUrl: `http://${name}:${DEFAULT_PORTS[name]}/graphql`,
-});
+function load(name: SubgraphName, packageName: string, port: number): SubgraphEntry {
+  // A computed name: the manifest, not an import list, says which packages exist.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const exported = require(packageName) as Record<string, unknown>;
+  const modules = exported[`${name}Modules`];
+  const create = exported[`${name}Subgraph`];
+  if (!Array.isArray(modules) || typeof create !== 'function') {
+    throw new Error(`${packageName} must export ${name}Modules (its schema modules) and ${name}Subgraph() (see packages/common/src/manifest.ts)`);
+  }
+  return { name, modules: modules as GraphQLSchemaModule[], create: create as () => SubgraphDefinition<object>, productionUrl: `http://${name}:${port}/graphql` };
+}
 
-export const SUBGRAPH_ENTRIES: SubgraphEntry[] = [
-  entry('platform', platformModules, platformSubgraph as () => SubgraphDefinition<object>),
-  entry('crm', crmModules, crmSubgraph as () => SubgraphDefinition<object>),
-  entry('office', officeModules, officeSubgraph as () => SubgraphDefinition<object>),
-  entry('identity', identityModules, identitySubgraph as () => SubgraphDefinition<object>),
-  entry('hr', hrModules, hrSubgraph as () => SubgraphDefinition<object>),
-];
+export const SUBGRAPH_ENTRIES: SubgraphEntry[] = SUBGRAPH_MANIFEST.map((s) => load(s.name, s.packageName, s.port));

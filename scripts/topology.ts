@@ -2,7 +2,7 @@
 //
 //   up      builds dist/ when it is older than the sources, starts the real services
 //           (scripts/services.sh up), runs the migrate job, then starts every process of
-//           scripts/processes.ts on its own from the compiled output: the five subgraphs and two
+//           scripts/processes.ts on its own from the compiled output: every subgraph and two
 //           gateway instances (each consumes events in a Kafka consumer group of its own), and
 //           waits until each is ready (/health/ready) and each gateway serves a query
 //   status  one line per process; exits 3 when one is not running
@@ -14,8 +14,8 @@
 // come from this environment, else from `scripts/services.sh env`; secrets from this environment,
 // else from <dir>/secrets.json (generated once, mode 600). Logs and pids: <dir>/<process>.log|pid.
 //
-//   TOPOLOGY_BASE_PORT  first gateway's port (default 4000); subgraphs at +1..+5 (platform, crm,
-//                       office, identity, hr), the second gateway at +10
+//   TOPOLOGY_BASE_PORT  first gateway's port (default 4000); each subgraph at the offset of its
+//                       port in the manifest (+1 platform, ...), the second gateway at +10
 //   TOPOLOGY_DIR        logs, pids and secrets (default .data/topology)
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -47,7 +47,7 @@ export interface Instance {
   port?: number;
 }
 
-/** Every process the topology runs, with its port: migrate, the five subgraphs, two gateways. */
+/** Every process the topology runs, with its port: migrate, the subgraphs, two gateways. */
 export function instances(basePort: number): Instance[] {
   const port = (spec: DeployedProcess) => (spec.defaultPort === undefined ? undefined : basePort + spec.defaultPort - DEFAULT_PORTS.gateway);
   return [

@@ -3,7 +3,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, SETTINGS, deploymentVariables, setting, validateConfig } from '@bacbos/common';
+import { ConfigError, PROCESSES, SETTINGS, SUBGRAPHS, deploymentVariables, setting, validateConfig } from '@bacbos/common';
 import { configTable, readmeTable } from '../../scripts/config-table';
 
 const root = join(__dirname, '..', '..');
@@ -26,7 +26,7 @@ function problemsOf(run: () => void): string[] {
 
 describe('configuration', () => {
   it('accepts a complete gateway, subgraph and migrate environment', () => {
-    for (const name of ['gateway', 'platform', 'crm', 'office', 'identity', 'hr', 'migrate', 'start'] as const) {
+    for (const name of PROCESSES.filter((p) => p !== 'topology')) {
       expect(problemsOf(() => validateConfig(name, { ...base }))).toEqual([]);
     }
   });
@@ -68,12 +68,13 @@ describe('configuration', () => {
       .filter((f) => f.endsWith('.ts') && !f.includes('/generated/') && !f.endsWith('.test.ts'));
     // Read by libraries or the test harness, not by the platform's own settings.
     const outside = new Set(['NODE_ENV', 'JEST_WORKER_ID', 'CI', 'HOME', 'PATH']);
+    const perProcess = new RegExp(`^(${[...SUBGRAPHS, 'gateway'].map((n) => n.toUpperCase()).join('|')})_(DATABASE_URL|APP_DATABASE_URL|PORT)$`);
     const unknown: string[] = [];
     for (const file of files) {
       const text = readFileSync(join(root, file), 'utf8');
       for (const match of text.matchAll(/\b(?:process\.env|env)\.([A-Z][A-Z0-9_]*)/g)) {
         const name = match[1];
-        if (!(name in SETTINGS) && !outside.has(name) && !name.startsWith('OTEL_') && !/^(PLATFORM|CRM|OFFICE|IDENTITY|HR|GATEWAY)_(DATABASE_URL|APP_DATABASE_URL|PORT)$/.test(name)) {
+        if (!(name in SETTINGS) && !outside.has(name) && !name.startsWith('OTEL_') && !perProcess.test(name)) {
           unknown.push(`${file}: ${name}`);
         }
       }

@@ -3,10 +3,10 @@
 // never carries one tenant's setting into another's work.
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { APP_DB_ROLE, TenantScopedPool, appDatabaseUrlFor, withTenant } from '@bacbos/common';
+import { APP_DB_ROLE, SUBGRAPH_MANIFEST, TenantScopedPool, appDatabaseUrlFor, withTenant } from '@bacbos/common';
 import { createCrmDb } from '@bacbos/crm';
 
-const SCHEMAS = ['platform', 'crm', 'office', 'identity', 'hr'];
+const SCHEMAS = SUBGRAPH_MANIFEST.map((s) => s.schema);
 const tenantA = randomUUID();
 const tenantB = randomUUID();
 let owner: Client;

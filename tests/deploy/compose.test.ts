@@ -1,11 +1,13 @@
 // docker-compose.yml and the Dockerfile against the one list of processes (scripts/processes.ts),
 // read as compose reads them (YAML anchors and merge keys resolved). No Docker engine is needed:
-// what a container would lack is visible in the file.
+// what a container would lack is visible in the file. The project's services are generated
+// (scripts/docker-compose.ts); the checks below hold for whatever the generator writes.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { workspaces } from '../../scripts/build';
 import { DEPLOYMENT, commandOf, type DeployedProcess } from '../../scripts/processes';
+import { generatedComposeFile } from '../../scripts/docker-compose';
 
 const root = join(__dirname, '..', '..');
 
@@ -41,6 +43,20 @@ export function missingVariables(file: Compose, processes: readonly DeployedProc
 }
 
 const projectServices = DEPLOYMENT.map((spec) => [spec.name, spec] as const);
+
+it('has the project services the generator writes from the processes and the manifest (npm run compose:docker)', () => {
+  expect(readFileSync(join(root, 'docker-compose.yml'), 'utf8')).toBe(generatedComposeFile());
+});
+
+it('generates a service for a process the manifest adds, and refuses a variable no anchor gives', () => {
+  const text = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
+  const withObjectsGone = text.replace(/^x-objects: &objects\n(?: .*\n)+/m, '');
+  expect(() => generatedComposeFile(withObjectsGone)).toThrow(/no x- anchor gives office S3_ENDPOINT/);
+  // Every server's service depends on exactly the infrastructure its variables name.
+  const generated = parse(generatedComposeFile(), { merge: true }) as Compose;
+  expect(Object.keys(generated.services.office.depends_on!)).toEqual(['postgres', 'kafka', 'minio', 'migrate']);
+  expect(Object.keys(generated.services.gateway.depends_on!)).toEqual(['redis', 'kafka', ...DEPLOYMENT.filter((p) => p.kind === 'server' && p.name !== 'gateway').map((p) => p.name)]);
+});
 
 it('gives every process its service, with every variable it needs', () => {
   expect(missingVariables(compose)).toEqual([]);

@@ -1,6 +1,7 @@
 // Reading a subgraph's outbox from the tests: the events a mutation wrote (with their audit
 // entries), and the check that a failed mutation wrote none.
 import type { Client } from 'pg';
+import type { SubgraphName } from '@bacbos/common';
 import type { GraphQLResponse } from './graphql';
 
 export interface OutboxEventRow {
@@ -13,7 +14,7 @@ export interface OutboxEventRow {
 }
 
 /** `db` is read at each call, so a suite may connect in beforeAll. */
-export function outboxProbe(schema: 'platform' | 'crm' | 'office' | 'identity' | 'hr', db: () => Client) {
+export function outboxProbe(schema: SubgraphName, db: () => Client) {
   const outboxCount = async (tenantId: string): Promise<number> =>
     (await db().query(`SELECT count(*)::int AS n FROM ${schema}.outbox WHERE tenant_id = $1`, [tenantId])).rows[0].n;
 

@@ -6,7 +6,7 @@
 // behind row-level security.
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { CONTEXT_HEADER, anonymousCaller, internalContextSecret, signCallerIdentitySync, type CallerIdentity } from '@bacbos/common';
+import { CONTEXT_HEADER, GATED_MODULES, SUBGRAPH_MANIFEST, anonymousCaller, internalContextSecret, signCallerIdentitySync, type CallerIdentity } from '@bacbos/common';
 
 export type Row = Record<string, any>;
 
@@ -19,10 +19,10 @@ export interface SeedTenant {
   ownerEmail: string;
 }
 
-/** The subgraphs that keep a replica of the platform's users (packages/common/src/directory.ts). */
-const DIRECTORIES = ['crm.directory_users', 'hr.directory_users', 'office.directory_users'];
-/** Every module a tenant can switch on (identity.ts GATED_MODULES): the seeded tenants have them all. */
-const ALL_MODULES = ['crm', 'office', 'hr', 'identity'];
+/** The subgraphs that keep a replica of the platform's users (the manifest's `userDirectory`). */
+const DIRECTORIES = SUBGRAPH_MANIFEST.filter((s) => s.userDirectory).map((s) => `${s.schema}.directory_users`);
+/** Every module a tenant can switch on (the manifest's gated modules): the seeded tenants have them all. */
+const ALL_MODULES: string[] = [...GATED_MODULES];
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
 const quoted = (name: string): string => {

@@ -1,14 +1,15 @@
-// The production topology for a test file: a database, a folder and seven free ports of its own
-// (gateways base and +10, subgraphs +1..+5), the shared Kafka, Redis and S3, and a Redis key prefix
+// The production topology for a test file: a database, a folder and free ports of its own
+// (gateways base and +10, each subgraph at its offset), the shared Kafka, Redis and S3, and a Redis key prefix
 // of its own. Used by the topology suite and the process-fault tests.
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import type { TopologyOptions } from '../../scripts/topology';
+import { instances, type TopologyOptions } from '../../scripts/topology';
 
-const OFFSETS = [0, 1, 2, 3, 4, 5, 10];
+/** The ports of the topology's servers, relative to its base port. */
+const OFFSETS = instances(0).flatMap((i) => (i.port === undefined ? [] : [i.port]));
 
 export function portFree(port: number): Promise<boolean> {
   return new Promise((done) => {
@@ -23,7 +24,7 @@ export async function topologyPortsFree(basePort: number): Promise<boolean> {
   return (await Promise.all(OFFSETS.map((o) => portFree(basePort + o)))).every(Boolean);
 }
 
-/** A base port whose seven ports are free, from `from` on, away from the ephemeral range. */
+/** A base port whose ports are all free, from `from` on, away from the ephemeral range. */
 async function freeBasePort(from: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt += 1) {
     const base = from + 20 * Math.floor(Math.random() * 300);

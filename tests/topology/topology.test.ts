@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SUBGRAPHS } from '@bacbos/common';
 import { down, instances, status, up, type TopologyOptions } from '../../scripts/topology';
 import { bearer, codeOf, contractOperation as op, eventually, gql, ok, signUpTenant, type TestTenant } from '../helpers/graphql';
 import { testTopology, topologyPortsFree, type TestTopology } from '../helpers/topology';
@@ -41,7 +42,7 @@ afterAll(async () => {
 
 it('runs every process on its own from dist/ with node, each with exactly its listed variables', async () => {
   const rows = await status(options);
-  expect(rows.map((r) => r.id)).toEqual(['platform', 'crm', 'office', 'identity', 'hr', 'gateway', 'gateway-2']);
+  expect(rows.map((r) => r.id)).toEqual([...SUBGRAPHS, 'gateway', 'gateway-2']);
   expect(rows.every((r) => r.pid && r.healthy)).toBe(true);
   expect(new Set(rows.map((r) => r.pid)).size).toBe(rows.length);
   for (const instance of instances(options.basePort).filter((i) => i.spec.kind === 'server')) {

@@ -5,17 +5,18 @@
 // variable instead of silently turning a feature off. The README's configuration table and the
 // docker-compose check are both read from this catalog.
 import { z } from 'zod';
+import { SUBGRAPHS, SUBGRAPH_MANIFEST, type SubgraphName } from './manifest';
 
-export const SUBGRAPHS = ['platform', 'crm', 'office', 'identity', 'hr'] as const;
-export type SubgraphName = (typeof SUBGRAPHS)[number];
+// The subgraphs are the manifest's (./manifest.ts); re-exported where they were always read from.
+export { SUBGRAPHS, type SubgraphName };
 
 /** The processes of a deployment; `start` is `npm start` (everything in one process), `topology` is `npm run topology`, `seed` is `npm run seed`. */
 export const PROCESSES = ['gateway', ...SUBGRAPHS, 'migrate', 'start', 'topology', 'seed'] as const;
 export type ProcessName = (typeof PROCESSES)[number];
 
-export const DEFAULT_PORTS: Record<SubgraphName | 'gateway', number> = {
-  gateway: 4000, platform: 4001, crm: 4002, office: 4003, identity: 4004, hr: 4005,
-};
+export const DEFAULT_PORTS = {
+  gateway: 4000, ...Object.fromEntries(SUBGRAPH_MANIFEST.map((s) => [s.name, s.port])),
+} as Record<SubgraphName | 'gateway', number>;
 
 /** The role the subgraphs connect as: neither superuser nor BYPASSRLS, so row-level security holds. */
 export const APP_DB_ROLE = 'bacbos_app';
@@ -203,7 +204,7 @@ export const SETTINGS = {
   EMBEDDED_PG_PORT: define({ schema: port.default(54329), defaultText: '54329', meaning: 'port of the embedded PostgreSQL (npm start without DATABASE_URL), loopback only', readBy: ['start'] }),
   TOPOLOGY_BASE_PORT: define({
     schema: z.coerce.number().int().min(1).max(65_525).default(4000), defaultText: '4000',
-    meaning: '`npm run topology`: the first gateway\'s port; subgraphs at +1..+5, the second gateway at +10', readBy: ['topology'],
+    meaning: `\`npm run topology\`: the first gateway's port; subgraphs at +1..+${SUBGRAPHS.length}, the second gateway at +10`, readBy: ['topology'],
   }),
   TOPOLOGY_DIR: define({ schema: z.string().optional(), defaultText: '.data/topology', meaning: '`npm run topology`: logs, pids and generated secrets', readBy: ['topology'] }),
   TOPOLOGY_STOP_TIMEOUT_MS: define({ schema: positiveInt.default(15_000), defaultText: '15000', meaning: '`npm run topology -- down`: wait after SIGTERM before SIGKILL', readBy: ['topology'] }),
@@ -215,7 +216,7 @@ export type SettingName = keyof typeof SETTINGS;
 export const SUBGRAPH_SETTINGS = {
   DATABASE_URL: define({ schema: postgresUrl.optional(), defaultText: 'DATABASE_URL', meaning: "owner connection of this subgraph's schema", readBy: [] }),
   APP_DATABASE_URL: define({ schema: postgresUrl.optional(), defaultText: 'APP_DATABASE_URL', meaning: 'application connection of this subgraph', readBy: [] }),
-  PORT: define({ schema: port.optional(), defaultText: 'gateway 4000, platform 4001, crm 4002, office 4003, identity 4004, hr 4005', meaning: 'HTTP port of that process (`GATEWAY_PORT`, `CRM_PORT`, ...)', readBy: [] }),
+  PORT: define({ schema: port.optional(), defaultText: Object.entries(DEFAULT_PORTS).map(([name, port]) => `${name} ${port}`).join(', '), meaning: 'HTTP port of that process (`GATEWAY_PORT`, `CRM_PORT`, ...)', readBy: [] }),
   SUBGRAPH_URL: define({ schema: httpUrl.optional(), defaultText: 'the URL in the supergraph', meaning: 'where the gateway reaches that subgraph (`CRM_SUBGRAPH_URL`, ...)', readBy: [] }),
 };
 
@@ -277,7 +278,7 @@ export function validateConfig(processName: ProcessName, env: NodeJS.ProcessEnv 
       if (processName !== 'migrate') attempt(() => appDatabaseUrlFor(subgraph, env));
     }
     if (processName !== 'migrate') attempt(() => internalContextSecret(env));
-    if (processName === 'gateway' || processName === 'platform' || processName === 'identity') attempt(() => accessTokenSecret(env));
+    if (SETTINGS.ACCESS_TOKEN_SECRET.neededBy?.includes(processName)) attempt(() => accessTokenSecret(env));
   }
   if (problems.length) throw new ConfigError(problems);
 }

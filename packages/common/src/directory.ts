@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { EventBus, EventEnvelope } from './events';
 import { topicFor } from './events';
+import type { DirectorySubgraph } from './manifest';
 import { badInput } from './errors';
 import type { CallerIdentity } from './identity';
 import type { Logger } from './logger';
@@ -17,7 +18,8 @@ import { isUuid } from './validation';
 
 export const USER_EVENTS = new Set(['platform.user.created', 'platform.user.invited', 'platform.user.updated']);
 
-export type DirectorySchema = 'crm' | 'hr' | 'office';
+/** The subgraphs the manifest marks `userDirectory`. */
+export type DirectorySchema = DirectorySubgraph;
 
 /** The raw-SQL part of a Prisma client that the directory needs. */
 export interface DirectoryDb {

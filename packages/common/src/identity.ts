@@ -2,6 +2,7 @@
 // and forwards this, signed, in one header; a subgraph trusts nothing else the request carries.
 import { createHmac, createSecretKey, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { forbidden, unauthenticated } from './errors';
+import { GATED_MODULES, type Permission } from './manifest';
 import { currentRequestId } from './observability/request-context';
 
 export const CONTEXT_HEADER = 'x-bacbos-context';
@@ -105,17 +106,14 @@ export function hasPermission(granted: readonly string[], required: string): boo
   return granted.includes('*') || granted.includes(required) || granted.includes(`${module}:*`);
 }
 
-/** Modules a tenant can switch on and off; `platform` is always on. */
-export const GATED_MODULES = ['crm', 'office', 'hr', 'identity'];
-
 /**
  * The tenant of an authenticated caller holding `permission` (`<module>:<action>`), in a tenant that
  * has the module enabled; otherwise UNAUTHENTICATED or FORBIDDEN. Every service method calls it.
  */
-export function authorize(caller: CallerIdentity, permission: string): string {
+export function authorize(caller: CallerIdentity, permission: Permission): string {
   if (!caller.tenantId || caller.kind === 'anonymous') throw unauthenticated();
   const [module] = permission.split(':');
-  if (GATED_MODULES.includes(module) && !caller.modules.includes(module)) {
+  if ((GATED_MODULES as readonly string[]).includes(module) && !caller.modules.includes(module)) {
     throw forbidden(`The ${module} module is not enabled for this tenant`);
   }
   if (!hasPermission(caller.permissions, permission)) throw forbidden(`Missing permission ${permission}`);

@@ -26,3 +26,4 @@ export * from './standalone';
 export * from './input-guard';
 export * from './directory';
 export * from './observability';
+export * from './manifest';

@@ -35,4 +35,4 @@ export interface AuditPayload {
 
 /** One topic per subgraph; the key is the aggregate id, so one object's events stay in order. */
 export const topicFor = (subgraph: string) => `bacbos.${subgraph}.events`;
-export const ALL_TOPICS = ['platform', 'crm', 'office', 'identity', 'hr'].map(topicFor);
+// ALL_TOPICS, one per subgraph of the manifest, is in ../manifest.ts.

@@ -5,7 +5,8 @@ import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type Producer
 import { rootLogger } from '../logger';
 import { consumerLag } from '../observability/metrics';
 import type { EventBus, SubscribeOptions } from './bus';
-import { ALL_TOPICS, type EventEnvelope } from './envelope';
+import { ALL_TOPICS } from '../manifest';
+import type { EventEnvelope } from './envelope';
 
 export interface KafkaBusOptions {
   brokers: string[];

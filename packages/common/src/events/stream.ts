@@ -10,6 +10,7 @@
 import type { GraphQLSchemaModule } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import { authorize, type CallerIdentity } from '../identity';
+import type { Permission } from '../manifest';
 import { isUuid } from '../validation';
 import { eventsAfter, MAX_EVENTS_PER_PAGE } from './history';
 
@@ -92,8 +93,8 @@ export interface EventStreamDefinition<Context extends { caller: CallerIdentity 
   key?: string;
   /** An argument (type `[String!]`) listing event types that narrow the stream, e.g. `types`. */
   typesArgument?: string;
-  /** The permission to read the stream (checked with the tenant for every payload). */
-  permission: string;
+  /** The permission to read the stream (checked with the tenant for every payload), one the manifest declares. */
+  permission: Permission;
   /** The subgraph's outbox table, e.g. `(ctx) => ctx.db.outboxEvent`. */
   outbox(ctx: Context): OutboxTable<Row, Include>;
   /** Relations of the outbox row the view reads (Prisma's `include`). */

@@ -1,8 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-/** `*`, or `<module>:<action>` of a known module (`crm:read`, `hr:*`, ...): the permission format. */
-export const SCOPE = /^(\*|(platform|crm|office|hr|identity):([a-z_]+|\*))$/;
-
 export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 /**

@@ -2,10 +2,10 @@
 // SHA-256 hash (it is 256 random bits, so a slow hash adds nothing). A client can do no more than
 // its scopes, and a creator cannot grant scopes they do not hold.
 import { z } from 'zod';
-import { CLIENT_TOKEN_TTL_SECONDS, authorize, forbidden, hasPermission, isUuid, lockRow, notFound, parseInput, recordChange, snapshot } from '@bacbos/common';
+import { CLIENT_TOKEN_TTL_SECONDS, authorize, forbidden, hasPermission, isUuid, lockRow, notFound, parseInput, PERMISSION_FORMAT, PERMISSION_PATTERN, recordChange, snapshot } from '@bacbos/common';
 import type { IdentityContext } from '../../context';
 import type { OAuthClient } from '../../generated/prisma/client';
-import { newClientCredentials, SCOPE, sha256 } from './credentials';
+import { newClientCredentials, sha256 } from './credentials';
 
 const redirectUri = (value: string) => {
   try {
@@ -28,7 +28,7 @@ const createSchema = z.object({
     .array(z.string().trim())
     .min(1)
     .max(100)
-    .refine((list) => list.every((scope) => SCOPE.test(scope)), 'each must be * or <module>:<action> with module platform, crm, office, hr or identity'),
+    .refine((list) => list.every((scope) => PERMISSION_PATTERN.test(scope)), `each must be ${PERMISSION_FORMAT}`),
 });
 
 /** Fields an event and an audit entry carry (never the secret or its hash). */

@@ -3,9 +3,9 @@
 // secret matches, which scopes, and issues and records the token. Answers are the RFC's: errors
 // per section 5.2, success per section 5.1, never cached.
 import { z } from 'zod';
-import { CLIENT_TOKEN_TTL_SECONDS, hasPermission, issueClientAccessToken, withTenant, type CallerIdentity } from '@bacbos/common';
+import { CLIENT_TOKEN_TTL_SECONDS, hasPermission, issueClientAccessToken, PERMISSION_PATTERN, withTenant, type CallerIdentity } from '@bacbos/common';
 import type { IdentityDb } from '../../db';
-import { SCOPE, secretMatches, sha256 } from './credentials';
+import { secretMatches, sha256 } from './credentials';
 
 /** What the gateway forwards (form parameters sent without a value are left out). */
 export interface TokenRequest {
@@ -85,7 +85,7 @@ async function grant(request: TokenRequest, clientId: string, clientSecret: stri
   if (request.scope !== undefined) {
     const requested = [...new Set(request.scope.split(' ').filter(Boolean))];
     // A subset of the client's scopes; `crm:read` is within a client's `crm:*` (or `*`).
-    const refused = requested.filter((scope) => !SCOPE.test(scope) || !hasPermission(client.scopes, scope));
+    const refused = requested.filter((scope) => !PERMISSION_PATTERN.test(scope) || !hasPermission(client.scopes, scope));
     if (!requested.length || refused.length) return tokenError('invalid_scope', `The client may not request: ${refused.join(' ') || '(empty scope)'}`);
     scopes = requested;
   }

@@ -1,12 +1,8 @@
-// Permission strings of roles: `*` (everything) or `<module>:<action>` (`crm:read`, `hr:*`, ...).
-import { forbidden, hasPermission, type CallerIdentity } from '@bacbos/common';
+// Permission strings of roles: `*` (everything) or `<module>:<action>` (`crm:read`, `hr:*`, ...),
+// in the one format of the manifest (PERMISSION_PATTERN), shared with API keys and OAuth scopes.
+import { forbidden, hasPermission, isPermissionString, type CallerIdentity } from '@bacbos/common';
 
-export const PERMISSION_MODULES = ['platform', 'crm', 'office', 'hr', 'identity'] as const;
-
-/** `*`, or `<module>:<action>` with a known module and an action of `[a-z_]` (or `*`, all actions). */
-export const PERMISSION = new RegExp(`^(\\*|(${PERMISSION_MODULES.join('|')}):([a-z_]{1,50}|\\*))$`);
-
-export const isPermission = (value: unknown): value is string => typeof value === 'string' && PERMISSION.test(value);
+export const isPermission = isPermissionString;
 
 /**
  * Nobody grants what they do not hold: a role (created, assigned or given on invite) may carry only

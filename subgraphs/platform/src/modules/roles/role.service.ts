@@ -3,12 +3,12 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
-  authorize, conflict, isUniqueViolation, isUuid, lockRow, notFound, parseInput, recordChange, snapshot,
+  authorize, conflict, isUniqueViolation, isUuid, lockRow, notFound, parseInput, PERMISSION_FORMAT, recordChange, snapshot,
 } from '@bacbos/common';
 import type { PlatformContext } from '../../context';
 import type { Prisma, Role, User } from '../../generated/prisma/client';
 import { lockTenant } from '../users';
-import { assertCanGrant, isPermission, PERMISSION_MODULES } from './permissions';
+import { assertCanGrant, isPermission } from './permissions';
 
 const createSchema = z.object({
   name: z.string().trim().min(1).max(100),
@@ -18,7 +18,7 @@ const createSchema = z.object({
     .array(z.string())
     .min(1, 'at least one permission')
     .max(100)
-    .refine((list) => list.every(isPermission), `each must be * or <module>:<action>, module one of ${PERMISSION_MODULES.join(', ')}`)
+    .refine((list) => list.every(isPermission), `each must be ${PERMISSION_FORMAT}`)
     .transform((list) => [...new Set(list)]),
 });
 

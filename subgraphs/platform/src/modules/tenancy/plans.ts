@@ -1,6 +1,6 @@
 // Plans and what they allow. A tenant's `limits` are copied from its plan when it signs up or
 // changes plan, so a later change to this table never silently changes an existing contract.
-import { setting, type PlanBudgets } from '@bacbos/common';
+import { GATED_MODULES, setting, systemRolePermissions, type PlanBudgets } from '@bacbos/common';
 
 export interface Plan {
   id: string;
@@ -40,20 +40,16 @@ export function effectiveLimits(tenant: { plan: string; limits: unknown }): Reco
 }
 
 export const TRIAL_DAYS = 14;
-export const DEFAULT_MODULES = ['crm', 'office', 'hr', 'identity'];
+/** Sign-up enables every gated module of the manifest. */
+export const DEFAULT_MODULES: string[] = [...GATED_MODULES];
 
-/** The system roles every tenant gets at sign-up (shared/contract/README.md, "Tenancy and permissions"). */
+/**
+ * The system roles every tenant gets at sign-up (shared/contract/README.md, "Tenancy and
+ * permissions"); their permissions are the manifest's (each module's actions name their roles).
+ */
 export const SYSTEM_ROLES: { name: string; description: string; permissions: string[] }[] = [
-  { name: 'owner', description: 'Full access, including billing', permissions: ['*'] },
-  {
-    name: 'admin',
-    description: 'Administers users, roles and every module',
-    permissions: ['platform:admin', 'platform:read', 'crm:read', 'crm:write', 'office:read', 'office:write', 'hr:read', 'hr:write', 'hr:approve', 'identity:read', 'identity:write'],
-  },
-  {
-    name: 'member',
-    description: 'Works with the data of every module',
-    permissions: ['platform:read', 'crm:read', 'crm:write', 'office:read', 'office:write', 'hr:read', 'identity:read'],
-  },
-  { name: 'viewer', description: 'Reads everything, changes nothing', permissions: ['platform:read', 'crm:read', 'office:read', 'hr:read', 'identity:read'] },
+  { name: 'owner', description: 'Full access, including billing', permissions: systemRolePermissions('owner') },
+  { name: 'admin', description: 'Administers users, roles and every module', permissions: systemRolePermissions('admin') },
+  { name: 'member', description: 'Works with the data of every module', permissions: systemRolePermissions('member') },
+  { name: 'viewer', description: 'Reads everything, changes nothing', permissions: systemRolePermissions('viewer') },
 ];
