@@ -192,6 +192,11 @@ export const SETTINGS = {
     schema: bool.default(false), defaultText: 'false',
     meaning: 'identical in-flight subgraph queries of the same caller (tenant, actor, permissions) share one call; never across callers, never mutations', readBy: ['gateway', 'start'],
   }),
+  SEARCH_ENGINE: define({
+    schema: z.enum(['postgres', 'opensearch']).default('postgres'), defaultText: 'postgres',
+    meaning: "the search subgraph's engine: `postgres` (full-text search in its own schema) or `opensearch` (needs OPENSEARCH_URL)", readBy: ['search', 'start'],
+  }),
+  OPENSEARCH_URL: define({ schema: httpUrl.optional(), defaultText: '—', meaning: 'OpenSearch node the search subgraph indexes into when SEARCH_ENGINE=opensearch', readBy: ['search', 'start'] }),
   SUPERGRAPH_PATH: define({ schema: z.string().optional(), defaultText: 'schema/supergraph.graphql', meaning: 'composed supergraph the standalone gateway serves', readBy: ['gateway'] }),
   SHUTDOWN_TIMEOUT_MS: define({
     schema: z.coerce.number().int().min(0).default(10_000), defaultText: '10000',

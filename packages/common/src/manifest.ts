@@ -39,6 +39,8 @@ const SUBGRAPH_SPECS = {
   office: { port: 4003, userDirectory: true },
   identity: { port: 4004 },
   hr: { port: 4005, userDirectory: true },
+  // Indexes every module's events; owns no tenant module (each hit is gated by its owner's module).
+  search: { port: 4006 },
 } as const satisfies Record<string, SubgraphSpec>;
 
 export type SubgraphName = keyof typeof SUBGRAPH_SPECS;

@@ -34,6 +34,8 @@ export interface SubgraphDefinition<Context extends object> {
   healthCheck(): Promise<void>;
   /** The shared store it uses, if any (its readiness then includes Redis). */
   kv?: KeyValueStore;
+  /** False for a subgraph that writes no events (search): no outbox relay is started for it. */
+  outbox?: boolean;
   /** Releases pools and other resources on shutdown. */
   close(): Promise<void>;
   /**
@@ -146,13 +148,13 @@ export async function startSubgraph<Context extends object>(
   let relay: OutboxRelay | undefined;
   let stopConsuming: (() => Promise<void>) | undefined;
   let stopObservingOutbox: (() => void) | undefined;
-  if (options.bus) {
+  if (options.bus && definition.outbox !== false) {
     relay = new OutboxRelay({ connectionString: databaseUrlFor(definition.name), subgraph: definition.name, bus: options.bus, log, retentionMs: outboxRetentionMs() });
     await relay.start();
     const running = relay;
     stopObservingOutbox = observeOutbox(definition.name, () => running.backlog());
-    stopConsuming = await definition.consume?.(options.bus);
   }
+  if (options.bus) stopConsuming = await definition.consume?.(options.bus);
   log.info({ url, relay: Boolean(relay) }, 'subgraph listening');
   return {
     name: definition.name,

@@ -220,7 +220,11 @@ export class CalendarService {
       await recordChange(tx, this.ctx.caller, {
         type: 'office.event.created', aggregateType: 'CalendarEvent', aggregateId: event.id, action: 'create',
         changes: { ...diffFields(null, event, EVENT_FIELDS), attendeeEmails: { from: null, to: emails } },
-        data: { ...snapshot(event, ['id', ...EVENT_FIELDS, 'organizerId']), attendeeEmails: emails, reminderMinutes: data.reminderMinutes ?? [] },
+        data: {
+          ...snapshot(event, ['id', ...EVENT_FIELDS, 'organizerId']), attendeeEmails: emails, reminderMinutes: data.reminderMinutes ?? [],
+          // Who may open it (the search index's access list): the calendar's owner, the organizer, attendees who are users.
+          readerIds: [...new Set([calendar.ownerId, user, ...users.filter((u) => emails.includes(u.email)).map((u) => u.id)])],
+        },
       });
       return event;
     });

@@ -71,6 +71,14 @@ export class MailService {
     return user;
   }
 
+  /** One e-mail of the caller's own mailbox (a search hit, an entity reference); anyone else's is null. */
+  async email(id: string): Promise<Email | null> {
+    const tenantId = this.tenant('office:read');
+    const userId = this.ctx.caller.userId;
+    if (!userId || !isUuid(id)) return null;
+    return this.ctx.db.email.findFirst({ where: { id, tenantId, mailbox: { userId } } });
+  }
+
   /** The caller's mailbox; the first call creates it. */
   async mailbox(): Promise<Mailbox | null> {
     const tenantId = this.tenant('office:read');
@@ -146,14 +154,17 @@ export class MailService {
       };
       const sent = await copy((await this.ensureMailbox(tx, tenantId, userId, me.email)).mailbox, 'sent');
       const delivered: string[] = [];
+      // Every copy and its reader, for the search index: each participant finds only their own copy.
+      const copies = [{ id: sent.id, userId }];
       for (const colleague of colleagues) {
         const inbox = await copy((await this.ensureMailbox(tx, tenantId, colleague.id, colleague.email)).mailbox, 'inbox');
         delivered.push(inbox.id);
+        copies.push({ id: inbox.id, userId: colleague.id });
       }
       await recordChange(tx, this.ctx.caller, {
         type: 'office.email.sent', aggregateType: 'Email', aggregateId: sent.id, action: 'create',
         changes: { subject: { from: null, to: data.subject }, to: { from: null, to: data.to } },
-        data: { id: sent.id, messageId, subject: data.subject, to: data.to, cc: data.cc ?? [], deliveredEmailIds: delivered, attachmentFileIds: files.map((f) => f.id) },
+        data: { id: sent.id, messageId, subject: data.subject, to: data.to, cc: data.cc ?? [], deliveredEmailIds: delivered, attachmentFileIds: files.map((f) => f.id), from: me.email, bodyText: data.bodyText ?? null, copies, sentAt: now.toISOString() },
       });
       return sent;
     });

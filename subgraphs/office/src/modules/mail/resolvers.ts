@@ -20,7 +20,7 @@ export const mailResolvers = {
     emails: (m: Mailbox, args: PageArgs & { folder?: string | null }, ctx: OfficeContext) => ctx.mail.emails(m, args),
   },
   Email: {
-    __resolveReference: () => null,
+    __resolveReference: (ref: { id: string }, ctx: OfficeContext) => ctx.mail.email(ref.id),
     from: (e: Email) => e.fromAddress,
     to: (e: Email) => e.toAddresses,
     cc: (e: Email) => e.ccAddresses,

@@ -37,6 +37,29 @@ const commentSchema = z.object({
 /** Fields an event and an audit entry carry. */
 export const DOCUMENT_FIELDS = ['title', 'content', 'version', 'folderId'];
 const documentData = (d: Document) => ({ documentId: d.id, ...snapshot(d, ['id', 'title', 'version', 'ownerId', 'folderId', 'createdAt', 'updatedAt']) });
+/**
+ * What the search index needs of a document (EVENTS.md): its plain text and who may read it (the
+ * owner and every collaborator, all of them, so a consumer can replace its access list).
+ */
+const searchData = async (tx: Tx, d: Document) => ({
+  text: plainText(d.content),
+  readerIds: [d.ownerId, ...(await tx.documentCollaborator.findMany({ where: { tenantId: d.tenantId, documentId: d.id }, select: { userId: true } })).map((c) => c.userId)],
+});
+
+/** The text of a document's content: every `text` string of its JSON tree, else every string, in order. */
+export function plainText(content: unknown): string {
+  const texts: string[] = [];
+  const strings: string[] = [];
+  const walk = (node: unknown, key: string | null) => {
+    if (typeof node === 'string') {
+      strings.push(node);
+      if (key === 'text') texts.push(node);
+    } else if (Array.isArray(node)) node.forEach((n) => walk(n, null));
+    else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) walk(v, k);
+  };
+  walk(content, null);
+  return (texts.length ? texts : strings).join(' ').slice(0, 200_000);
+}
 export const commentData = (c: DocumentComment) => snapshot(c, ['id', 'documentId', 'parentId', 'authorId', 'body', 'anchor', 'resolved', 'createdAt', 'updatedAt']);
 export const collaboratorData = (c: DocumentCollaborator) => snapshot(c, ['id', 'documentId', 'userId', 'role', 'addedBy', 'createdAt', 'updatedAt']);
 
@@ -181,7 +204,7 @@ export class DocumentService {
       });
       await recordChange(tx, this.ctx.caller, {
         type: 'office.document.created', aggregateType: 'Document', aggregateId: doc.id, action: 'create',
-        changes: diffFields(null, doc, DOCUMENT_FIELDS), data: documentData(doc),
+        changes: diffFields(null, doc, DOCUMENT_FIELDS), data: { ...documentData(doc), ...(await searchData(tx, doc)) },
       });
       return doc;
     });
@@ -215,7 +238,7 @@ export class DocumentService {
       });
       await recordChange(tx, this.ctx.caller, {
         type: 'office.document.edited', aggregateType: 'Document', aggregateId: id, action: 'update',
-        changes: diffFields(before, doc, DOCUMENT_FIELDS), data: documentData(doc),
+        changes: diffFields(before, doc, DOCUMENT_FIELDS), data: { ...documentData(doc), ...(await searchData(tx, doc)) },
       });
       return doc;
     });
@@ -237,7 +260,7 @@ export class DocumentService {
         // Every event of a document is keyed by the document, so its activity stays in commit order.
         type: 'office.document.shared', aggregateType: 'Document', aggregateId: id, action: 'share',
         changes: { [`collaborators.${data.userId}`]: { from: existing?.role ?? null, to: stored } },
-        data: { ...documentData(doc), collaborator: collaboratorData(collaborator) },
+        data: { ...documentData(doc), ...(await searchData(tx, doc)), collaborator: collaboratorData(collaborator) },
       });
       return doc;
     });

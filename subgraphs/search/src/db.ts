@@ -1,0 +1,16 @@
+import { TenantScopedPool, appDatabaseUrlFor, databaseUrlFor, guardPool, observePool, setting } from '@bacbos/common';
+import { Pool } from 'pg';
+import { TRIGRAM_OPTIONS } from './engine/postgres';
+
+/**
+ * The search subgraph's two pools: `read` as the application role (row-level security on the
+ * request's tenant) for queries, `write` as the schema's owner for the indexer. No Prisma client:
+ * the index is one table queried with full-text SQL that an ORM would only wrap.
+ */
+export function createSearchPools(urls = { read: appDatabaseUrlFor('search'), write: databaseUrlFor('search') }): { read: Pool; write: Pool } {
+  // pg_trgm's typo threshold is set in each connection's start-up packet: no extra round trip.
+  const options = TRIGRAM_OPTIONS;
+  const read = observePool(new TenantScopedPool({ connectionString: urls.read, max: setting('DB_POOL_SIZE'), options }), { subgraph: 'search', pool: 'app' });
+  const write = observePool(guardPool(new Pool({ connectionString: urls.write, max: 4, options }), 'search indexer pool'), { subgraph: 'search', pool: 'indexer' });
+  return { read, write };
+}

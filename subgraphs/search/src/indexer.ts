@@ -1,0 +1,125 @@
+// The indexer: consumes the owning subgraphs' outbox events from the bus (Kafka in deployments,
+// the same stream live subscriptions use) and keeps the engine's index in step. Each event is
+// turned into index operations by `operationsOf` (pure, one place for every event type); the
+// engine applies a state only when its outbox position is newer than the one stored, so a
+// duplicate delivery (at least once) or a replay changes nothing: idempotent by event, in order
+// per object (events are keyed by aggregate id, so one object's events arrive in commit order).
+import { createHash } from 'node:crypto';
+import { Histogram } from 'prom-client';
+import { metricsRegistry, topicFor, type EventBus, type EventEnvelope, type Logger } from '@bacbos/common';
+import type { SearchDocument, SearchEngine, SearchKey, SearchType } from './engine/engine';
+
+export type IndexOperation =
+  | { kind: 'index'; document: SearchDocument }
+  | { kind: 'delete'; key: SearchKey; position: bigint }
+  | { kind: 'readers'; key: SearchKey; readers: string[] | null; position: bigint };
+
+/** The topics whose events carry searchable objects. */
+export const INDEXED_TOPICS = ['crm', 'office', 'hr', 'platform'].map(topicFor);
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+const words = (...parts: unknown[]): string => parts.flatMap((p) => (Array.isArray(p) ? p.map(str) : [str(p)])).filter(Boolean).join(' ');
+const ids = (v: unknown): string[] => (Array.isArray(v) ? [...new Set(v.filter((x): x is string => typeof x === 'string'))] : []);
+
+/** The index operations of one event; none for events that change nothing searchable. */
+export function operationsOf(event: EventEnvelope): IndexOperation[] {
+  const data = event.payload.data;
+  const position = BigInt(event.seq);
+  const doc = (type: SearchType, fields: { id?: string; title: string; subtitle?: string; body?: string; readers: string[] | null }): IndexOperation => ({
+    kind: 'index',
+    document: {
+      tenantId: event.tenantId, type, id: fields.id ?? event.aggregateId, title: fields.title, subtitle: fields.subtitle ?? '', body: fields.body ?? '',
+      readers: fields.readers, position, updatedAt: event.occurredAt,
+    },
+  });
+  const remove = (type: SearchType): IndexOperation => ({ kind: 'delete', key: { tenantId: event.tenantId, type, id: event.aggregateId }, position });
+  switch (event.type) {
+    case 'crm.contact.created':
+    case 'crm.contact.updated':
+      return [doc('CONTACT', { title: words(data.firstName, data.lastName), subtitle: words(data.email, data.company), body: words(data.title, data.phone, data.tags), readers: null })];
+    case 'crm.contact.deleted':
+      return [remove('CONTACT')];
+    case 'crm.lead.created':
+    case 'crm.lead.converted':
+      return [doc('LEAD', { title: str(data.title), subtitle: words(data.source, data.status), body: words(data.tags), readers: null })];
+    case 'crm.opportunity.created':
+    case 'crm.opportunity.moved':
+      return [doc('OPPORTUNITY', { title: str(data.name), subtitle: str(data.stage), body: words(data.amount, data.currency), readers: null })];
+    case 'office.document.created':
+    case 'office.document.edited':
+    case 'office.document.shared': {
+      const readers = ids(data.readerIds);
+      return [doc('DOCUMENT', { title: str(data.title), body: str(data.text), readers: readers.length ? readers : ids([data.ownerId]) })];
+    }
+    case 'office.spreadsheet.created':
+      return [doc('SPREADSHEET', { title: str(data.title), subtitle: words(Array.isArray(data.worksheets) ? data.worksheets.map((w: { name?: unknown }) => w.name) : []), body: str(data.cellText), readers: null })];
+    case 'office.presentation.created':
+      return [doc('PRESENTATION', { title: str(data.title), body: str(data.slideText), readers: null })];
+    case 'office.file.uploaded':
+      return [doc('FILE', { title: str(data.name), subtitle: str(data.path), body: str(data.contentType), readers: ids(data.readerIds ?? [data.ownerId]) })];
+    case 'office.email.sent': {
+      const copies = Array.isArray(data.copies) ? (data.copies as { id?: unknown; userId?: unknown }[]) : [];
+      return copies.filter((c) => typeof c.id === 'string' && typeof c.userId === 'string').map((c) =>
+        doc('EMAIL', { id: c.id as string, title: str(data.subject), subtitle: words(data.from, data.to, data.cc), body: str(data.bodyText), readers: [c.userId as string] }));
+    }
+    case 'office.event.created':
+      return [doc('CALENDAR_EVENT', { title: str(data.title), subtitle: str(data.location), body: str(data.description), readers: ids(data.readerIds).length ? ids(data.readerIds) : ids([data.organizerId]) })];
+    case 'hr.employee.created':
+    case 'hr.employee.updated':
+      return [doc('EMPLOYEE', { title: words(data.firstName, data.lastName), subtitle: words(data.email, data.employeeNumber), body: words(data.department, data.position), readers: null })];
+    case 'platform.user.created':
+    case 'platform.user.invited':
+    case 'platform.user.updated':
+      return [doc('USER', { title: words(data.firstName, data.lastName) || str(data.email), subtitle: str(data.email), readers: null })];
+    default:
+      return [];
+  }
+}
+
+/** Commit (the event's occurredAt) to searchable: the index's freshness, per engine. */
+export const indexDelay = new Histogram({
+  name: 'bacbos_search_index_delay_seconds',
+  help: 'from an event\'s commit (occurredAt) to its change being searchable',
+  labelNames: ['engine'],
+  buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  registers: [metricsRegistry],
+});
+
+/** Applies one event's operations to the engine. */
+export async function applyEvent(engine: SearchEngine, event: EventEnvelope): Promise<number> {
+  const ops = operationsOf(event);
+  const documents = ops.flatMap((o) => (o.kind === 'index' ? [o.document] : []));
+  if (documents.length) await engine.index(documents);
+  for (const op of ops) {
+    if (op.kind === 'delete') await engine.delete([op.key], op.position);
+    if (op.kind === 'readers') await engine.setReaders(op.key, op.readers, op.position);
+  }
+  return ops.length;
+}
+
+/**
+ * Consumes every indexed topic in one consumer group per index. A new group starts at the end of
+ * the topics, not at their beginning: topics are shared by every database of a broker and keep a
+ * week of events, so a new index is built from the owners by `npm run search:reindex` instead, and
+ * from then on the group's committed offsets carry it across restarts without a gap.
+ */
+export function startIndexer(bus: EventBus, options: { engine: SearchEngine; indexId: string; log: Logger }): Promise<() => Promise<void>> {
+  const groupId = `search-indexer-${createHash('sha256').update(`${options.engine.name}:${options.indexId}`).digest('hex').slice(0, 12)}`;
+  return bus.subscribe({
+    groupId,
+    name: 'search-indexer',
+    topics: INDEXED_TOPICS,
+    fromBeginning: false,
+    onEvent: async (event) => {
+      try {
+        if (await applyEvent(options.engine, event)) {
+          indexDelay.observe({ engine: options.engine.name }, Math.max(0, Date.now() - Date.parse(event.occurredAt)) / 1000);
+        }
+      } catch (error) {
+        // A failure is retried by the bus (the event is not committed); log it with its id.
+        options.log.error({ err: error, eventId: event.id, type: event.type }, 'could not index an event');
+        throw error;
+      }
+    },
+  });
+}

@@ -1,0 +1,199 @@
+// Search end to end through the gateway against real PostgreSQL and Kafka: the contract's Search
+// and SearchSuggest (../shared/contract/pending/search.graphql), freshness (a change is
+// searchable within 1 s of its commit, a deletion gone as fast), typos and prefixes, highlights,
+// facets, pagination, and visibility exactly as reading: tenant, modules, document collaborators,
+// mail participants.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, print, type OperationDefinitionNode } from 'graphql';
+import { Client } from 'pg';
+import { bearer, codeOf, contractOperation, gql, ok, signUpTenant, type TenantUser, type TestTenant } from '../helpers/graphql';
+import { startPlatform, type RunningPlatform } from '../helpers/platform';
+
+const pending = parse(readFileSync(join(__dirname, '..', '..', '..', 'shared', 'contract', 'pending', 'search.graphql'), 'utf8'));
+const searchOp = (name: string) => print(pending.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition' && d.name?.value === name)!);
+const SEARCH = searchOp('Search');
+const SUGGEST = searchOp('SearchSuggest');
+
+let platform: RunningPlatform;
+let url: string;
+let a: TestTenant;
+let b: TestTenant;
+let member: TenantUser; // tenant A, member role: crm and office readers, no office:admin
+let other: TenantUser; // tenant A, member role
+
+interface Edge { cursor: string; score: number; highlights: { field: string; snippet: string }[]; node: Record<string, any> & { __typename: string; id: string } }
+interface Result { totalCount: number; facets: { type: string; count: number }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Edge[] }
+
+const search = async (headers: Record<string, string>, query: string, extra: Record<string, unknown> = {}): Promise<Result> =>
+  ok<Result>(gql(url, SEARCH, { query, ...extra }, headers), 'search');
+const suggest = async (headers: Record<string, string>, prefix: string) => ok<{ text: string; type: string; id: string }[]>(gql(url, SUGGEST, { prefix }, headers), 'searchSuggest');
+const run = (file: string, name: string, variables: Record<string, unknown>, headers: Record<string, string>) => gql(url, contractOperation(file, name), variables, headers);
+
+/** Polls until `done` holds; returns the milliseconds it took from `since`. Fails after `ms`. */
+async function within(ms: number, since: number, probe: () => Promise<boolean>, what: string): Promise<number> {
+  for (;;) {
+    if (await probe()) return Date.now() - since;
+    if (Date.now() - since > ms) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A word no other test (or run) uses, so counts are exact. */
+const unique = (stem: string) => `${stem}${Math.random().toString(36).slice(2, 8).replace(/\d/g, 'q')}`;
+
+/**
+ * A member of tenant A, logged in. The office directory (which sharing and mail check recipients
+ * against) follows platform events from the start of a shared topic, so on a busy broker it may
+ * trail by more than addTenantUser's 15 s: wait for it here, longer.
+ */
+async function addMember(name: string): Promise<TenantUser> {
+  const email = `${name.toLowerCase()}-${a.slug}@example.com`;
+  const invited = await ok(run('platform', 'InviteUser', { input: { email, firstName: name, lastName: 'Searcher', roleNames: ['member'], password: a.password } }, a.headers), 'inviteUser');
+  const login = await ok(run('identity', 'LogIn', { input: { tenantSlug: a.slug, email, password: a.password } }, {}), 'logIn');
+  return { userId: invited.id, email, token: login.accessToken, headers: bearer(login.accessToken) };
+}
+
+beforeAll(async () => {
+  platform = await startPlatform();
+  url = platform.gatewayUrl;
+  a = await signUpTenant(url, 'Search A', 'professional');
+  b = await signUpTenant(url, 'Search B');
+  member = await addMember('Mira');
+  other = await addMember('Oskar');
+  const db = new Client({ connectionString: process.env.DATABASE_URL });
+  await db.connect();
+  try {
+    await within(150_000, Date.now(), async () => (await db.query('SELECT count(*)::int AS n FROM office.directory_users WHERE user_id = ANY($1::uuid[])', [[a.userId, member.userId, other.userId]])).rows[0].n === 3, 'the office directory');
+  } finally {
+    await db.end();
+  }
+}, 240_000);
+afterAll(async () => {
+  await platform?.stop();
+});
+
+describe('contacts', () => {
+  it('finds a created contact by a misspelt name within 1 s, by a prefix, highlighted, resolved by crm', async () => {
+    const last = unique('Dupont');
+    const started = Date.now();
+    const contact = await ok(run('crm', 'CreateContact', { input: { firstName: 'Zéphyrine', lastName: last, email: `${last.toLowerCase()}@example.com`, company: 'Acme' } }, a.headers), 'createContact');
+    const took = await within(1000, started, async () => (await search(a.headers, `Zefirine ${last}`)).totalCount === 1, 'a misspelt name');
+    expect(took).toBeLessThanOrEqual(1000);
+
+    const found = await search(a.headers, `Zefirine ${last}`);
+    expect(found.edges[0].node).toEqual({ __typename: 'Contact', id: contact.id, firstName: 'Zéphyrine', lastName: last, email: `${last.toLowerCase()}@example.com`, company: 'Acme' });
+    expect(found.facets).toEqual([{ type: 'CONTACT', count: 1 }]);
+    expect(found.edges[0].highlights).toContainEqual({ field: 'name', snippet: `<mark>Zéphyrine</mark> <mark>${last}</mark>` });
+    expect(found.edges[0].score).toBeGreaterThan(0);
+
+    const prefix = await search(a.headers, `zeph ${last.slice(0, 6)}`);
+    expect(prefix.edges.map((e) => e.node.id)).toEqual([contact.id]);
+    expect(await suggest(a.headers, last.slice(0, 7))).toEqual([{ text: `Zéphyrine ${last}`, type: 'CONTACT', id: contact.id }]);
+  });
+
+  it('a deleted contact is gone within 1 s', async () => {
+    const last = unique('Gone');
+    const contact = await ok(run('crm', 'CreateContact', { input: { firstName: 'Temp', lastName: last, email: `${last.toLowerCase()}@example.com` } }, a.headers), 'createContact');
+    await within(5000, Date.now(), async () => (await search(a.headers, last)).totalCount === 1, 'the new contact');
+    const started = Date.now();
+    expect((await run('crm', 'DeleteContact', { id: contact.id }, a.headers)).errors).toBeUndefined();
+    await within(1000, started, async () => (await search(a.headers, last)).totalCount === 0, 'the deletion');
+    expect(await suggest(a.headers, last)).toEqual([]);
+  });
+
+  it('ranks, pages with stable cursors, filters by type and refuses a foreign cursor', async () => {
+    const word = unique('Paging');
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const c = await ok(run('crm', 'CreateContact', { input: { firstName: `P${i}`, lastName: word, email: `p${i}-${word.toLowerCase()}@example.com` } }, a.headers), 'createContact');
+      ids.push(c.id);
+    }
+    await within(5000, Date.now(), async () => (await search(a.headers, word)).totalCount === 5, 'five contacts');
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 3; page++) {
+      const r: Result = await search(a.headers, word, { first: 2, after });
+      expect(r.totalCount).toBe(5);
+      seen.push(...r.edges.map((e) => e.node.id));
+      after = r.pageInfo.endCursor;
+      expect(r.pageInfo.hasNextPage).toBe(page < 2);
+    }
+    expect([...seen].sort()).toEqual([...ids].sort());
+    expect(new Set(seen).size).toBe(5);
+    // A new match does not shift the pages already read: the cursor is a position in the ranking.
+    const first = await search(a.headers, word, { first: 2 });
+    const again = await search(a.headers, word, { first: 2, after: first.pageInfo.endCursor });
+    expect(again.edges.map((e) => e.node.id)).toEqual(seen.slice(2, 4));
+
+    const filtered = await search(a.headers, word, { types: ['DOCUMENT'] });
+    expect(filtered.totalCount).toBe(0);
+    expect(filtered.facets).toEqual([{ type: 'CONTACT', count: 5 }]);
+    const foreign = await gql(url, SEARCH, { query: 'other words', after: first.pageInfo.endCursor }, a.headers);
+    expect(codeOf(foreign)).toBe('BAD_USER_INPUT');
+    expect(foreign.errors?.[0].extensions?.field).toBe('after');
+    expect(codeOf(await gql(url, SEARCH, { query: word, after: 'not-a-cursor' }, a.headers))).toBe('BAD_USER_INPUT');
+  });
+
+  it('another tenant never finds them, and a disabled module hides them at once', async () => {
+    const last = unique('Tenantword');
+    await ok(run('crm', 'CreateContact', { input: { firstName: 'Only', lastName: last, email: `${last.toLowerCase()}@example.com` } }, a.headers), 'createContact');
+    await within(5000, Date.now(), async () => (await search(a.headers, last)).totalCount === 1, 'the contact');
+    expect(await search(b.headers, last)).toMatchObject({ totalCount: 0, facets: [], edges: [] });
+    expect(await suggest(b.headers, last)).toEqual([]);
+
+    // Tenant B switches crm off: its search stops covering contacts from its next request.
+    const lastB = unique('Modword');
+    await ok(run('crm', 'CreateContact', { input: { firstName: 'Mod', lastName: lastB, email: `${lastB.toLowerCase()}@example.com` } }, b.headers), 'createContact');
+    await within(5000, Date.now(), async () => (await search(b.headers, lastB)).totalCount === 1, 'the contact of B');
+    await ok(run('platform', 'UpdateTenant', { input: { enabledModules: ['office', 'hr'] } }, b.headers), 'updateTenant');
+    await within(1000, Date.now(), async () => (await search(b.headers, lastB)).totalCount === 0, 'the module switched off');
+    expect(await suggest(b.headers, lastB)).toEqual([]);
+  });
+});
+
+describe('documents', () => {
+  it('a colleague never finds an unshared document, not even in counts, and finds it within 1 s of a share', async () => {
+    const word = unique('Confidential');
+    const doc = await ok(run('office', 'CreateDocument', { input: { title: `Plan ${word}`, content: { type: 'doc', content: [{ type: 'paragraph', text: `The merger codename is ${word}ium` }] } } }, a.headers), 'createDocument');
+    await within(5000, Date.now(), async () => (await search(a.headers, word)).totalCount === 1, 'the owner finds it');
+    const mine = await search(a.headers, `${word}ium`);
+    expect(mine.edges[0]).toMatchObject({ node: { __typename: 'Document', id: doc.id, title: `Plan ${word}` } });
+    expect(mine.edges[0].highlights).toContainEqual({ field: 'content', snippet: `The merger codename is <mark>${word}ium</mark>` });
+
+    for (const query of [word, `${word}ium`, 'merger codename']) {
+      expect(await search(member.headers, query)).toMatchObject({ totalCount: 0, facets: [], edges: [] });
+    }
+    expect(await suggest(member.headers, word)).toEqual([]);
+
+    const started = Date.now();
+    expect((await run('office', 'ShareDocument', { id: doc.id, userId: member.userId, role: 'VIEWER' }, a.headers)).errors).toBeUndefined();
+    await within(1000, started, async () => (await search(member.headers, word)).totalCount === 1, 'the share');
+    expect((await search(member.headers, word)).edges[0].node).toMatchObject({ __typename: 'Document', id: doc.id });
+    expect(await search(other.headers, word)).toMatchObject({ totalCount: 0, facets: [] });
+  });
+
+  it('an edit is searchable within 1 s and the old words no longer match', async () => {
+    const before = unique('Draftword');
+    const after = unique('Finalword');
+    const doc = await ok(run('office', 'CreateDocument', { input: { title: 'Notes', content: { type: 'doc', content: [{ type: 'paragraph', text: before }] } } }, a.headers), 'createDocument');
+    await within(5000, Date.now(), async () => (await search(a.headers, before)).totalCount === 1, 'the draft');
+    const started = Date.now();
+    await ok(run('office', 'EditDocument', { id: doc.id, input: { baseVersion: 1, content: { type: 'doc', content: [{ type: 'paragraph', text: after }] } } }, a.headers), 'editDocument');
+    await within(1000, started, async () => (await search(a.headers, after)).totalCount === 1, 'the edit');
+    expect((await search(a.headers, before)).totalCount).toBe(0);
+  });
+});
+
+describe('mail', () => {
+  it('each participant finds their own copy; nobody else finds it', async () => {
+    const word = unique('Quarterly');
+    const sent = await ok(run('office', 'SendEmail', { input: { to: [member.email], subject: `Figures ${word}`, bodyText: 'see attached numbers' } }, a.headers), 'sendEmail');
+    await within(5000, Date.now(), async () => (await search(member.headers, word)).totalCount === 1, 'the recipient finds it');
+    const mine = await search(a.headers, word);
+    expect(mine.edges.map((e) => e.node)).toEqual([{ __typename: 'Email', id: sent.id, subject: `Figures ${word}` }]);
+    const theirs = await search(member.headers, word);
+    expect(theirs.edges[0].node.id).not.toBe(sent.id);
+    expect(await search(other.headers, word)).toMatchObject({ totalCount: 0, facets: [] });
+  });
+});
