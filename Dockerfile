@@ -19,6 +19,7 @@ COPY subgraphs/crm/package.json subgraphs/crm/
 COPY subgraphs/office/package.json subgraphs/office/
 COPY subgraphs/identity/package.json subgraphs/identity/
 COPY subgraphs/hr/package.json subgraphs/hr/
+COPY subgraphs/search/package.json subgraphs/search/
 COPY gateway/package.json gateway/
 COPY scripts/prisma-generate.mjs scripts/
 COPY prisma ./prisma
@@ -39,6 +40,7 @@ COPY subgraphs/crm/package.json subgraphs/crm/
 COPY subgraphs/office/package.json subgraphs/office/
 COPY subgraphs/identity/package.json subgraphs/identity/
 COPY subgraphs/hr/package.json subgraphs/hr/
+COPY subgraphs/search/package.json subgraphs/search/
 COPY gateway/package.json gateway/
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm rebuild argon2 && npm cache clean --force
 

@@ -276,7 +276,15 @@ const FK_ACTIONS: Record<string, string> = { a: 'NoAction', r: 'Restrict', c: 'C
  * Drift accepted until fixed (by editing the schema or adding a migration): exact problem lines,
  * by subgraph. Any other difference fails, and so does an entry that no longer occurs. Empty: none today.
  */
-const KNOWN_DRIFT: Partial<Record<SubgraphName, string[]>> = {};
+const KNOWN_DRIFT: Partial<Record<SubgraphName, string[]>> = {
+  // Prisma can describe a tsvector only as Unsupported, which this comparison does not read: the
+  // generated full-text column and its GIN index (prisma/search/migrations) are checked by
+  // tests/search/engine.contract.test.ts instead.
+  search: [
+    'search.entries.document: column is not in the Prisma schema (model Entry)',
+    'search.entries: index entries_document: columns are (document), Prisma expects (<document?>)',
+  ],
+};
 
 /** Every difference between a Prisma schema and the migrated database schema, as readable lines. */
 function compareSchema(subgraph: string, schemaText: string, db: DbCatalog): string[] {

@@ -5,7 +5,7 @@ import { createEngine, type SearchEngine } from './engine';
 import { startIndexer } from './indexer';
 import { searchResolvers } from './modules/search/resolvers';
 
-export type { SearchEngine } from './engine';
+export type { SearchAfter, SearchDocument, SearchEngine, SearchKey, SearchType, Visibility } from './engine';
 export { createEngine, PostgresEngine, SEARCH_TYPES } from './engine';
 export { applyEvent, operationsOf } from './indexer';
 

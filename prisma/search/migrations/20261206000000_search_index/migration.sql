@@ -25,8 +25,9 @@ CREATE TABLE search.entries (
   position    bigint      NOT NULL,
   -- A deleted object keeps its row (no text) so that a late, older event cannot bring it back.
   deleted     boolean     NOT NULL DEFAULT false,
-  updated_at  timestamptz NOT NULL,
-  indexed_at  timestamptz NOT NULL DEFAULT now(),
+  -- When the owner changed the object (the event's commit time); updated_at is when this row was written.
+  changed_at  timestamptz NOT NULL,
+  updated_at  timestamptz NOT NULL DEFAULT now(),
   -- Weighted: title A, subtitle B, body C (the first 200,000 characters).
   document    tsvector GENERATED ALWAYS AS (
                 setweight(to_tsvector('simple'::regconfig, search.fold(title)), 'A') ||
@@ -37,6 +38,14 @@ CREATE TABLE search.entries (
   PRIMARY KEY (tenant_id, type, id),
   CONSTRAINT entries_type CHECK (type IN ('CONTACT', 'LEAD', 'OPPORTUNITY', 'DOCUMENT', 'SPREADSHEET', 'PRESENTATION', 'FILE', 'EMAIL', 'CALENDAR_EVENT', 'EMPLOYEE', 'USER'))
 );
+
+CREATE OR REPLACE FUNCTION search.update_updated_at_column() RETURNS trigger AS $$
+BEGIN
+    NEW.updated_at = NOW();
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER entries_updated_at BEFORE UPDATE ON search.entries FOR EACH ROW EXECUTE FUNCTION search.update_updated_at_column();
 
 CREATE INDEX entries_document ON search.entries USING gin (document);
 CREATE INDEX entries_words ON search.entries USING gin (words public.gin_trgm_ops);

@@ -63,18 +63,18 @@ export class PostgresEngine implements SearchEngine {
       }
       const batch = [...newest.values()];
       await client.query(
-        `INSERT INTO search.entries AS e (tenant_id, type, id, title, subtitle, body, readers, position, deleted, updated_at, indexed_at)
+        `INSERT INTO search.entries AS e (tenant_id, type, id, title, subtitle, body, readers, position, deleted, changed_at)
          SELECT r.tenant_id, r.type, r.id, r.title, r.subtitle, r.body,
                 CASE WHEN r.readers IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(r.readers)::uuid) END,
-                r.position, false, r.updated_at, now()
-           FROM jsonb_to_recordset($1::jsonb) AS r(tenant_id uuid, type text, id uuid, title text, subtitle text, body text, readers jsonb, position bigint, updated_at timestamptz)
+                r.position, false, r.changed_at
+           FROM jsonb_to_recordset($1::jsonb) AS r(tenant_id uuid, type text, id uuid, title text, subtitle text, body text, readers jsonb, position bigint, changed_at timestamptz)
          ON CONFLICT (tenant_id, type, id) DO UPDATE
            SET title = EXCLUDED.title, subtitle = EXCLUDED.subtitle, body = EXCLUDED.body, readers = EXCLUDED.readers,
-               position = EXCLUDED.position, deleted = false, updated_at = EXCLUDED.updated_at, indexed_at = now()
+               position = EXCLUDED.position, deleted = false, changed_at = EXCLUDED.changed_at
            WHERE e.position < EXCLUDED.position`,
         [JSON.stringify(batch.map((d) => ({
           tenant_id: d.tenantId, type: d.type, id: d.id, title: clean(d.title), subtitle: clean(d.subtitle), body: clean(d.body),
-          readers: d.readers, position: d.position.toString(), updated_at: d.updatedAt,
+          readers: d.readers, position: d.position.toString(), changed_at: d.updatedAt,
         })))],
       );
     });
@@ -84,10 +84,10 @@ export class PostgresEngine implements SearchEngine {
     if (!keys.length) return;
     await this.perTenant(keys, async (client, rows) => {
       await client.query(
-        `INSERT INTO search.entries AS e (tenant_id, type, id, position, deleted, updated_at)
+        `INSERT INTO search.entries AS e (tenant_id, type, id, position, deleted, changed_at)
          SELECT r.tenant_id, r.type, r.id, $2::bigint, true, now() FROM jsonb_to_recordset($1::jsonb) AS r(tenant_id uuid, type text, id uuid)
          ON CONFLICT (tenant_id, type, id) DO UPDATE
-           SET title = '', subtitle = '', body = '', readers = NULL, position = EXCLUDED.position, deleted = true, indexed_at = now()
+           SET title = '', subtitle = '', body = '', readers = NULL, position = EXCLUDED.position, deleted = true
            WHERE e.position < EXCLUDED.position`,
         [JSON.stringify(rows.map((k) => ({ tenant_id: k.tenantId, type: k.type, id: k.id }))), position.toString()],
       );
@@ -97,7 +97,7 @@ export class PostgresEngine implements SearchEngine {
   async setReaders(key: SearchKey, readers: string[] | null, position: bigint): Promise<void> {
     await this.perTenant([key], async (client) => {
       await client.query(
-        `UPDATE search.entries SET readers = $4::uuid[], position = $5::bigint, indexed_at = now()
+        `UPDATE search.entries SET readers = $4::uuid[], position = $5::bigint
           WHERE tenant_id = $1 AND type = $2 AND id = $3 AND position < $5::bigint AND NOT deleted`,
         [key.tenantId, key.type, key.id, readers, position.toString()],
       );
@@ -107,7 +107,7 @@ export class PostgresEngine implements SearchEngine {
   async removeReader(tenantId: string, userId: string): Promise<void> {
     await this.perTenant([{ tenantId }], async (client) => {
       await client.query(
-        `UPDATE search.entries SET readers = array_remove(readers, $2::uuid), indexed_at = now() WHERE tenant_id = $1 AND readers @> ARRAY[$2::uuid]`,
+        `UPDATE search.entries SET readers = array_remove(readers, $2::uuid) WHERE tenant_id = $1 AND readers @> ARRAY[$2::uuid]`,
         [tenantId, userId],
       );
     });
