@@ -9,6 +9,10 @@ import { parse, print, type OperationDefinitionNode } from 'graphql';
 import { Client } from 'pg';
 import { bearer, codeOf, contractOperation, gql, ok, signUpTenant, type TenantUser, type TestTenant } from '../helpers/graphql';
 import { startPlatform, type RunningPlatform } from '../helpers/platform';
+import { appDatabaseUrlFor, databaseUrlFor } from '@bacbos/common';
+import { PostgresEngine } from '@bacbos/search';
+import { createSearchPools } from '@bacbos/search/src/db';
+import { reindexTenant, type SubgraphUrls } from '@bacbos/search/src/reindex';
 
 const pending = parse(readFileSync(join(__dirname, '..', '..', '..', 'shared', 'contract', 'pending', 'search.graphql'), 'utf8'));
 const searchOp = (name: string) => print(pending.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition' && d.name?.value === name)!);
@@ -195,5 +199,31 @@ describe('mail', () => {
     const theirs = await search(member.headers, word);
     expect(theirs.edges[0].node.id).not.toBe(sent.id);
     expect(await search(other.headers, word)).toMatchObject({ totalCount: 0, facets: [] });
+  });
+});
+
+describe('search:reindex', () => {
+  it('rebuilds a tenant\'s index from the owners\' GraphQL: what was dropped is found again, access lists included', async () => {
+    const word = unique('Rebuilt');
+    const contact = await ok(run('crm', 'CreateContact', { input: { firstName: 'Re', lastName: word, email: `${word.toLowerCase()}@example.com` } }, a.headers), 'createContact');
+    const doc = await ok(run('office', 'CreateDocument', { input: { title: `Private ${word}`, content: { type: 'doc', content: [{ type: 'paragraph', text: 'inner text' }] } } }, a.headers), 'createDocument');
+    await within(5000, Date.now(), async () => (await search(a.headers, word)).totalCount === 2, 'both indexed');
+
+    const engine = new PostgresEngine(createSearchPools({ read: appDatabaseUrlFor('search'), write: databaseUrlFor('search') }));
+    try {
+      await engine.dropTenant(a.tenantId);
+      expect((await search(a.headers, word)).totalCount).toBe(0);
+      const urls = Object.fromEntries(platform.subgraphs.map((s) => [s.name, s.url])) as SubgraphUrls;
+      const counts = await reindexTenant({ tenantId: a.tenantId, engine, urls, secret: process.env.INTERNAL_CONTEXT_SECRET as string });
+      expect(counts.CONTACT).toBeGreaterThanOrEqual(1);
+      expect(counts.USER).toBe(3);
+    } finally {
+      await engine.close();
+    }
+    const found = await search(a.headers, word);
+    expect(found.edges.map((e) => e.node.id).sort()).toEqual([contact.id, doc.id].sort());
+    expect((await search(a.headers, 'inner text', { types: ['DOCUMENT'] })).edges.map((e) => e.node.id)).toContain(doc.id);
+    expect((await search(member.headers, word)).edges.map((e) => e.node.id)).toEqual([contact.id]);
+    expect(await search(b.headers, word)).toMatchObject({ totalCount: 0 });
   });
 });

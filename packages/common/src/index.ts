@@ -27,3 +27,4 @@ export * from './input-guard';
 export * from './directory';
 export * from './observability';
 export * from './manifest';
+export * from './rich-text';

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { z } from 'zod';
 import {
-  assertTenantUser, authorize, badInput, conflict, containsText, diffFields, forbidden, hasPermission, isUuid, lockRow, manyByKey, notFound, pageSize, paginate, parseInput, recordChange, snapshot, unknownReference, type PageArgs,
+  assertTenantUser, authorize, badInput, conflict, containsText, diffFields, forbidden, hasPermission, isUuid, lockRow, manyByKey, notFound, pageSize, paginate, parseInput, plainText, recordChange, snapshot, unknownReference, type PageArgs,
 } from '@bacbos/common';
 import type { OfficeContext } from '../../context';
 import type { Document, DocumentCollaborator, DocumentComment, Prisma } from '../../generated/prisma/client';
@@ -46,20 +46,6 @@ const searchData = async (tx: Tx, d: Document) => ({
   readerIds: [d.ownerId, ...(await tx.documentCollaborator.findMany({ where: { tenantId: d.tenantId, documentId: d.id }, select: { userId: true } })).map((c) => c.userId)],
 });
 
-/** The text of a document's content: every `text` string of its JSON tree, else every string, in order. */
-export function plainText(content: unknown): string {
-  const texts: string[] = [];
-  const strings: string[] = [];
-  const walk = (node: unknown, key: string | null) => {
-    if (typeof node === 'string') {
-      strings.push(node);
-      if (key === 'text') texts.push(node);
-    } else if (Array.isArray(node)) node.forEach((n) => walk(n, null));
-    else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) walk(v, k);
-  };
-  walk(content, null);
-  return (texts.length ? texts : strings).join(' ').slice(0, 200_000);
-}
 export const commentData = (c: DocumentComment) => snapshot(c, ['id', 'documentId', 'parentId', 'authorId', 'body', 'anchor', 'resolved', 'createdAt', 'updatedAt']);
 export const collaboratorData = (c: DocumentCollaborator) => snapshot(c, ['id', 'documentId', 'userId', 'role', 'addedBy', 'createdAt', 'updatedAt']);
 
