@@ -103,12 +103,12 @@ export async function applyEvent(engine: SearchEngine, event: EventEnvelope): Pr
  * week of events, so a new index is built from the owners by `npm run search:reindex` instead, and
  * from then on the group's committed offsets carry it across restarts without a gap.
  */
-export function startIndexer(bus: EventBus, options: { engine: SearchEngine; indexId: string; log: Logger }): Promise<() => Promise<void>> {
+export function startIndexer(bus: EventBus, options: { engine: SearchEngine; indexId: string; log: Logger; topics?: string[] }): Promise<() => Promise<void>> {
   const groupId = `search-indexer-${createHash('sha256').update(`${options.engine.name}:${options.indexId}`).digest('hex').slice(0, 12)}`;
   return bus.subscribe({
     groupId,
     name: 'search-indexer',
-    topics: INDEXED_TOPICS,
+    topics: options.topics ?? INDEXED_TOPICS,
     fromBeginning: false,
     onEvent: async (event) => {
       try {
