@@ -282,7 +282,7 @@ const KNOWN_DRIFT: Partial<Record<SubgraphName, string[]>> = {
   // tests/search/engine.contract.test.ts instead.
   search: [
     'search.entries.document: column is not in the Prisma schema (model Entry)',
-    'search.entries: index entries_document: columns are (document), Prisma expects (<document?>)',
+    'search.entries: index entries_document: columns are (tenant_id, document), Prisma expects (tenant_id, <document?>)',
   ],
 };
 

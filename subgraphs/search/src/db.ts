@@ -1,5 +1,5 @@
-import { TenantScopedPool, appDatabaseUrlFor, databaseUrlFor, guardPool, observePool, setting } from '@bacbos/common';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
+import { TenantScopedPool, appDatabaseUrlFor, databaseUrlFor, observePool, setting } from '@bacbos/common';
 import { TRIGRAM_OPTIONS } from './engine/postgres';
 
 /**
@@ -11,6 +11,6 @@ export function createSearchPools(urls = { read: appDatabaseUrlFor('search'), wr
   // pg_trgm's typo threshold is set in each connection's start-up packet: no extra round trip.
   const options = TRIGRAM_OPTIONS;
   const read = observePool(new TenantScopedPool({ connectionString: urls.read, max: setting('DB_POOL_SIZE'), options }), { subgraph: 'search', pool: 'app' });
-  const write = observePool(guardPool(new Pool({ connectionString: urls.write, max: 4, options }), 'search indexer pool'), { subgraph: 'search', pool: 'indexer' });
+  const write = observePool(new TenantScopedPool({ connectionString: urls.write, max: 4, options }), { subgraph: 'search', pool: 'indexer' });
   return { read, write };
 }

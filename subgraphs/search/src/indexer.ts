@@ -57,6 +57,13 @@ export function operationsOf(event: EventEnvelope): IndexOperation[] {
       return [doc('PRESENTATION', { title: str(data.title), body: str(data.slideText), readers: null })];
     case 'office.file.uploaded':
       return [doc('FILE', { title: str(data.name), subtitle: str(data.path), body: str(data.contentType), readers: ids(data.readerIds ?? [data.ownerId]) })];
+    case 'office.share.created':
+    case 'office.share.updated': {
+      // Keyed by the share, but carrying the file's whole access list after it.
+      const file = (data.file ?? {}) as { id?: unknown; readerIds?: unknown };
+      if (typeof file.id !== 'string') return [];
+      return [{ kind: 'readers', key: { tenantId: event.tenantId, type: 'FILE', id: file.id }, readers: ids(file.readerIds), position }];
+    }
     case 'office.email.sent': {
       const copies = Array.isArray(data.copies) ? (data.copies as { id?: unknown; userId?: unknown }[]) : [];
       return copies.filter((c) => typeof c.id === 'string' && typeof c.userId === 'string').map((c) =>

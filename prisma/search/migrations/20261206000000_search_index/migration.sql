@@ -1,10 +1,12 @@
 -- The search subgraph's index (PostgreSQL engine): one row per searchable object of any module,
 -- written only by the search indexer from the event stream (and `npm run search:reindex`), read by
 -- the search service as bacbos_app under row-level security. No other subgraph's table is read.
--- pg_trgm (typo tolerance) and unaccent (accent folding) are trusted extensions: a database owner
+-- pg_trgm (typo tolerance), unaccent (accent folding) and btree_gin are trusted extensions: a database owner
 -- without superuser may create them.
 CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
 CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA public;
+-- btree_gin lets one GIN index lead with tenant_id, so a tenant's query reads only its own postings.
+CREATE EXTENSION IF NOT EXISTS btree_gin WITH SCHEMA public;
 
 -- Lower case without accents; IMMUTABLE (unaccent itself is only STABLE) so generated columns and
 -- indexes may use it. The dictionary is named explicitly, so search_path cannot change the result.
@@ -47,8 +49,8 @@ END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER entries_updated_at BEFORE UPDATE ON search.entries FOR EACH ROW EXECUTE FUNCTION search.update_updated_at_column();
 
-CREATE INDEX entries_document ON search.entries USING gin (document);
-CREATE INDEX entries_words ON search.entries USING gin (words public.gin_trgm_ops);
+CREATE INDEX entries_document ON search.entries USING gin (tenant_id, document);
+CREATE INDEX entries_words ON search.entries USING gin (tenant_id, words public.gin_trgm_ops);
 CREATE INDEX entries_readers ON search.entries USING gin (readers);
 
 -- Row-level security as in every subgraph: bacbos_app sees only the tenant set on its connection.

@@ -3,7 +3,8 @@
 // under a GIN index for words and prefixes, pg_trgm word similarity over titles for typos, and
 // unaccent folding on both sides. Reads go through the application pool (bacbos_app, row-level
 // security on the caller's tenant); writes through the owner's pool, each under its tenant.
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
+import { withTenant } from '@bacbos/common';
 import {
   SEARCH_TYPES, hitKey, roundScore, type SearchAfter, type SearchDocument, type SearchEngine, type SearchKey, type SearchRequest, type SearchResult,
   type SearchType, type SuggestRequest, type Suggestion, type Visibility,
@@ -26,34 +27,25 @@ interface HitRow {
 export class PostgresEngine implements SearchEngine {
   readonly name = 'postgres' as const;
 
-  /** `read`: the application pool (tenant from the request); `write`: the owner's pool (indexer). */
+  /** `read`: the application pool (tenant from the request); `write`: the owner's pool (indexer); both tenant-scoped. */
   constructor(private readonly pools: { read: Pool; write: Pool }) {}
 
   async init(): Promise<void> {}
 
-  /** One transaction per tenant, with app.tenant_id set so row-level security admits the rows. */
-  private async perTenant<T extends { tenantId: string }>(items: T[], write: (client: PoolClient, rows: T[]) => Promise<void>): Promise<void> {
+  /**
+   * One statement per tenant through the owner's tenant-scoped pool: app.tenant_id is set on the
+   * connection (only when it differs from what the connection has), so row-level security admits
+   * the rows, and each write is a single autocommitted statement: one round trip per event.
+   */
+  private async perTenant<T extends { tenantId: string }>(items: T[], write: (db: Pool, rows: T[]) => Promise<unknown>): Promise<void> {
     const byTenant = new Map<string, T[]>();
     for (const item of items) byTenant.set(item.tenantId, [...(byTenant.get(item.tenantId) ?? []), item]);
-    for (const [tenantId, rows] of byTenant) {
-      const client = await this.pools.write.connect();
-      try {
-        await client.query('BEGIN');
-        await client.query("SELECT set_config('app.tenant_id', $1, true)", [tenantId]);
-        await write(client, rows);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
-    }
+    for (const [tenantId, rows] of byTenant) await withTenant(tenantId, () => write(this.pools.write, rows));
   }
 
   async index(documents: SearchDocument[]): Promise<void> {
     if (!documents.length) return;
-    await this.perTenant(documents, async (client, rows) => {
+    await this.perTenant(documents, async (db, rows) => {
       // One statement for the batch; per key only the newest position of the batch is offered.
       const newest = new Map<string, SearchDocument>();
       for (const d of rows) {
@@ -62,7 +54,7 @@ export class PostgresEngine implements SearchEngine {
         if (!seen || seen.position < d.position) newest.set(k, d);
       }
       const batch = [...newest.values()];
-      await client.query(
+      await db.query(
         `INSERT INTO search.entries AS e (tenant_id, type, id, title, subtitle, body, readers, position, deleted, changed_at)
          SELECT r.tenant_id, r.type, r.id, r.title, r.subtitle, r.body,
                 CASE WHEN r.readers IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(r.readers)::uuid) END,
@@ -82,8 +74,8 @@ export class PostgresEngine implements SearchEngine {
 
   async delete(keys: SearchKey[], position: bigint): Promise<void> {
     if (!keys.length) return;
-    await this.perTenant(keys, async (client, rows) => {
-      await client.query(
+    await this.perTenant(keys, async (db, rows) => {
+      await db.query(
         `INSERT INTO search.entries AS e (tenant_id, type, id, position, deleted, changed_at)
          SELECT r.tenant_id, r.type, r.id, $2::bigint, true, now() FROM jsonb_to_recordset($1::jsonb) AS r(tenant_id uuid, type text, id uuid)
          ON CONFLICT (tenant_id, type, id) DO UPDATE
@@ -95,8 +87,8 @@ export class PostgresEngine implements SearchEngine {
   }
 
   async setReaders(key: SearchKey, readers: string[] | null, position: bigint): Promise<void> {
-    await this.perTenant([key], async (client) => {
-      await client.query(
+    await this.perTenant([key], async (db) => {
+      await db.query(
         `UPDATE search.entries SET readers = $4::uuid[], position = $5::bigint
           WHERE tenant_id = $1 AND type = $2 AND id = $3 AND position < $5::bigint AND NOT deleted`,
         [key.tenantId, key.type, key.id, readers, position.toString()],
@@ -105,8 +97,8 @@ export class PostgresEngine implements SearchEngine {
   }
 
   async removeReader(tenantId: string, userId: string): Promise<void> {
-    await this.perTenant([{ tenantId }], async (client) => {
-      await client.query(
+    await this.perTenant([{ tenantId }], async (db) => {
+      await db.query(
         `UPDATE search.entries SET readers = array_remove(readers, $2::uuid) WHERE tenant_id = $1 AND readers @> ARRAY[$2::uuid]`,
         [tenantId, userId],
       );
@@ -120,6 +112,14 @@ export class PostgresEngine implements SearchEngine {
       AND (e.readers IS NULL OR e.type = ANY($5::text[]) OR e.readers @> ARRAY[$6::uuid])
       AND (e.document @@ q.tsq OR q.fq <% e.words)`;
 
+  /** One page in (score desc, key asc) order after the search-after position ($7, $8), $9 rows. */
+  private static readonly PAGE = `SELECT * FROM (
+         SELECT e.type, e.id, e.title, e.subtitle, left(e.body, 20000) AS body, e.type || ':' || e.id AS key,
+                round((ts_rank('{0.1, 0.2, 0.4, 1.0}', e.document, q.tsq) + 0.3 * word_similarity(q.fq, e.words))::numeric, 6) AS score
+         ${PostgresEngine.MATCHES}) hits
+       WHERE $7::numeric IS NULL OR score < $7::numeric OR (score = $7::numeric AND key > $8::text)
+       ORDER BY score DESC, key ASC LIMIT $9`;
+
   private static params(text: string, v: Visibility, types: SearchType[]): unknown[] | null {
     const terms = queryTerms(text);
     if (!terms.length) return null;
@@ -131,26 +131,22 @@ export class PostgresEngine implements SearchEngine {
     const types = request.types.filter((t) => request.visibility.types.includes(t));
     const facetParams = PostgresEngine.params(request.text, request.visibility, request.visibility.types);
     if (!facetParams || !request.visibility.types.length) return empty;
-    const facetRows = (await this.pools.read.query<{ type: SearchType; count: string }>(
-      `SELECT e.type, count(*) AS count ${PostgresEngine.MATCHES} GROUP BY e.type`, facetParams,
-    )).rows;
+    // The counts and the page run at once, on two connections.
+    const after: SearchAfter | undefined = request.after;
+    const wantsPage = types.length > 0 && request.first > 0;
+    const pageParams = wantsPage ? [...(PostgresEngine.params(request.text, request.visibility, types) as unknown[]), after ? after.score : null, after ? after.key : null, request.first + 1] : [];
+    const [facetResult, pageResult] = await Promise.all([
+      this.pools.read.query<{ type: SearchType; count: string }>(`SELECT e.type, count(*) AS count ${PostgresEngine.MATCHES} GROUP BY e.type`, facetParams),
+      wantsPage ? this.pools.read.query<HitRow>(PostgresEngine.PAGE, pageParams) : Promise.resolve({ rows: [] as HitRow[] }),
+    ]);
+    const facetRows = facetResult.rows;
     const facets = SEARCH_TYPES.flatMap((type) => {
       const count = Number(facetRows.find((r) => r.type === type)?.count ?? 0);
       return count ? [{ type, count }] : [];
     });
     const totalCount = facets.filter((f) => types.includes(f.type)).reduce((n, f) => n + f.count, 0);
-    if (!types.length || request.first === 0 || totalCount === 0) return { ...empty, facets, totalCount, hasNextPage: totalCount > 0 && request.first === 0 && !!types.length };
-    const after: SearchAfter | undefined = request.after;
-    const params = [...(PostgresEngine.params(request.text, request.visibility, types) as unknown[]), after ? after.score : null, after ? after.key : null, request.first + 1];
-    const rows = (await this.pools.read.query<HitRow>(
-      `SELECT * FROM (
-         SELECT e.type, e.id, e.title, e.subtitle, left(e.body, 20000) AS body, e.type || ':' || e.id AS key,
-                round((ts_rank('{0.1, 0.2, 0.4, 1.0}', e.document, q.tsq) + 0.3 * word_similarity(q.fq, e.words))::numeric, 6) AS score
-         ${PostgresEngine.MATCHES}) hits
-       WHERE $7::numeric IS NULL OR score < $7::numeric OR (score = $7::numeric AND key > $8::text)
-       ORDER BY score DESC, key ASC LIMIT $9`,
-      params,
-    )).rows;
+    if (!wantsPage || totalCount === 0) return { ...empty, facets, totalCount, hasNextPage: totalCount > 0 && request.first === 0 && types.length > 0 };
+    const rows = pageResult.rows;
     const terms = queryTerms(request.text);
     const hits = rows.slice(0, request.first).map((r) => ({
       type: r.type, id: r.id, key: r.key, score: roundScore(Number(r.score)), highlights: highlightsOf(r, terms),
@@ -176,19 +172,14 @@ export class PostgresEngine implements SearchEngine {
   }
 
   async dropTenant(tenantId: string): Promise<void> {
-    await this.perTenant([{ tenantId }], async (client) => {
-      await client.query('DELETE FROM search.entries WHERE tenant_id = $1', [tenantId]);
+    await this.perTenant([{ tenantId }], async (db) => {
+      await db.query('DELETE FROM search.entries WHERE tenant_id = $1', [tenantId]);
     });
   }
 
   async count(tenantId: string): Promise<number> {
-    const client = await this.pools.write.connect();
-    try {
-      const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM search.entries WHERE tenant_id = $1 AND NOT deleted', [tenantId]);
-      return Number(rows[0].n);
-    } finally {
-      client.release();
-    }
+    const { rows } = await withTenant(tenantId, () => this.pools.write.query<{ n: string }>('SELECT count(*) AS n FROM search.entries WHERE tenant_id = $1 AND NOT deleted', [tenantId]));
+    return Number(rows[0].n);
   }
 
   async ping(): Promise<void> {

@@ -83,6 +83,32 @@ export class DriveService {
   }
 
   /**
+   * What the search index needs of a file (EVENTS.md): its path and who may open it, the whole list
+   * (the owner, the owners of the folders above it, users with an unexpired permission on it or on a
+   * folder above it), read inside the writing transaction so it includes the change being made.
+   */
+  private async fileSearchData(tx: Prisma.TransactionClient, file: { id: string; tenantId: string; folderId: string | null; ownerId: string; name: string }) {
+    const chain = file.folderId ? await tx.$queryRaw<{ id: string; owner_id: string; path: string }[]>`
+      WITH RECURSIVE up(id, parent_id, owner_id, path, depth) AS (
+        SELECT id, parent_id, owner_id, path, 0 FROM office.folders WHERE id = ${file.folderId}::uuid AND tenant_id = ${file.tenantId}::uuid
+        UNION ALL
+        SELECT f.id, f.parent_id, f.owner_id, f.path, up.depth + 1 FROM office.folders f JOIN up ON f.id = up.parent_id WHERE up.depth < 100
+      ) SELECT id::text, owner_id::text, path FROM up` : [];
+    const grants = await tx.permission.findMany({
+      where: {
+        tenantId: file.tenantId, principalType: 'user', OR: [{ fileId: file.id }, ...(chain.length ? [{ folderId: { in: chain.map((f) => f.id) } }] : [])],
+        AND: [{ OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] }],
+      },
+      select: { principalId: true },
+    });
+    return {
+      ownerId: file.ownerId,
+      path: chain[0]?.path ?? '/',
+      readerIds: [...new Set([file.ownerId, ...chain.map((f) => f.owner_id), ...grants.map((g) => g.principalId)])],
+    };
+  }
+
+  /**
    * What the caller may do with an item: its owner, the owner of a folder above it and users with an
    * unexpired permission on it or a folder above it; an API key acts for the whole tenant.
    */
@@ -353,7 +379,8 @@ export class DriveService {
       });
       await recordChange(tx, this.ctx.caller, {
         type: 'office.file.uploaded', aggregateType: 'File', aggregateId: file.id, action: 'update',
-        changes: diffFields(before, file, FILE_FIELDS.filter((f) => f !== 'storageKey')), data: snapshot(file, ['id', 'name', 'folderId', 'status', 'version', 'size', 'contentType', 'checksum']),
+        changes: diffFields(before, file, FILE_FIELDS.filter((f) => f !== 'storageKey')),
+        data: { ...snapshot(file, ['id', 'name', 'folderId', 'status', 'version', 'size', 'contentType', 'checksum']), ...(await this.fileSearchData(tx, file)) },
       });
       return file;
     });
@@ -391,7 +418,8 @@ export class DriveService {
       });
       await recordChange(tx, this.ctx.caller, {
         type: before ? 'office.share.updated' : 'office.share.created', aggregateType: 'FileShare', aggregateId: share.id, action: before ? 'update' : 'create',
-        changes: diffFields(before, share, ['fileId', 'userId', 'permission', 'expiresAt']), data: snapshot(share, ['id', 'fileId', 'userId', 'permission', 'expiresAt']),
+        changes: diffFields(before, share, ['fileId', 'userId', 'permission', 'expiresAt']),
+        data: { ...snapshot(share, ['id', 'fileId', 'userId', 'permission', 'expiresAt']), file: { id: file.id, ...(await this.fileSearchData(tx, file)) } },
       });
       return share;
     });
