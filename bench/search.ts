@@ -14,9 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
 import { createEventBus, migrate, rootLogger, setting, withTenant, type EventEnvelope } from '@bacbos/common';
-import { createEngine, PostgresEngine, type SearchDocument, type SearchEngine, type SearchType, type Visibility } from '@bacbos/search';
-import { createSearchPools } from '@bacbos/search/src/db';
-import { applyEvent, startIndexer } from '@bacbos/search/src/indexer';
+import { applyEvent, createEngine, createSearchPools, PostgresEngine, startIndexer, type SearchDocument, type SearchEngine, type SearchType, type Visibility } from '@bacbos/search';
 import { seededRandom } from '../tests/helpers/random';
 
 process.env.APP_DB_PASSWORD ??= 'bacbos-test-app-role';

@@ -3,9 +3,8 @@
 // topology), INTERNAL_CONTEXT_SECRET, and the search engine's settings (DATABASE_URL for postgres).
 // Subgraph URLs: <SUBGRAPH>_SUBGRAPH_URL, else 127.0.0.1 on the subgraph's port.
 import { internalContextSecret, portFor, validateConfig } from '@bacbos/common';
-import { createEngine } from '@bacbos/search';
-import { reindexTenant, type SubgraphUrls } from '@bacbos/search/src/reindex';
-import { subgraphUrlsFromEnv } from '../gateway/src/subgraph-urls';
+import { createEngine, reindexTenant, type SubgraphUrls } from '@bacbos/search';
+import { subgraphUrlsFromEnv } from '@bacbos/gateway';
 
 async function main(): Promise<void> {
   const at = process.argv.indexOf('--tenant');

@@ -3,8 +3,7 @@
 // must be found, ranked, highlighted, paged and hidden exactly as the interface promises.
 import { randomUUID } from 'node:crypto';
 import { appDatabaseUrlFor, databaseUrlFor, withTenant } from '@bacbos/common';
-import { createEngine, PostgresEngine, type SearchDocument, type SearchEngine, type SearchType, type Visibility } from '@bacbos/search';
-import { createSearchPools } from '@bacbos/search/src/db';
+import { createEngine, createSearchPools, PostgresEngine, type SearchDocument, type SearchEngine, type SearchType, type Visibility } from '@bacbos/search';
 
 const ENGINES: { name: string; make: () => SearchEngine; skip: boolean }[] = [
   { name: 'postgres', make: () => new PostgresEngine(createSearchPools({ read: appDatabaseUrlFor('search'), write: databaseUrlFor('search') })), skip: false },

@@ -10,9 +10,7 @@ import { Client } from 'pg';
 import { bearer, codeOf, contractOperation, gql, ok, signUpTenant, type TenantUser, type TestTenant } from '../helpers/graphql';
 import { startPlatform, type RunningPlatform } from '../helpers/platform';
 import { appDatabaseUrlFor, databaseUrlFor } from '@bacbos/common';
-import { PostgresEngine } from '@bacbos/search';
-import { createSearchPools } from '@bacbos/search/src/db';
-import { reindexTenant, type SubgraphUrls } from '@bacbos/search/src/reindex';
+import { createSearchPools, PostgresEngine, reindexTenant, type SubgraphUrls } from '@bacbos/search';
 
 const pending = parse(readFileSync(join(__dirname, '..', '..', '..', 'shared', 'contract', 'pending', 'search.graphql'), 'utf8'));
 const searchOp = (name: string) => print(pending.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition' && d.name?.value === name)!);

@@ -1,6 +1,6 @@
 import type { CallerIdentity, Logger } from '@bacbos/common';
 import type { SearchEngine } from './engine/engine';
-import { SearchService } from './modules/search/search.service';
+import { SearchService } from './modules/search';
 
 /** Built once per request: the verified caller and the search service over the configured engine. */
 export interface SearchContext {

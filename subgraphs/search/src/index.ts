@@ -3,11 +3,13 @@ import { baseModule, databaseUrlFor, loadTypeDefs, rootLogger, setting, type Sub
 import { createSearchContext, type SearchContext } from './context';
 import { createEngine, type SearchEngine } from './engine';
 import { startIndexer } from './indexer';
-import { searchResolvers } from './modules/search/resolvers';
+import { searchResolvers } from './modules/search';
 
 export type { SearchAfter, SearchDocument, SearchEngine, SearchKey, SearchType, Visibility } from './engine';
 export { createEngine, PostgresEngine, SEARCH_TYPES } from './engine';
-export { applyEvent, operationsOf } from './indexer';
+export { applyEvent, operationsOf, startIndexer } from './indexer';
+export { createSearchPools } from './db';
+export { reindexTenant, type SubgraphUrls } from './reindex';
 
 const schemaModule = (name: string, resolvers: object) => ({ typeDefs: loadTypeDefs(join(__dirname, 'modules', name, 'schema.graphql')), resolvers: resolvers as never });
 
