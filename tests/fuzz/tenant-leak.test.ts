@@ -364,7 +364,7 @@ beforeAll(async () => {
   const bAnswers = await seed(b, 'B');
   for (const answer of bAnswers) collectStrings(answer, bValues);
   collectStrings({ b: [b.userId, b.tenantId, b.slug, b.email] }, bValues);
-}, 420_000); // seeding waits for the user directories, which trail a busy shared broker
+}, 180_000);
 afterAll(async () => {
   await db.end();
   await platform.stop();

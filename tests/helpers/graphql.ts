@@ -98,9 +98,7 @@ export async function waitForDirectory(userIds: string[], databaseUrl = process.
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   try {
-    // The directories consume the shared platform topic from its beginning: on a broker many test
-    // runs publish to, a new database's directories may take tens of seconds to catch up.
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 15_000;
     for (;;) {
       const { rows } = await db.query(
         `SELECT (SELECT count(*) FROM office.directory_users WHERE user_id = ANY($1::uuid[]))::int AS office,
