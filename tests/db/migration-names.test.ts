@@ -29,7 +29,8 @@ describe('migration names', () => {
   it.each(SUBGRAPHS.map((s) => [s]))('%s: every migration is named <timestamp>_<what it changes>', (subgraph) => {
     const dir = join(root, 'prisma', subgraph, 'migrations');
     const names = readdirSync(dir).filter((entry) => statSync(join(dir, entry)).isDirectory());
-    expect(names).toContain(CREATED_SCHEMA);
+    // Schemas created before the rule keep their `_init`; a newer one (search) is named like any other.
+    if (names.sort()[0] <= CREATED_SCHEMA) expect(names).toContain(CREATED_SCHEMA);
     expect(names.flatMap(namingProblems)).toEqual([]);
     expect(sharedStamps(names)).toEqual([]);
   });
