@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# scripts/services.sh — Docker-free stand-in for docker-compose: runs the four
+# scripts/services.sh — Docker-free stand-in for docker-compose: runs the five
 # backing services of the platform as plain local processes for tests and CI.
 #
-#   scripts/services.sh up|down|status|env|clean [pg|redis|kafka|s3 ...]
+#   scripts/services.sh up|down|status|env|clean [pg|redis|kafka|s3|opensearch ...]
 #
 #   up      install what is missing, start the services, wait until each one
 #           really answers (already-running services are left alone)
@@ -11,13 +11,15 @@
 #   env     print `export NAME='value'` lines:  eval "$(scripts/services.sh env)"
 #   clean   stop and delete the runtime data of the named services (not the caches)
 #
-# No service name means all four. Everything listens on 127.0.0.1 only.
+# No service name means all five. Everything listens on 127.0.0.1 only.
 #
-#   service  what                                       port (override)
-#   pg       PostgreSQL 15, own cluster, db `bacbos`     ${PGPORT_BACBOS:-55432}
-#   redis    Redis 7, no persistence                     ${REDIS_PORT_BACBOS:-56379}
-#   kafka    Apache Kafka 3.9 (KRaft, single node)       ${KAFKA_PORT_BACBOS:-59092} (+1: controller)
-#   s3       S3Proxy (filesystem backend)                ${S3_PORT_BACBOS:-59000}
+#   service     what                                       port (override)
+#   pg          PostgreSQL 15, own cluster, db `bacbos`     ${PGPORT_BACBOS:-55432}
+#   redis       Redis 7, no persistence                     ${REDIS_PORT_BACBOS:-56379}
+#   kafka       Apache Kafka 3.9 (KRaft, single node)       ${KAFKA_PORT_BACBOS:-59092} (+1: controller)
+#   s3          S3Proxy (filesystem backend)                ${S3_PORT_BACBOS:-59000}
+#   opensearch  OpenSearch 2.19, one node, no security      ${OPENSEARCH_PORT_BACBOS:-59200} (+1: transport)
+#               (heap ${OPENSEARCH_HEAP_BACBOS:-512m})
 #
 # Downloads/builds are cached outside the checkout in ${BACBOS_CACHE:-~/.cache/bacbos}
 # (Maven jars come through ~/.m2 as usual); pid files, data and logs live in
@@ -25,7 +27,9 @@
 # (postgresql-15, redis-server, a JRE, maven) are apt-get installed (as root).
 # As root, postgres runs as the `postgres` OS user; when that user cannot reach
 # the run dir (e.g. under /root, mode 0700) its data dir is
-# /var/tmp/bacbos-pg-<hash>, symlinked from <run>/pg/data.
+# /var/tmp/bacbos-pg-<hash>, symlinked from <run>/pg/data. OpenSearch refuses to
+# run as root, so as root it runs as the `opensearch` OS user, from
+# /var/tmp/bacbos-opensearch-<hash> when that user cannot reach <run>/opensearch.
 set -euo pipefail
 
 : "${HOME:=$(getent passwd "$(id -u)" | cut -d: -f6)}"
@@ -37,6 +41,8 @@ REDIS_PORT="${REDIS_PORT_BACBOS:-56379}"
 KAFKA_PORT="${KAFKA_PORT_BACBOS:-59092}"
 KAFKA_CONTROLLER_PORT=$((KAFKA_PORT + 1))
 S3_PORT="${S3_PORT_BACBOS:-59000}"
+OPENSEARCH_PORT="${OPENSEARCH_PORT_BACBOS:-59200}"
+OPENSEARCH_TRANSPORT_PORT=$((OPENSEARCH_PORT + 1))
 
 PG_USER=postgres
 PG_PASSWORD=postgres
@@ -57,11 +63,18 @@ S3PROXY_VERSION=4.1.0
 # jackson-databind 3.x it also uses (NoClassDefFoundError JsonSerializeAs).
 S3PROXY_JACKSON_ANNOTATIONS=2.22
 MVN_DEP_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
+# OpenSearch publishes no distribution to Maven Central, only the server jar and each module's
+# jar: the node is assembled from those (see opensearch_assemble). 2.19 is the last line that
+# runs on Java 17 (3.x needs 21). The server pom lacks log4j-core, which the distribution ships.
+OPENSEARCH_VERSION=2.19.6
+OPENSEARCH_LOG4J_VERSION=2.25.4 # the log4j-api line opensearch 2.19.6 depends on
+OPENSEARCH_HEAP="${OPENSEARCH_HEAP_BACBOS:-512m}"
+OPENSEARCH_USER=opensearch # as root only: OpenSearch refuses to run as root
 
 PG_BIN=/usr/lib/postgresql/15/bin
 JAVA="${BACBOS_JAVA:-java}"
 
-ALL_SERVICES=(pg redis kafka s3)
+ALL_SERVICES=(pg redis kafka s3 opensearch)
 
 # ----------------------------------------------------------------------------
 # helpers
@@ -652,6 +665,216 @@ s3_status() {
 s3_clean() { s3_down; rm -rf "$S3_DIR"; }
 
 # ----------------------------------------------------------------------------
+# OpenSearch (single node, HTTP only on loopback, no security plugin)
+
+OPENSEARCH_INSTALL="$CACHE/opensearch-$OPENSEARCH_VERSION"
+OPENSEARCH_DIR="$RUN/opensearch"
+OPENSEARCH_LOG="$OPENSEARCH_DIR/opensearch.log"
+OPENSEARCH_PIDFILE="$OPENSEARCH_DIR/opensearch.pid"
+
+# The modules the node loads: folder, Maven artifact (org.opensearch.plugin), plugin class, the
+# module it extends (- for none). transport-netty4 serves HTTP and transport; analysis-common has
+# the edge_ngram and asciifolding filters the search index uses; it extends lang-painless, which
+# also runs the adapter's scripted updates and scores.
+OPENSEARCH_MODULES=(
+  "transport-netty4 transport-netty4-client org.opensearch.transport.Netty4Plugin -"
+  "lang-painless lang-painless org.opensearch.painless.PainlessPlugin -"
+  "analysis-common analysis-common org.opensearch.analysis.common.CommonAnalysisPlugin lang-painless"
+)
+
+# The security-manager grants of a module (the distribution's plugin-security.policy files).
+opensearch_module_policy() {
+  case $1 in
+  transport-netty4)
+    cat <<'EOF'
+grant {
+  permission java.io.FilePermission "/proc/sys/net/core/somaxconn", "read";
+  permission java.net.SocketPermission "*", "accept,connect";
+  permission java.lang.RuntimePermission "*", "setContextClassLoader";
+  permission java.lang.RuntimePermission "getClassLoader";
+  permission java.util.PropertyPermission "sun.nio.ch.bugLevel", "write";
+};
+EOF
+    ;;
+  lang-painless)
+    cat <<'EOF'
+grant {
+  permission java.lang.RuntimePermission "createClassLoader";
+  permission java.lang.RuntimePermission "getClassLoader";
+};
+EOF
+    ;;
+  esac
+}
+
+# Where the node's home, data and logs live: <run>/opensearch/node, or, as root when the
+# opensearch user cannot reach that, /var/tmp/bacbos-opensearch-<hash> (one per run dir).
+opensearch_nodedir() {
+  if ! is_root || runuser -u "$OPENSEARCH_USER" -- test -x "$OPENSEARCH_DIR" 2>/dev/null; then
+    printf '%s\n' "$OPENSEARCH_DIR/node"
+  else
+    printf '/var/tmp/bacbos-opensearch-%s\n' "$(printf '%s' "$RUN" | cksum | cut -d' ' -f1)"
+  fi
+}
+
+opensearch_pid() {
+  local pid
+  pid=$(read_pid "$OPENSEARCH_PIDFILE")
+  pid_alive "$pid" "-Dopensearch.path.conf=$(opensearch_nodedir)/home/config" && printf '%s\n' "$pid"
+}
+
+opensearch_install() {
+  local entry name artifact class extends
+  maven_fetch opensearch "$OPENSEARCH_INSTALL/server" "$(pom_xml opensearch-runtime "" \
+    "$(dep org.opensearch opensearch "$OPENSEARCH_VERSION")$(dep org.opensearch opensearch-plugin-classloader "$OPENSEARCH_VERSION")$(dep org.apache.logging.log4j log4j-core "$OPENSEARCH_LOG4J_VERSION")")"
+  for entry in "${OPENSEARCH_MODULES[@]}"; do
+    read -r name artifact class extends <<<"$entry"
+    maven_fetch opensearch "$OPENSEARCH_INSTALL/module-$name" "$(pom_xml "opensearch-module-$name" "" \
+      "$(dep org.opensearch.plugin "$artifact" "$OPENSEARCH_VERSION")")"
+  done
+}
+
+# opensearch_assemble HOME — lays out a distribution's home from the cached jars: lib/ (the
+# server's class path), modules/<name>/ (each module's own jars, without those lib/ already has,
+# plus the plugin-descriptor.properties and security policy the distribution would ship), and
+# empty bin/ and plugins/ (the node checks they exist). Jars are hard links where possible.
+opensearch_assemble() {
+  local home=$1 entry name artifact class extends jar
+  rm -rf "${home:?}/lib" "${home:?}/modules"
+  mkdir -p "$home/bin" "$home/plugins" "$home/config" "$home/modules"
+  cp -al "$OPENSEARCH_INSTALL/server/lib" "$home/lib" 2>/dev/null || cp -a "$OPENSEARCH_INSTALL/server/lib" "$home/lib"
+  for entry in "${OPENSEARCH_MODULES[@]}"; do
+    read -r name artifact class extends <<<"$entry"
+    mkdir -p "$home/modules/$name"
+    for jar in "$OPENSEARCH_INSTALL/module-$name/lib/"*.jar; do
+      [ -e "$home/lib/${jar##*/}" ] && continue
+      ln "$jar" "$home/modules/$name/" 2>/dev/null || cp "$jar" "$home/modules/$name/"
+    done
+    cat >"$home/modules/$name/plugin-descriptor.properties" <<EOF
+# written by scripts/services.sh: what the distribution's module folder would hold
+description=$name module of OpenSearch $OPENSEARCH_VERSION (jars from Maven Central)
+version=$OPENSEARCH_VERSION
+name=$name
+classname=$class
+java.version=11
+opensearch.version=$OPENSEARCH_VERSION
+extended.plugins=${extends#-}
+has.native.controller=false
+EOF
+    opensearch_module_policy "$name" >"$home/modules/$name/plugin-security.policy"
+    [ -s "$home/modules/$name/plugin-security.policy" ] || rm -f "$home/modules/$name/plugin-security.policy"
+  done
+}
+
+opensearch_write_config() {
+  local node=$1
+  cat >"$node/home/config/opensearch.yml" <<EOF
+# written by scripts/services.sh on every 'up'
+cluster.name: bacbos
+node.name: bacbos-1
+network.host: 127.0.0.1
+http.port: $OPENSEARCH_PORT
+transport.port: $OPENSEARCH_TRANSPORT_PORT
+discovery.type: single-node
+path.data: $node/data
+path.logs: $node/logs
+# a test node: indices are made by the application, never by a stray write
+action.auto_create_index: false
+# the disk watermarks would turn indices read-only on a nearly full developer disk
+cluster.routing.allocation.disk.threshold_enabled: false
+EOF
+  cat >"$node/home/config/log4j2.properties" <<'EOF'
+# written by scripts/services.sh: everything to stdout, which goes to the service log
+status = error
+appender.console.type = Console
+appender.console.name = console
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = [%d{ISO8601}][%-5p][%-25c{1.}] %marker%m%n
+rootLogger.level = info
+rootLogger.appenderRef.console.ref = console
+logger.deprecation.name = org.opensearch.deprecation
+logger.deprecation.level = error
+EOF
+}
+
+# http_status PORT PATH — the HTTP status code of GET PATH on 127.0.0.1:PORT (empty if none)
+http_status() {
+  local line
+  # shellcheck disable=SC2016 # $1 and $2 expand in the inner bash
+  line=$(timeout 5 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" && printf "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n" "$2" >&3 && head -n1 <&3' _ "$1" "$2" 2>/dev/null) || return 0
+  [[ "$line" == HTTP/* ]] && printf '%s\n' "$line" | cut -d' ' -f2
+}
+
+opensearch_up() {
+  local pid i node start=$SECONDS
+  mkdir -p "$OPENSEARCH_DIR"
+  if pid=$(opensearch_pid); then
+    log "opensearch: already running on 127.0.0.1:$OPENSEARCH_PORT (pid $pid)"
+    return 0
+  fi
+  local p
+  for p in "$OPENSEARCH_PORT" "$OPENSEARCH_TRANSPORT_PORT"; do
+    if port_open "$p"; then
+      fail opensearch "" "port 127.0.0.1:$p is already in use by another process (set OPENSEARCH_PORT_BACBOS; it uses PORT and PORT+1)"
+    fi
+  done
+  opensearch_install
+  ensure_java
+  local as_user=()
+  if is_root; then
+    if ! id -u "$OPENSEARCH_USER" >/dev/null 2>&1; then
+      log "opensearch: creating OS user $OPENSEARCH_USER"
+      useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$OPENSEARCH_USER"
+    fi
+    as_user=(setpriv --reuid="$OPENSEARCH_USER" --regid="$OPENSEARCH_USER" --init-groups)
+  fi
+  node=$(opensearch_nodedir)
+  mkdir -p "$node/home" "$node/data" "$node/logs" "$node/tmp"
+  opensearch_assemble "$node/home"
+  opensearch_write_config "$node"
+  if is_root; then chown -R "$OPENSEARCH_USER:" "$node/data" "$node/logs" "$node/tmp" "$node/home/config"; fi
+  mark_log "$OPENSEARCH_LOG" "starting opensearch $OPENSEARCH_VERSION (home $node/home)"
+  # What bin/opensearch and config/jvm.options of the distribution would pass.
+  (cd "$node" && exec setsid "${as_user[@]}" "$JAVA" -Xms"$OPENSEARCH_HEAP" -Xmx"$OPENSEARCH_HEAP" -XX:+UseG1GC \
+    -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true -Dfile.encoding=UTF-8 -Djava.security.manager=allow \
+    -Djava.io.tmpdir="$node/tmp" -Dlog4j2.formatMsgNoLookups=true -Dio.netty.noUnsafe=true \
+    -Dio.netty.noKeySetOptimization=true -Dio.netty.recycler.maxCapacityPerThread=0 \
+    -Dopensearch.path.home="$node/home" -Dopensearch.path.conf="$node/home/config" \
+    -Dopensearch.distribution.type=tar -Dopensearch.bundled_jdk=false \
+    -cp "$node/home/lib/*" org.opensearch.bootstrap.OpenSearch) </dev/null >>"$OPENSEARCH_LOG" 2>&1 9>&- &
+  pid=$!
+  printf '%s\n' "$pid" >"$OPENSEARCH_PIDFILE"
+  # Ready = the cluster (this one node) has elected itself and answers health as green or yellow.
+  for ((i = 0; i < 1800; i++)); do
+    if [ "$(http_status "$OPENSEARCH_PORT" '/_cluster/health?wait_for_status=yellow&timeout=1s')" = 200 ]; then
+      log "opensearch: started on 127.0.0.1:$OPENSEARCH_PORT in $((SECONDS - start))s (pid $pid, home $node/home)"
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || fail opensearch "$OPENSEARCH_LOG" "opensearch exited during startup"
+    sleep 0.1
+  done
+  abort_start opensearch "$pid" "$OPENSEARCH_LOG" "cluster health not yellow after 180s"
+}
+
+opensearch_down() {
+  local pid
+  if pid=$(opensearch_pid); then
+    stop_pid opensearch "$pid" TERM 60
+    log "opensearch: stopped"
+  else
+    log "opensearch: not running"
+  fi
+  rm -f "$OPENSEARCH_PIDFILE"
+}
+
+opensearch_status() {
+  local pid
+  if pid=$(opensearch_pid); then echo "opensearch  running  127.0.0.1:$OPENSEARCH_PORT  pid $pid"; else echo "opensearch  stopped  127.0.0.1:$OPENSEARCH_PORT" && return 1; fi
+}
+
+opensearch_clean() { opensearch_down; local d; d=$(opensearch_nodedir); rm -rf "$d" "$OPENSEARCH_DIR"; }
+
+# ----------------------------------------------------------------------------
 # env
 
 env_lines() {
@@ -667,6 +890,7 @@ env_lines() {
       echo "export S3_SECRET_KEY='$S3_SECRET_KEY'"
       echo "export S3_REGION='$S3_REGION'"
       ;;
+    opensearch) echo "export OPENSEARCH_URL='http://127.0.0.1:$OPENSEARCH_PORT'" ;;
     esac
   done
 }
@@ -687,7 +911,7 @@ case $cmd in up | down | status | env | clean) ;; -h | --help | help) usage ;; *
 services=("$@")
 [ ${#services[@]} -gt 0 ] || services=("${ALL_SERVICES[@]}")
 for s in "${services[@]}"; do
-  case $s in pg | redis | kafka | s3) ;; *) log "unknown service '$s' (expected: ${ALL_SERVICES[*]})" && exit 2 ;; esac
+  case $s in pg | redis | kafka | s3 | opensearch) ;; *) log "unknown service '$s' (expected: ${ALL_SERVICES[*]})" && exit 2 ;; esac
 done
 
 if [ "$cmd" = env ]; then
