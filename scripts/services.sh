@@ -675,11 +675,13 @@ OPENSEARCH_PIDFILE="$OPENSEARCH_DIR/opensearch.pid"
 # The modules the node loads: folder, Maven artifact (org.opensearch.plugin), plugin class, the
 # module it extends (- for none). transport-netty4 serves HTTP and transport; analysis-common has
 # the edge_ngram and asciifolding filters the search index uses; it extends lang-painless, which
-# also runs the adapter's scripted updates and scores.
+# also runs the adapter's scripted updates and scores; reindex serves _update_by_query and
+# _delete_by_query.
 OPENSEARCH_MODULES=(
   "transport-netty4 transport-netty4-client org.opensearch.transport.Netty4Plugin -"
   "lang-painless lang-painless org.opensearch.painless.PainlessPlugin -"
   "analysis-common analysis-common org.opensearch.analysis.common.CommonAnalysisPlugin lang-painless"
+  "reindex reindex-client org.opensearch.index.reindex.ReindexPlugin -"
 )
 
 # The security-manager grants of a module (the distribution's plugin-security.policy files).
@@ -701,6 +703,19 @@ EOF
 grant {
   permission java.lang.RuntimePermission "createClassLoader";
   permission java.lang.RuntimePermission "getClassLoader";
+};
+EOF
+    ;;
+  reindex)
+    cat <<'EOF'
+grant {
+  permission java.net.SocketPermission "*", "connect";
+};
+grant codeBase "${codebase.opensearch-rest-client}" {
+  permission java.net.NetPermission "getProxySelector";
+};
+grant codeBase "${codebase.httpasyncclient}" {
+  permission java.net.NetPermission "getProxySelector";
 };
 EOF
     ;;
