@@ -1,0 +1,360 @@
+// The OpenSearch engine (SEARCH_ENGINE=opensearch): the same contract as the PostgreSQL engine
+// (tests/search/engine.contract.test.ts runs one suite against both), on an OpenSearch 2.x node
+// through @opensearch-project/opensearch.
+//
+// Layout: ONE index for every tenant, each document routed by its tenant id (so a tenant lives on
+// one shard and its queries touch only that shard) and every read and write scoped by a tenant
+// filter as well. An index per tenant would cost a shard's heap per tenant (50 tenants in the
+// benchmark, thousands in production) on a node that has 512 MB; with routing + filter, isolation
+// rests on one private function (scope) that every request goes through, `_routing` is required
+// by the mapping (a write without it fails), and document ids carry the tenant too.
+//
+// Ordering: each document keeps the position of the change it reflects. Writes are scripted
+// upserts that apply only a newer position, and a delete leaves a tombstone (deleted: true) at its
+// position, so a replayed or late write never resurrects or rolls back an object; OpenSearch's own
+// delete tombstones would be forgotten after index.gc_deletes (60 s).
+//
+// Matching: every query word must match, each as a prefix (edge n-grams of title, subtitle and
+// body, folded: lower case, no accents) or as a misspelt word (fuzziness AUTO: one edit from 3
+// letters, two from 6). Scores are mapped to s/(1+s) and rounded to SCORE_DECIMALS by the node, so
+// the float the node sorts on is exactly what a cursor gives back (search_after with the
+// `TYPE:id` key as the tiebreaker).
+import { Client } from '@opensearch-project/opensearch';
+import {
+  SCORE_DECIMALS, SEARCH_TYPES, hitKey, roundScore, type SearchDocument, type SearchEngine, type SearchField, type SearchHighlight,
+  type SearchKey, type SearchRequest, type SearchResult, type SearchType, type SuggestRequest, type Suggestion, type Visibility,
+} from './engine';
+import { queryTerms } from './text';
+
+/** The index every tenant shares (routing + filter by tenant). */
+export const DEFAULT_INDEX = 'bacbos-search-v1';
+
+const TEXT_FIELDS: readonly SearchField[] = ['title', 'subtitle', 'body'];
+/** Relative weights of the fields, as the PostgreSQL engine's A/B/C. */
+const BOOST: Record<SearchField, number> = { title: 3, subtitle: 2, body: 1 };
+/** Longest prefix the index holds n-grams for; a longer word still matches whole or misspelt. */
+const MAX_PREFIX = 20;
+/** Characters of the body around its best match in a highlight. */
+const BODY_FRAGMENT = 160;
+
+const textField = {
+  type: 'text',
+  analyzer: 'folded',
+  fields: { prefix: { type: 'text', analyzer: 'folded_prefix', search_analyzer: 'folded' } },
+} as const;
+
+/** Settings and mappings of the index; `init` creates it with these. */
+export const INDEX_BODY = {
+  settings: {
+    number_of_shards: 1,
+    // 0 replicas on one node (green), 1 as soon as a second node joins.
+    auto_expand_replicas: '0-1',
+    analysis: {
+      filter: { prefix_grams: { type: 'edge_ngram', min_gram: 1, max_gram: MAX_PREFIX } },
+      analyzer: {
+        folded: { type: 'custom', tokenizer: 'standard', filter: ['lowercase', 'asciifolding'] },
+        folded_prefix: { type: 'custom', tokenizer: 'standard', filter: ['lowercase', 'asciifolding', 'prefix_grams'] },
+      },
+    },
+  },
+  mappings: {
+    dynamic: 'strict',
+    _routing: { required: true },
+    properties: {
+      tenantId: { type: 'keyword' },
+      type: { type: 'keyword' },
+      id: { type: 'keyword' },
+      /** `TYPE:id`: the tiebreaker of the ranking and of the cursor. */
+      key: { type: 'keyword' },
+      title: { ...textField, fields: { ...textField.fields, sort: { type: 'keyword', ignore_above: 256 } } },
+      titleLength: { type: 'integer' },
+      subtitle: textField,
+      body: textField,
+      /** false: every caller the type's module and permission allow; true: only `readers`. */
+      restricted: { type: 'boolean' },
+      readers: { type: 'keyword' },
+      deleted: { type: 'boolean' },
+      position: { type: 'long' },
+      updatedAt: { type: 'date' },
+    },
+  },
+} as const;
+
+// Painless, compiled once per node. A stored state is replaced only by a newer position.
+const WRITE_IF_NEWER = `
+  if (ctx._source.position != null && ctx._source.position >= params.doc.position) { ctx.op = 'none'; }
+  else { ctx._source.clear(); ctx._source.putAll(params.doc); }`;
+const SET_READERS_IF_NEWER = `
+  if (ctx._source.deleted == true || ctx._source.position >= params.position) { ctx.op = 'none'; }
+  else { ctx._source.restricted = params.restricted; ctx._source.readers = params.readers; ctx._source.position = params.position; }`;
+const REMOVE_READER = `ctx._source.readers.removeIf(r -> r == params.userId)`;
+// s/(1+s) keeps every score in (0, 1), where a float has room for all six decimals: the score the
+// node sorts on, prints and reads back from a cursor is the same float.
+const SCORE = `double s = _score / (1 + _score); return Math.round(s * 1e${SCORE_DECIMALS}) / 1e${SCORE_DECIMALS};`;
+
+/** Writes racing on one document (two indexer replicas) retry this often on the node. */
+const RETRY_ON_CONFLICT = 5;
+/** Passes of an update/delete-by-query until no document was skipped for a concurrent write. */
+const BY_QUERY_PASSES = 10;
+
+type Query = Record<string, unknown>;
+
+interface Source {
+  type: SearchType;
+  id: string;
+  title: string;
+}
+
+interface BulkItem {
+  status: number;
+  error?: { type: string; reason?: string };
+}
+
+export interface OpenSearchEngineOptions {
+  /** The index to use (tests use their own); DEFAULT_INDEX otherwise. */
+  index?: string;
+}
+
+const positionOf = (position: bigint): number => {
+  const n = Number(position);
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`search position ${position} is outside 0..2^53`);
+  return n;
+};
+
+export class OpenSearchEngine implements SearchEngine {
+  readonly name = 'opensearch' as const;
+  /** The index this engine reads and writes. */
+  readonly indexName: string;
+  private readonly client: Client;
+
+  constructor(url: string, options: OpenSearchEngineOptions = {}) {
+    this.indexName = options.index ?? DEFAULT_INDEX;
+    this.client = new Client({ node: url, requestTimeout: 30_000, maxRetries: 2 });
+  }
+
+  async init(): Promise<void> {
+    const exists = await this.client.indices.exists({ index: this.indexName });
+    if (exists.body) return;
+    try {
+      await this.client.indices.create({ index: this.indexName, body: INDEX_BODY as unknown as Record<string, unknown>, wait_for_active_shards: 1 });
+    } catch (error) {
+      // Another replica created it first.
+      if (errorType(error) !== 'resource_already_exists_exception') throw error;
+    }
+  }
+
+  /** Routing and the tenant filter: every request of this engine goes through here. */
+  private static scope(tenantId: string): { routing: string; filter: Query } {
+    return { routing: tenantId, filter: { term: { tenantId } } };
+  }
+
+  private static docId(tenantId: string, type: SearchType, id: string): string {
+    return `${tenantId}:${type}:${id}`;
+  }
+
+  /** Upserts each state with WRITE_IF_NEWER, in one bulk request; searchable when it resolves. */
+  private async writeIfNewer(states: { tenantId: string; type: SearchType; id: string; doc: Record<string, unknown> }[]): Promise<void> {
+    if (!states.length) return;
+    const body: Record<string, unknown>[] = [];
+    for (const s of states) {
+      body.push({ update: { _index: this.indexName, _id: OpenSearchEngine.docId(s.tenantId, s.type, s.id), routing: OpenSearchEngine.scope(s.tenantId).routing, retry_on_conflict: RETRY_ON_CONFLICT } });
+      body.push({ scripted_upsert: true, upsert: {}, script: { lang: 'painless', source: WRITE_IF_NEWER, params: { doc: s.doc } } });
+    }
+    const { body: result } = await this.client.bulk({ body, refresh: true });
+    if (result.errors) {
+      const failures = (result.items as Record<string, BulkItem>[]).map((item) => Object.values(item)[0]).filter((item) => item.error);
+      throw new Error(`OpenSearch refused ${failures.length} of ${states.length} writes: ${failures[0].error!.type}: ${failures[0].error!.reason ?? ''}`);
+    }
+  }
+
+  async index(documents: SearchDocument[]): Promise<void> {
+    await this.writeIfNewer(documents.map((d) => ({
+      tenantId: d.tenantId, type: d.type, id: d.id,
+      doc: {
+        tenantId: d.tenantId, type: d.type, id: d.id, key: hitKey(d.type, d.id),
+        title: d.title, titleLength: d.title.length, subtitle: d.subtitle, body: d.body,
+        restricted: d.readers !== null, readers: d.readers ?? [], deleted: false,
+        position: positionOf(d.position), updatedAt: d.updatedAt,
+      },
+    })));
+  }
+
+  async delete(keys: SearchKey[], position: bigint): Promise<void> {
+    const at = positionOf(position);
+    await this.writeIfNewer(keys.map((k) => ({
+      tenantId: k.tenantId, type: k.type, id: k.id,
+      doc: {
+        tenantId: k.tenantId, type: k.type, id: k.id, key: hitKey(k.type, k.id), title: '', titleLength: 0, subtitle: '', body: '',
+        restricted: true, readers: [], deleted: true, position: at, updatedAt: new Date().toISOString(),
+      },
+    })));
+  }
+
+  async setReaders(key: SearchKey, readers: string[] | null, position: bigint): Promise<void> {
+    try {
+      await this.client.update({
+        index: this.indexName, id: OpenSearchEngine.docId(key.tenantId, key.type, key.id), routing: OpenSearchEngine.scope(key.tenantId).routing,
+        retry_on_conflict: RETRY_ON_CONFLICT, refresh: true,
+        body: { script: { lang: 'painless', source: SET_READERS_IF_NEWER, params: { restricted: readers !== null, readers: readers ?? [], position: positionOf(position) } } },
+      });
+    } catch (error) {
+      // Not indexed (yet): its first state brings its readers.
+      if (errorStatus(error) !== 404) throw error;
+    }
+  }
+
+  /** Runs an update- or delete-by-query over one tenant until no document was skipped for a concurrent write. */
+  private async byQuery(tenantId: string, query: Query, script?: { source: string; params: Record<string, unknown> }): Promise<void> {
+    const { routing, filter } = OpenSearchEngine.scope(tenantId);
+    const request = { index: this.indexName, routing, refresh: true, conflicts: 'proceed' as const, body: { query: { bool: { filter: [filter, query] } } } };
+    for (let pass = 0; pass < BY_QUERY_PASSES; pass++) {
+      // Both answer a BulkByScrollResponse (the client types the update's as a task too).
+      const { body } = (script
+        ? await this.client.updateByQuery({ ...request, body: { ...request.body, script: { lang: 'painless', ...script } } })
+        : await this.client.deleteByQuery(request)) as { body: { failures?: unknown[]; version_conflicts?: number } };
+      if (body.failures?.length) throw new Error(`OpenSearch ${script ? 'update' : 'delete'}-by-query failed: ${JSON.stringify(body.failures[0])}`);
+      if (!body.version_conflicts) return;
+    }
+    throw new Error(`OpenSearch ${script ? 'update' : 'delete'}-by-query still met concurrent writes after ${BY_QUERY_PASSES} passes`);
+  }
+
+  async removeReader(tenantId: string, userId: string): Promise<void> {
+    await this.byQuery(tenantId, { term: { readers: userId } }, { source: REMOVE_READER, params: { userId } });
+  }
+
+  async dropTenant(tenantId: string): Promise<void> {
+    await this.byQuery(tenantId, { match_all: {} });
+  }
+
+  /** What the caller may see: the tenant, live objects, the types they may search, the access lists. */
+  private static visible(v: Visibility, types: SearchType[]): Query[] {
+    const access: Query[] = [{ term: { restricted: false } }];
+    if (v.unrestricted.length) access.push({ terms: { type: v.unrestricted } });
+    if (v.userId) access.push({ term: { readers: v.userId } });
+    return [
+      OpenSearchEngine.scope(v.tenantId).filter,
+      { term: { deleted: false } },
+      { terms: { type: types } },
+      { bool: { should: access, minimum_should_match: 1 } },
+    ];
+  }
+
+  /** Every word must match somewhere, as a prefix or as a misspelt word. */
+  private static wordClauses(terms: string[]): Query[] {
+    return terms.map((term) => ({
+      bool: {
+        should: [
+          { multi_match: { query: term, type: 'best_fields', fields: TEXT_FIELDS.map((f) => `${f}.prefix^${BOOST[f]}`) } },
+          { multi_match: { query: term, type: 'best_fields', fields: TEXT_FIELDS.map((f) => `${f}^${BOOST[f]}`), fuzziness: 'AUTO' } },
+        ],
+        minimum_should_match: 1,
+      },
+    }));
+  }
+
+  /** Marks, in each field, the words that matched: as a prefix of a query word or within its typo distance. */
+  private static highlight(terms: string[]): Query {
+    const fieldQuery = (field: SearchField): Query => ({
+      bool: { should: terms.flatMap((term) => [{ prefix: { [field]: term } }, { fuzzy: { [field]: { value: term, fuzziness: 'AUTO' } } }]) },
+    });
+    return {
+      pre_tags: ['<mark>'], post_tags: ['</mark>'], encoder: 'html', type: 'unified', require_field_match: true,
+      fields: {
+        title: { number_of_fragments: 0, highlight_query: fieldQuery('title') },
+        subtitle: { number_of_fragments: 0, highlight_query: fieldQuery('subtitle') },
+        body: { number_of_fragments: 1, fragment_size: BODY_FRAGMENT, highlight_query: fieldQuery('body') },
+      },
+    };
+  }
+
+  async search(request: SearchRequest): Promise<SearchResult> {
+    const empty: SearchResult = { hits: [], totalCount: 0, facets: [], hasNextPage: false };
+    const v = request.visibility;
+    const terms = queryTerms(request.text);
+    if (!terms.length || !v.types.length) return empty;
+    const types = request.types.filter((t) => v.types.includes(t));
+    const page = types.length && request.first > 0 ? request.first : 0;
+    const { body } = await this.client.search({
+      index: this.indexName,
+      routing: OpenSearchEngine.scope(v.tenantId).routing,
+      body: {
+        query: {
+          script_score: {
+            query: { bool: { filter: OpenSearchEngine.visible(v, v.types), must: OpenSearchEngine.wordClauses(terms) } },
+            script: { lang: 'painless', source: SCORE },
+          },
+        },
+        // Facets count every searchable type; the hits and the total only the `types` asked for.
+        aggs: { types: { terms: { field: 'type', size: SEARCH_TYPES.length } } },
+        post_filter: { terms: { type: types } },
+        sort: [{ _score: { order: 'desc' } }, { key: { order: 'asc' } }],
+        ...(request.after && page ? { search_after: [request.after.score, request.after.key] } : {}),
+        size: page ? page + 1 : 0,
+        track_total_hits: false,
+        _source: ['type', 'id'],
+        ...(page ? { highlight: OpenSearchEngine.highlight(terms) } : {}),
+      } as Record<string, unknown>,
+    });
+    const buckets = (body.aggregations?.types as { buckets?: { key: string; doc_count: number }[] } | undefined)?.buckets ?? [];
+    const facets = SEARCH_TYPES.flatMap((type) => {
+      const count = buckets.find((b) => b.key === type)?.doc_count ?? 0;
+      return count ? [{ type, count }] : [];
+    });
+    const totalCount = facets.filter((f) => types.includes(f.type)).reduce((n, f) => n + f.count, 0);
+    if (!page) return { ...empty, facets, totalCount, hasNextPage: totalCount > 0 && request.first === 0 && !!types.length };
+    const rows = body.hits.hits;
+    const hits = rows.slice(0, page).map((row) => {
+      const source = row._source as Source;
+      const highlighted = (row.highlight ?? {}) as Partial<Record<SearchField, string[]>>;
+      const highlights: SearchHighlight[] = TEXT_FIELDS.flatMap((field) => (highlighted[field]?.[0] ? [{ field, snippet: highlighted[field]![0] }] : []));
+      return { type: source.type, id: source.id, key: hitKey(source.type, source.id), score: roundScore(Number(row.sort![0])), highlights };
+    });
+    return { hits, totalCount, facets, hasNextPage: rows.length > page };
+  }
+
+  async suggest(request: SuggestRequest): Promise<Suggestion[]> {
+    const v = request.visibility;
+    const terms = queryTerms(request.prefix);
+    if (!terms.length || !v.types.length || request.first <= 0) return [];
+    // Title words only, every word as a prefix; shorter titles first among equals.
+    const { body } = await this.client.search({
+      index: this.indexName,
+      routing: OpenSearchEngine.scope(v.tenantId).routing,
+      body: {
+        query: { bool: { filter: OpenSearchEngine.visible(v, v.types), must: [{ match: { 'title.prefix': { query: terms.join(' '), operator: 'and' } } }] } },
+        sort: [{ _score: { order: 'desc' } }, { titleLength: { order: 'asc' } }, { 'title.sort': { order: 'asc' } }, { key: { order: 'asc' } }],
+        size: request.first,
+        track_total_hits: false,
+        _source: ['type', 'id', 'title'],
+      } as Record<string, unknown>,
+    });
+    return body.hits.hits.map((row) => {
+      const source = row._source as Source;
+      return { text: source.title, type: source.type, id: source.id };
+    });
+  }
+
+  async count(tenantId: string): Promise<number> {
+    const { routing, filter } = OpenSearchEngine.scope(tenantId);
+    const { body } = await this.client.count({ index: this.indexName, routing, body: { query: { bool: { filter: [filter, { term: { deleted: false } }] } } } });
+    return body.count;
+  }
+
+  async ping(): Promise<void> {
+    await this.client.cluster.health({ index: this.indexName, wait_for_status: 'yellow', timeout: '2s' });
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+/** The OpenSearch error type of a failed request (`resource_already_exists_exception`...). */
+function errorType(error: unknown): string | undefined {
+  const meta = (error as { meta?: { body?: { error?: { type?: string } } } }).meta;
+  return meta?.body?.error?.type;
+}
+
+function errorStatus(error: unknown): number | undefined {
+  return (error as { meta?: { statusCode?: number } }).meta?.statusCode;
+}
