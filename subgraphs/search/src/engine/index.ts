@@ -2,19 +2,17 @@
 import { ConfigError, setting } from '@bacbos/common';
 import { createSearchPools } from '../db';
 import type { SearchEngine } from './engine';
+import { OpenSearchEngine } from './opensearch';
 import { PostgresEngine } from './postgres';
 
 export * from './engine';
+export { OpenSearchEngine } from './opensearch';
 export { PostgresEngine } from './postgres';
 
 export function createEngine(kind = setting('SEARCH_ENGINE')): SearchEngine {
   if (kind === 'opensearch') {
     const url = setting('OPENSEARCH_URL');
     if (!url) throw new ConfigError(['OPENSEARCH_URL: not set, and SEARCH_ENGINE=opensearch needs it']);
-    // The OpenSearch adapter (branch i14-opensearch) exports OpenSearchEngine from ./opensearch.
-    const adapter = './opensearch';
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { OpenSearchEngine } = require(adapter) as { OpenSearchEngine: new (url: string) => SearchEngine };
     return new OpenSearchEngine(url);
   }
   return new PostgresEngine(createSearchPools());

@@ -34,6 +34,14 @@ const TEXT_FIELDS: readonly SearchField[] = ['title', 'subtitle', 'body'];
 const BOOST: Record<SearchField, number> = { title: 3, subtitle: 2, body: 1 };
 /** Longest prefix the index holds n-grams for; a longer word still matches whole or misspelt. */
 const MAX_PREFIX = 20;
+/**
+ * Misspelt words beyond two edits ("Zefirine" for "Zéphyrine") match by shared trigrams of the
+ * title and subtitle words, as pg_trgm does in the PostgreSQL engine: words padded like pg_trgm's
+ * ("  ze", "ne "), and a query word of at least TRIGRAM_MIN_LENGTH letters needs 46% of its
+ * trigrams (`-54%` rounds the missing ones down), about pg_trgm's similarity threshold 0.3.
+ */
+const TRIGRAM_MIN_LENGTH = 5;
+const TRIGRAM_SHARE = '-54%';
 /** Characters of the body around its best match in a highlight. */
 const BODY_FRAGMENT = 160;
 
@@ -42,6 +50,8 @@ const textField = {
   analyzer: 'folded',
   fields: { prefix: { type: 'text', analyzer: 'folded_prefix', search_analyzer: 'folded' } },
 } as const;
+/** Title and subtitle: also trigrams, for misspellings fuzziness does not reach. */
+const nameField = { ...textField, fields: { ...textField.fields, trigram: { type: 'text', analyzer: 'folded_trigrams' } } } as const;
 
 /** Settings and mappings of the index; `init` creates it with these. */
 export const INDEX_BODY = {
@@ -50,10 +60,18 @@ export const INDEX_BODY = {
     // 0 replicas on one node (green), 1 as soon as a second node joins.
     auto_expand_replicas: '0-1',
     analysis: {
-      filter: { prefix_grams: { type: 'edge_ngram', min_gram: 1, max_gram: MAX_PREFIX } },
+      filter: {
+        prefix_grams: { type: 'edge_ngram', min_gram: 1, max_gram: MAX_PREFIX },
+      },
+      // Each word padded as pg_trgm pads it (`__` before, `_` after), then cut into trigrams by a
+      // tokenizer: an n-gram tokenizer gives every trigram its own position, so a query's
+      // minimum_should_match counts trigrams (an n-gram filter would stack them as synonyms).
+      char_filter: { trigram_pad: { type: 'pattern_replace', pattern: '([\\p{L}\\p{N}]+)', replacement: '__$1_' } },
+      tokenizer: { trigrams: { type: 'ngram', min_gram: 3, max_gram: 3, token_chars: ['letter', 'digit', 'custom'], custom_token_chars: '_' } },
       analyzer: {
         folded: { type: 'custom', tokenizer: 'standard', filter: ['lowercase', 'asciifolding'] },
         folded_prefix: { type: 'custom', tokenizer: 'standard', filter: ['lowercase', 'asciifolding', 'prefix_grams'] },
+        folded_trigrams: { type: 'custom', char_filter: ['trigram_pad'], tokenizer: 'trigrams', filter: ['lowercase', 'asciifolding'] },
       },
     },
   },
@@ -66,9 +84,9 @@ export const INDEX_BODY = {
       id: { type: 'keyword' },
       /** `TYPE:id`: the tiebreaker of the ranking and of the cursor. */
       key: { type: 'keyword' },
-      title: { ...textField, fields: { ...textField.fields, sort: { type: 'keyword', ignore_above: 256 } } },
+      title: { ...nameField, fields: { ...nameField.fields, sort: { type: 'keyword', ignore_above: 256 } } },
       titleLength: { type: 'integer' },
-      subtitle: textField,
+      subtitle: nameField,
       body: textField,
       /** false: every caller the type's module and permission allow; true: only `readers`. */
       restricted: { type: 'boolean' },
@@ -246,6 +264,10 @@ export class OpenSearchEngine implements SearchEngine {
         should: [
           { multi_match: { query: term, type: 'best_fields', fields: TEXT_FIELDS.map((f) => `${f}.prefix^${BOOST[f]}`) } },
           { multi_match: { query: term, type: 'best_fields', fields: TEXT_FIELDS.map((f) => `${f}^${BOOST[f]}`), fuzziness: 'AUTO' } },
+          // Ranked below the other two: a trigram match is the loosest.
+          ...(term.length >= TRIGRAM_MIN_LENGTH
+            ? [{ multi_match: { query: term, type: 'best_fields', fields: ['title.trigram', 'subtitle.trigram'], minimum_should_match: TRIGRAM_SHARE, boost: 0.2 } }]
+            : []),
         ],
         minimum_should_match: 1,
       },
