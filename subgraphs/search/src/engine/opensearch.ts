@@ -24,7 +24,7 @@ import {
   SCORE_DECIMALS, SEARCH_TYPES, hitKey, roundScore, type SearchDocument, type SearchEngine, type SearchField, type SearchHighlight,
   type SearchKey, type SearchRequest, type SearchResult, type SearchType, type SuggestRequest, type Suggestion, type Visibility,
 } from './engine';
-import { queryTerms } from './text';
+import { queryTerms, snippet } from './text';
 
 /** The index every tenant shares (routing + filter by tenant). */
 export const DEFAULT_INDEX = 'bacbos-search-v1';
@@ -274,17 +274,20 @@ export class OpenSearchEngine implements SearchEngine {
     }));
   }
 
-  /** Marks, in each field, the words that matched: as a prefix of a query word or within its typo distance. */
-  private static highlight(terms: string[]): Query {
-    const fieldQuery = (field: SearchField): Query => ({
-      bool: { should: terms.flatMap((term) => [{ prefix: { [field]: term } }, { fuzzy: { [field]: { value: term, fuzziness: 'AUTO' } } }]) },
-    });
+  /**
+   * Marks, in the body, the words that matched: as a prefix of a query word or within its typo
+   * distance, in the best fragment. Titles and subtitles are marked from their text here instead
+   * (text.ts, as the PostgreSQL engine does), since their trigram matches are words no single
+   * highlight query of the node finds.
+   */
+  private static bodyHighlight(terms: string[]): Query {
     return {
       pre_tags: ['<mark>'], post_tags: ['</mark>'], encoder: 'html', type: 'unified', require_field_match: true,
       fields: {
-        title: { number_of_fragments: 0, highlight_query: fieldQuery('title') },
-        subtitle: { number_of_fragments: 0, highlight_query: fieldQuery('subtitle') },
-        body: { number_of_fragments: 1, fragment_size: BODY_FRAGMENT, highlight_query: fieldQuery('body') },
+        body: {
+          number_of_fragments: 1, fragment_size: BODY_FRAGMENT,
+          highlight_query: { bool: { should: terms.flatMap((term) => [{ prefix: { body: term } }, { fuzzy: { body: { value: term, fuzziness: 'AUTO' } } }]) } },
+        },
       },
     };
   }
@@ -313,8 +316,8 @@ export class OpenSearchEngine implements SearchEngine {
         ...(request.after && page ? { search_after: [request.after.score, request.after.key] } : {}),
         size: page ? page + 1 : 0,
         track_total_hits: false,
-        _source: ['type', 'id'],
-        ...(page ? { highlight: OpenSearchEngine.highlight(terms) } : {}),
+        _source: ['type', 'id', 'title', 'subtitle'],
+        ...(page ? { highlight: OpenSearchEngine.bodyHighlight(terms) } : {}),
       } as Record<string, unknown>,
     });
     const buckets = (body.aggregations?.types as { buckets?: { key: string; doc_count: number }[] } | undefined)?.buckets ?? [];
@@ -326,9 +329,14 @@ export class OpenSearchEngine implements SearchEngine {
     if (!page) return { ...empty, facets, totalCount, hasNextPage: totalCount > 0 && request.first === 0 && !!types.length };
     const rows = body.hits.hits;
     const hits = rows.slice(0, page).map((row) => {
-      const source = row._source as Source;
-      const highlighted = (row.highlight ?? {}) as Partial<Record<SearchField, string[]>>;
-      const highlights: SearchHighlight[] = TEXT_FIELDS.flatMap((field) => (highlighted[field]?.[0] ? [{ field, snippet: highlighted[field]![0] }] : []));
+      const source = row._source as Source & { subtitle: string };
+      const body = (row.highlight as { body?: string[] } | undefined)?.body?.[0];
+      const highlights: SearchHighlight[] = [];
+      for (const field of ['title', 'subtitle'] as const) {
+        const marked = snippet(source[field], terms);
+        if (marked) highlights.push({ field, snippet: marked });
+      }
+      if (body) highlights.push({ field: 'body', snippet: body });
       return { type: source.type, id: source.id, key: hitKey(source.type, source.id), score: roundScore(Number(row.sort![0])), highlights };
     });
     return { hits, totalCount, facets, hasNextPage: rows.length > page };
