@@ -15,10 +15,10 @@
 // delete tombstones would be forgotten after index.gc_deletes (60 s).
 //
 // Matching: every query word must match, each as a prefix (edge n-grams of title, subtitle and
-// body, folded: lower case, no accents) or as a misspelt word (fuzziness AUTO: one edit from 3
-// letters, two from 6). Scores are mapped to s/(1+s) and rounded to SCORE_DECIMALS by the node, so
-// the float the node sorts on is exactly what a cursor gives back (search_after with the
-// `TYPE:id` key as the tiebreaker).
+// body, folded: lower case, no accents), as a misspelt word (fuzziness AUTO: one edit from 3
+// letters, two from 6) or, in titles and subtitles, by shared trigrams as pg_trgm matches. Scores
+// are mapped to s/(1+s) and rounded to SCORE_DECIMALS by the node, so the float the node sorts on
+// is exactly what a cursor gives back (search_after with the `TYPE:id` key as the tiebreaker).
 import { Client } from '@opensearch-project/opensearch';
 import {
   SCORE_DECIMALS, SEARCH_TYPES, hitKey, roundScore, type SearchDocument, type SearchEngine, type SearchField, type SearchHighlight,
@@ -26,7 +26,8 @@ import {
 } from './engine';
 import { queryTerms, snippet } from './text';
 
-/** The index every tenant shares (routing + filter by tenant). */
+/** The index every tenant shares (routing + filter by tenant). A change of INDEX_BODY's analysis
+ * needs a new name (v2) and a reindex: an open index keeps its analyzers. */
 export const DEFAULT_INDEX = 'bacbos-search-v1';
 
 const TEXT_FIELDS: readonly SearchField[] = ['title', 'subtitle', 'body'];
@@ -36,8 +37,8 @@ const BOOST: Record<SearchField, number> = { title: 3, subtitle: 2, body: 1 };
 const MAX_PREFIX = 20;
 /**
  * Misspelt words beyond two edits ("Zefirine" for "Zéphyrine") match by shared trigrams of the
- * title and subtitle words, as pg_trgm does in the PostgreSQL engine: words padded like pg_trgm's
- * ("  ze", "ne "), and a query word of at least TRIGRAM_MIN_LENGTH letters needs 46% of its
+ * title and subtitle words, as pg_trgm does in the PostgreSQL engine: words padded as pg_trgm pads
+ * them (two marks before, one after: "__z", "_ze", ..., "ne_"), and a query word of at least TRIGRAM_MIN_LENGTH letters needs 46% of its
  * trigrams (`-54%` rounds the missing ones down), about pg_trgm's similarity threshold 0.3.
  */
 const TRIGRAM_MIN_LENGTH = 5;
@@ -117,10 +118,12 @@ const BY_QUERY_PASSES = 10;
 
 type Query = Record<string, unknown>;
 
+/** The stored fields a hit or a suggestion reads back. */
 interface Source {
   type: SearchType;
   id: string;
   title: string;
+  subtitle: string;
 }
 
 interface BulkItem {
@@ -329,14 +332,14 @@ export class OpenSearchEngine implements SearchEngine {
     if (!page) return { ...empty, facets, totalCount, hasNextPage: totalCount > 0 && request.first === 0 && !!types.length };
     const rows = body.hits.hits;
     const hits = rows.slice(0, page).map((row) => {
-      const source = row._source as Source & { subtitle: string };
-      const body = (row.highlight as { body?: string[] } | undefined)?.body?.[0];
+      const source = row._source as Source;
       const highlights: SearchHighlight[] = [];
       for (const field of ['title', 'subtitle'] as const) {
         const marked = snippet(source[field], terms);
         if (marked) highlights.push({ field, snippet: marked });
       }
-      if (body) highlights.push({ field: 'body', snippet: body });
+      const bodyFragment = (row.highlight as { body?: string[] } | undefined)?.body?.[0];
+      if (bodyFragment) highlights.push({ field: 'body', snippet: bodyFragment });
       return { type: source.type, id: source.id, key: hitKey(source.type, source.id), score: roundScore(Number(row.sort![0])), highlights };
     });
     return { hits, totalCount, facets, hasNextPage: rows.length > page };
