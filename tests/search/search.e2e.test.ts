@@ -9,8 +9,8 @@ import { parse, print, type OperationDefinitionNode } from 'graphql';
 import { Client } from 'pg';
 import { bearer, codeOf, contractOperation, gql, ok, signUpTenant, type TenantUser, type TestTenant } from '../helpers/graphql';
 import { startPlatform, type RunningPlatform } from '../helpers/platform';
-import { appDatabaseUrlFor, databaseUrlFor } from '@bacbos/common';
-import { createSearchPools, PostgresEngine, reindexTenant, type SubgraphUrls } from '@bacbos/search';
+import { appDatabaseUrlFor, databaseUrlFor, setting } from '@bacbos/common';
+import { createEngine, createSearchPools, PostgresEngine, reindexTenant, type SubgraphUrls } from '@bacbos/search';
 
 const pending = parse(readFileSync(join(__dirname, '..', '..', '..', 'shared', 'contract', 'pending', 'search.graphql'), 'utf8'));
 const searchOp = (name: string) => print(pending.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition' && d.name?.value === name)!);
@@ -210,7 +210,10 @@ describe('search:reindex', () => {
     const doc = await ok(run('office', 'CreateDocument', { input: { title: `Private ${word}`, content: { type: 'doc', content: [{ type: 'paragraph', text: 'inner text' }] } } }, a.headers), 'createDocument');
     await within(5000, Date.now(), async () => (await search(a.headers, word)).totalCount === 2, 'both indexed');
 
-    const engine = new PostgresEngine(createSearchPools({ read: appDatabaseUrlFor('search'), write: databaseUrlFor('search') }));
+    // The engine the platform searches with (SEARCH_ENGINE), opened here as the reindex command opens it.
+    const engine = setting('SEARCH_ENGINE') === 'opensearch'
+      ? createEngine('opensearch')
+      : new PostgresEngine(createSearchPools({ read: appDatabaseUrlFor('search'), write: databaseUrlFor('search') }));
     try {
       await engine.dropTenant(a.tenantId);
       expect((await search(a.headers, word)).totalCount).toBe(0);
