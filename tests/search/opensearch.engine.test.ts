@@ -7,8 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client } from '@opensearch-project/opensearch';
-import type { SearchDocument, SearchType, Visibility } from '../../subgraphs/search/src/engine/engine';
-import { OpenSearchEngine } from '../../subgraphs/search/src/engine/opensearch';
+import { OpenSearchEngine, type SearchDocument, type SearchType, type Visibility } from '@bacbos/search';
 
 const url = process.env.OPENSEARCH_URL;
 const describeIfOpenSearch = url ? describe : describe.skip;

@@ -6,7 +6,7 @@ import { startIndexer } from './indexer';
 import { searchResolvers } from './modules/search';
 
 export type { SearchAfter, SearchDocument, SearchEngine, SearchKey, SearchType, Visibility } from './engine';
-export { createEngine, PostgresEngine, SEARCH_TYPES } from './engine';
+export { createEngine, OpenSearchEngine, PostgresEngine, SEARCH_TYPES } from './engine';
 export { applyEvent, operationsOf, startIndexer } from './indexer';
 export { createSearchPools } from './db';
 export { reindexTenant, type SubgraphUrls } from './reindex';
