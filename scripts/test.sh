@@ -32,6 +32,9 @@ node scripts/prisma-generate.mjs
 step "supergraph is composed and committed"
 npx tsx scripts/compose.ts --check
 
+step "resolver types are generated from it and committed"
+npm run --silent codegen -- --check
+
 step "client contract (../shared/contract, beside the checkout; with the operations open issues bring in: search)"
 # CI clones the project beside ../shared, so a missing contract is an error, not a skip.
 if [ ! -f ../shared/tools/check-contract.mjs ]; then

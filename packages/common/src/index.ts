@@ -28,3 +28,7 @@ export * from './directory';
 export * from './observability';
 export * from './manifest';
 export * from './rich-text';
+export * from './enums';
+export * from './modules';
+export * from './scope';
+export * from './references';

@@ -1,20 +1,14 @@
 import DataLoader from 'dataloader';
-import { byId, manyByKey, type CallerIdentity, type Logger } from '@bacbos/common';
+import { byId, manyByKey, type CallerIdentity } from '@bacbos/common';
 import type { CrmDb } from './db';
 import type { Contact, Lead, Opportunity } from './generated/prisma/client';
-import { ContactService } from './modules/contacts';
-import { LeadService } from './modules/leads';
-import { OpportunityService } from './modules/opportunities';
 
-/** Built once per request: the verified caller, the database, per-request loaders and services. */
-export interface CrmContext {
-  caller: CallerIdentity;
+/** Built once per request (subgraph.ts): the verified caller, the database, per-request loaders and each module's services. */
+export type { CrmContext } from './subgraph';
+
+/** What lives as long as the subgraph process, shared by every request. */
+export interface CrmDeps {
   db: CrmDb;
-  log: Logger;
-  loaders: CrmLoaders;
-  contacts: ContactService;
-  leads: LeadService;
-  opportunities: OpportunityService;
 }
 
 export interface CrmLoaders {
@@ -28,7 +22,7 @@ export interface CrmLoaders {
  * One SQL statement per batch, always filtered by the caller's tenant: a key of another tenant
  * loads as null or as an empty list.
  */
-export function createLoaders(db: CrmDb, tenantId: string | null): CrmLoaders {
+export function createLoaders({ db }: CrmDeps, { tenantId }: CallerIdentity): CrmLoaders {
   const none = <T>(ids: readonly string[], empty: T) => ids.map(() => empty);
   return {
     contactById: new DataLoader(async (ids) =>
@@ -44,12 +38,4 @@ export function createLoaders(db: CrmDb, tenantId: string | null): CrmLoaders {
         ? manyByKey(ids, await db.opportunity.findMany({ where: { tenantId, contactId: { in: [...ids] } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }), (o) => o.contactId)
         : none(ids, [])),
   };
-}
-
-export function createCrmContext(db: CrmDb, caller: CallerIdentity, log: Logger): CrmContext {
-  const ctx = { caller, db, log, loaders: createLoaders(db, caller.tenantId) } as CrmContext;
-  ctx.contacts = new ContactService(ctx);
-  ctx.leads = new LeadService(ctx);
-  ctx.opportunities = new OpportunityService(ctx);
-  return ctx;
 }

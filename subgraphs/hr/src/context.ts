@@ -1,26 +1,16 @@
 import DataLoader from 'dataloader';
-import { manyByKey, oneByKey, type CallerIdentity, type Logger } from '@bacbos/common';
+import { manyByKey, oneByKey, type CallerIdentity } from '@bacbos/common';
 import type { HrDb } from './db';
 import type {
   AttendanceRecord, BiometricDevice, Employee, LeaveRequest, OvertimeRecord, RemoteWorkSession,
 } from './generated/prisma/client';
-import { AttendanceService } from './modules/attendance';
-import { DeviceService } from './modules/devices';
-import { EmployeeService } from './modules/employees';
-import { LeaveService } from './modules/leave';
-import { RemoteWorkService } from './modules/remote-work';
 
-/** Built once per request: the verified caller, the database, per-request loaders and services. */
-export interface HrContext {
-  caller: CallerIdentity;
+/** Built once per request (subgraph.ts): the verified caller, the database, per-request loaders and each module's services. */
+export type { HrContext } from './subgraph';
+
+/** What lives as long as the subgraph process, shared by every request. */
+export interface HrDeps {
   db: HrDb;
-  log: Logger;
-  loaders: HrLoaders;
-  employees: EmployeeService;
-  attendance: AttendanceService;
-  leave: LeaveService;
-  devices: DeviceService;
-  remoteWork: RemoteWorkService;
 }
 
 export interface HrLoaders {
@@ -41,7 +31,7 @@ export interface HrLoaders {
  * One SQL statement per batch, always filtered by the caller's tenant: a key of another tenant
  * loads as null or as an empty list.
  */
-export function createLoaders(db: HrDb, tenantId: string | null): HrLoaders {
+export function createLoaders({ db }: HrDeps, { tenantId }: CallerIdentity): HrLoaders {
   const none = <T>(ids: readonly string[], empty: T) => ids.map(() => empty);
   const ids = (keys: readonly string[]) => ({ in: [...keys] });
   return {
@@ -78,14 +68,4 @@ export function createLoaders(db: HrDb, tenantId: string | null): HrLoaders {
         ? oneByKey(keys, await db.remoteWorkSession.findMany({ where: { tenantId, employeeId: ids(keys), endedAt: null }, orderBy: [{ startedAt: 'desc' }] }), (s) => s.employeeId)
         : none(keys, null)),
   };
-}
-
-export function createHrContext(db: HrDb, caller: CallerIdentity, log: Logger): HrContext {
-  const ctx = { caller, db, log, loaders: createLoaders(db, caller.tenantId) } as HrContext;
-  ctx.employees = new EmployeeService(ctx);
-  ctx.attendance = new AttendanceService(ctx);
-  ctx.leave = new LeaveService(ctx);
-  ctx.devices = new DeviceService(ctx);
-  ctx.remoteWork = new RemoteWorkService(ctx);
-  return ctx;
 }

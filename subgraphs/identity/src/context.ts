@@ -1,19 +1,16 @@
 import DataLoader from 'dataloader';
-import { byId, manyByKey, type CallerIdentity, type KeyValueStore, type Logger } from '@bacbos/common';
+import { byId, manyByKey, type CallerIdentity, type KeyValueStore } from '@bacbos/common';
 import type { IdentityDb } from './db';
 import type { Organization } from './generated/prisma/client';
-import { OAuthClientService } from './modules/oauth';
-import { OrganizationService } from './modules/organizations';
 
-export interface IdentityContext {
-  caller: CallerIdentity;
+/** Built once per request (subgraph.ts): the verified caller, the database, per-request loaders and each module's services. */
+export type { IdentityContext } from './subgraph';
+
+/** What lives as long as the subgraph process, shared by every request. */
+export interface IdentityDeps {
   db: IdentityDb;
   /** Shared with the gateway (Redis): revocation markers it reads on every request. */
   kv: KeyValueStore;
-  log: Logger;
-  loaders: IdentityLoaders;
-  organizations: OrganizationService;
-  oauthClients: OAuthClientService;
 }
 
 export interface IdentityLoaders {
@@ -23,7 +20,7 @@ export interface IdentityLoaders {
 }
 
 /** Batched, and always within the caller's tenant. */
-export function createLoaders(db: IdentityDb, tenantId: string | null): IdentityLoaders {
+export function createLoaders({ db }: IdentityDeps, { tenantId }: CallerIdentity): IdentityLoaders {
   return {
     organizationById: new DataLoader(async (ids) => {
       const rows = tenantId ? await db.organization.findMany({ where: { tenantId, id: { in: [...ids] } } }) : [];
@@ -38,12 +35,4 @@ export function createLoaders(db: IdentityDb, tenantId: string | null): Identity
       return manyByKey(ids, rows, (r) => r.organizationId).map((members) => members.map((r) => r.userId));
     }),
   };
-}
-
-export function createIdentityContext(deps: { db: IdentityDb; kv: KeyValueStore }, caller: CallerIdentity, log: Logger): IdentityContext {
-  const { db, kv } = deps;
-  const ctx = { caller, db, kv, log, loaders: createLoaders(db, caller.tenantId) } as IdentityContext;
-  ctx.organizations = new OrganizationService(ctx);
-  ctx.oauthClients = new OAuthClientService(ctx);
-  return ctx;
 }

@@ -1,6 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { TenantScopedPool, appDatabaseUrlFor, instrumentPrisma, observePool, setting, TRANSACTION_OPTIONS } from '@bacbos/common';
-import { PrismaClient, type User } from './generated/prisma/client';
+import { PrismaClient, type Tenant, type User } from './generated/prisma/client';
 
 /**
  * A user's secrets are never read unless asked for: only authentication (log-in, MFA) selects them,
@@ -11,6 +11,9 @@ const omit = { user: { passwordHash: true, mfaSecret: true } } as const;
 
 /** A user as everything but authentication sees it. */
 export type PublicUser = Omit<User, 'passwordHash' | 'mfaSecret'>;
+
+/** What the `User` resolvers hold: a public user, with its tenant when authentication read it along. */
+export type UserView = PublicUser & { tenant?: Tenant };
 
 /** Drops the secrets from a user authentication read with them, before it goes anywhere else. */
 export function withoutSecrets<T extends { passwordHash?: unknown; mfaSecret?: unknown }>(user: T): Omit<T, 'passwordHash' | 'mfaSecret'> {

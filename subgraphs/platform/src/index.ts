@@ -1,35 +1,14 @@
-import { join } from 'node:path';
-import { baseModule, createKeyValueStore, databaseUrlFor, loadTypeDefs, rootLogger, type KeyValueStore, type SubgraphDefinition } from '@bacbos/common';
-import { createPlatformContext, type PlatformContext } from './context';
+import { createKeyValueStore, databaseUrlFor, rootLogger, type KeyValueStore, type SubgraphDefinition } from '@bacbos/common';
 import { createPlatformDb, type PlatformDb } from './db';
-import { AccessState } from './modules/access';
-import { accessRoutes } from './modules/access';
-import { apiKeyResolvers } from './modules/apikeys';
+import { AccessState, accessRoutes } from './modules/access';
 import { ApiKeyUsageRecorder } from './modules/apikeys';
 import { AuditIngester } from './modules/audit';
-import { auditResolvers } from './modules/audit';
-import { authResolvers } from './modules/auth';
-import { platformEventResolvers, platformEventStream } from './modules/events';
-import { tenancyResolvers } from './modules/tenancy';
-import { billingResolvers } from './modules/billing';
 import { DatabaseProvisioner } from './modules/databases';
-import { databaseResolvers } from './modules/databases';
-import { roleResolvers } from './modules/roles';
-import { userResolvers } from './modules/users';
+import { platformEventStream } from './modules/events';
+import { platform, type PlatformContext } from './subgraph';
 
-export const platformModules = [
-  baseModule,
-  { typeDefs: loadTypeDefs(join(__dirname, 'modules/tenancy/schema.graphql')), resolvers: tenancyResolvers as never },
-  { typeDefs: loadTypeDefs(join(__dirname, 'modules/auth/schema.graphql')), resolvers: authResolvers as never },
-  { typeDefs: loadTypeDefs(join(__dirname, 'modules/users/schema.graphql')), resolvers: userResolvers as never },
-  { typeDefs: loadTypeDefs(join(__dirname, 'modules/roles/schema.graphql')), resolvers: roleResolvers as never },
-  { typeDefs: loadTypeDefs(join(__dirname, 'modules/billing/schema.graphql')), resolvers: billingResolvers as never },
-  { typeDefs: loadTypeDefs(join(__dirname, 'modules/databases/schema.graphql')), resolvers: databaseResolvers as never },
-  { typeDefs: loadTypeDefs(join(__dirname, 'modules/apikeys/schema.graphql')), resolvers: apiKeyResolvers as never },
-  { typeDefs: loadTypeDefs(join(__dirname, 'modules/audit/schema.graphql')), resolvers: auditResolvers as never },
-  { typeDefs: loadTypeDefs(join(__dirname, 'modules/events/schema.graphql')), resolvers: platformEventResolvers as never },
-  platformEventStream.module,
-];
+/** The modules, then the event streams (each declared once, EVENTS.md). */
+export const platformModules = [...platform.modules, platformEventStream.module];
 
 export function platformSubgraph(db: PlatformDb = createPlatformDb(), kv: KeyValueStore = createKeyValueStore()): SubgraphDefinition<PlatformContext> {
   const deps = { db, kv, access: new AccessState(kv) };
@@ -40,7 +19,7 @@ export function platformSubgraph(db: PlatformDb = createPlatformDb(), kv: KeyVal
   return {
     name: 'platform',
     modules: platformModules,
-    createContext: (caller, log) => createPlatformContext(deps, caller, log),
+    createContext: (caller, log) => platform.createContext(deps, caller, log),
     routes: accessRoutes(db, usage),
     kv,
     consume: (bus) => new AuditIngester(databaseUrlFor('platform'), rootLogger.child({ subgraph: 'platform', component: 'audit' })).start(bus),

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
-  authorize, conflict, containsText, diffFields, isUniqueViolation, isUuid, lockRow, notFound, paginate, parseInput, recordChange, snapshot, type PageArgs, type SortSpec,
+  conflict, containsText, diffFields, isUniqueViolation, isUuid, lockRow, notFound, paginate, parseInput, recordChange, snapshot, tenantScope, type SortSpec,
 } from '@bacbos/common';
 import type { CrmContext } from '../../context';
+import type { ContactFilter, ContactOrderField, QueryContactsArgs } from '../../generated/graphql';
 import type { Contact, Prisma } from '../../generated/prisma/client';
 
 const text = (max: number) => z.string().trim().max(max);
@@ -24,38 +25,25 @@ const createSchema = z.object(contactFields);
 export const CONTACT_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'company', 'title', 'source', 'status', 'tags', 'customFields'];
 const updateSchema = z.object(contactFields).partial();
 
-export interface ContactFilter {
-  search?: string | null;
-  status?: string | null;
-  tags?: string[] | null;
-  source?: string | null;
-  company?: string | null;
-}
-
-export interface ContactOrder {
-  field: 'CREATED_AT' | 'LAST_NAME' | 'EMAIL' | 'COMPANY';
-  direction?: 'ASC' | 'DESC' | null;
-}
-
-const ORDER_FIELDS: Record<ContactOrder['field'], Omit<SortSpec, 'direction'>> = {
-  CREATED_AT: { field: 'createdAt', type: 'date' },
-  LAST_NAME: { field: 'lastName', type: 'string' },
-  EMAIL: { field: 'email', type: 'string' },
-  COMPANY: { field: 'company', type: 'string', nullable: true },
+const ORDER_FIELDS: Record<ContactOrderField, Omit<SortSpec, 'direction'>> = {
+  created_at: { field: 'createdAt', type: 'date' },
+  last_name: { field: 'lastName', type: 'string' },
+  email: { field: 'email', type: 'string' },
+  company: { field: 'company', type: 'string', nullable: true },
 };
 
 export class ContactService {
   constructor(private readonly ctx: CrmContext) {}
 
   /** The one place that scopes contacts to the caller's tenant. */
-  private scope(permission: 'crm:read' | 'crm:write', where: Prisma.ContactWhereInput = {}): Prisma.ContactWhereInput {
-    return { ...where, tenantId: authorize(this.ctx.caller, permission) };
+  private scope(permission: 'crm:read' | 'crm:write', where: Prisma.ContactWhereInput = {}) {
+    return tenantScope(this.ctx.caller, permission, where);
   }
 
-  async list(args: PageArgs & { filter?: ContactFilter | null; orderBy?: ContactOrder | null }) {
+  async list(args: QueryContactsArgs) {
     const where = this.scope('crm:read', filterWhere(args.filter));
-    const order = args.orderBy ?? { field: 'CREATED_AT', direction: 'ASC' };
-    const sort: SortSpec = { ...ORDER_FIELDS[order.field], direction: order.direction === 'DESC' ? 'desc' : 'asc' };
+    const order = args.orderBy ?? { field: 'created_at', direction: 'asc' };
+    const sort: SortSpec = { ...ORDER_FIELDS[order.field], direction: order.direction ?? 'asc' };
     return paginate<Contact>({
       args,
       sort,
@@ -79,7 +67,7 @@ export class ContactService {
           data: {
             ...data,
             id: randomUUID(),
-            tenantId: where.tenantId as string,
+            tenantId: where.tenantId,
             tags: data.tags ?? [],
             customFields: (data.customFields ?? undefined) as Prisma.InputJsonValue | undefined,
             status: data.status ?? 'active',
@@ -104,7 +92,7 @@ export class ContactService {
     if (!isUuid(id)) throw notFound('Contact');
     try {
       return await this.ctx.db.$transaction(async (tx) => {
-        if (!(await lockRow(tx, 'crm.contacts', id, where.tenantId as string))) throw notFound('Contact');
+        if (!(await lockRow(tx, 'crm.contacts', id, where.tenantId))) throw notFound('Contact');
         const existing = await tx.contact.findFirstOrThrow({ where });
         const contact = await tx.contact.update({
           where: { id: existing.id },
@@ -126,7 +114,7 @@ export class ContactService {
     const where = this.scope('crm:write', { id });
     if (!isUuid(id)) throw notFound('Contact');
     return this.ctx.db.$transaction(async (tx) => {
-      if (!(await lockRow(tx, 'crm.contacts', id, where.tenantId as string))) throw notFound('Contact');
+      if (!(await lockRow(tx, 'crm.contacts', id, where.tenantId))) throw notFound('Contact');
       const existing = await tx.contact.findFirstOrThrow({ where });
       await tx.contact.delete({ where: { id: existing.id } });
       await recordChange(tx, this.ctx.caller, {

@@ -1,3 +1,3 @@
 // The door of this module: what the subgraph and sibling modules may use. Everything else here is private.
-export { ContactService, type ContactFilter, type ContactOrder } from './contact.service';
+export { ContactService } from './contact.service';
 export { contactResolvers } from './resolvers';

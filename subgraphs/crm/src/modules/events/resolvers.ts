@@ -1,7 +1,8 @@
-import type { ContactEventView } from './contact-events.stream';
+import { userRef } from '@bacbos/common';
+import type { Resolvers } from '../../generated/graphql';
 
-export const eventResolvers = {
+export const eventResolvers: Resolvers = {
   ContactEvent: {
-    actor: (e: ContactEventView) => (e.actorId ? { __typename: 'User', id: e.actorId } : null),
+    actor: (e) => userRef(e.actorId),
   },
 };

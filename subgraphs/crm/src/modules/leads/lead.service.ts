@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { assertTenantUser, authorize, conflict, diffFields, isUuid, notFound, paginate, parseInput, recordChange, snapshot, unknownReference, type PageArgs } from '@bacbos/common';
+import {
+  assertTenantUser, conflict, diffFields, isUuid, notFound, paginate, parseInput, recordChange, snapshot, tenantScope, unknownReference, type PageArgs,
+} from '@bacbos/common';
 import type { CrmContext } from '../../context';
 import type { Lead, Opportunity, Prisma } from '../../generated/prisma/client';
 
@@ -33,7 +35,7 @@ export class LeadService {
   constructor(private readonly ctx: CrmContext) {}
 
   private scope(permission: 'crm:read' | 'crm:write', where: Prisma.LeadWhereInput = {}): Prisma.LeadWhereInput & { tenantId: string } {
-    return { ...where, tenantId: authorize(this.ctx.caller, permission) };
+    return tenantScope(this.ctx.caller, permission, where);
   }
 
   async get(id: string): Promise<Lead | null> {

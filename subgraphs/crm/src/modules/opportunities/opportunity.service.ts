@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authorize, diffFields, isUuid, lockRow, notFound, parseInput, recordChange, snapshot } from '@bacbos/common';
+import { diffFields, isUuid, lockRow, notFound, parseInput, recordChange, snapshot, tenantScope } from '@bacbos/common';
 import type { CrmContext } from '../../context';
 import type { Opportunity, Prisma } from '../../generated/prisma/client';
 
@@ -22,7 +22,7 @@ export class OpportunityService {
   constructor(private readonly ctx: CrmContext) {}
 
   private scope(permission: 'crm:read' | 'crm:write', where: Prisma.OpportunityWhereInput = {}): Prisma.OpportunityWhereInput & { tenantId: string } {
-    return { ...where, tenantId: authorize(this.ctx.caller, permission) };
+    return tenantScope(this.ctx.caller, permission, where);
   }
 
   async ofContact(contactId: string): Promise<Opportunity[]> {

@@ -10,11 +10,9 @@
 // counts, with its overtime, on the day it started.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import {
-  authorize, badInput, conflict, diffFields, isUniqueViolation, isUuid, notFound, parseInput, recordChange, snapshot,
-} from '@bacbos/common';
+import { badInput, conflict, diffFields, isUniqueViolation, isUuid, notFound, parseInput, recordChange, snapshot, tenantScope } from '@bacbos/common';
 import type { HrContext } from '../../context';
-import type { AttendanceRecord, BiometricDevice, LeaveRequest, OvertimeRecord, Prisma } from '../../generated/prisma/client';
+import type { AttendanceRecord, BiometricDevice, Employee, LeaveRequest, OvertimeRecord, Prisma } from '../../generated/prisma/client';
 import { dateToDay, dayToDate, daysBetween, maxDay, minDay, localDay, workingDays, workZone } from '../../time';
 
 const clockInSchema = z.object({
@@ -34,7 +32,7 @@ const OVERTIME_FIELDS = ['employeeId', 'attendanceRecordId', 'date', 'minutes', 
 const MAX_RANGE_DAYS = 366;
 
 export interface Timesheet {
-  employee: unknown;
+  employee: Employee;
   from: string;
   to: string;
   totalWorkedMinutes: number;
@@ -49,7 +47,7 @@ export class AttendanceService {
 
   /** The one place that scopes attendance records to the caller's tenant. */
   private scope(where: Prisma.AttendanceRecordWhereInput = {}): Prisma.AttendanceRecordWhereInput & { tenantId: string } {
-    return { ...where, tenantId: authorize(this.ctx.caller, 'hr:read') };
+    return tenantScope(this.ctx.caller, 'hr:read', where);
   }
 
   async get(id: string): Promise<AttendanceRecord | null> {

@@ -4,9 +4,7 @@
 // clock-in does not pay argon2's cost. The comparison is constant-time.
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import {
-  appError, authorize, conflict, diffFields, isUniqueViolation, isUuid, notFound, parseInput, recordChange, snapshot,
-} from '@bacbos/common';
+import { appError, conflict, diffFields, isUniqueViolation, isUuid, notFound, parseInput, recordChange, snapshot, tenantScope } from '@bacbos/common';
 import type { HrContext } from '../../context';
 import type { BiometricDevice, Prisma } from '../../generated/prisma/client';
 
@@ -27,7 +25,7 @@ export class DeviceService {
 
   /** The one place that scopes devices to the caller's tenant. */
   private scope(permission: 'hr:read' | 'hr:write', where: Prisma.BiometricDeviceWhereInput = {}): Prisma.BiometricDeviceWhereInput & { tenantId: string } {
-    return { ...where, tenantId: authorize(this.ctx.caller, permission) };
+    return tenantScope(this.ctx.caller, permission, where);
   }
 
   async list(): Promise<BiometricDevice[]> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
-  assertTenantUser, authorize, conflict, containsText, diffFields, forbidden, hasPermission, isUniqueViolation, isUuid, notFound, paginate, parseInput, recordChange, snapshot, unknownReference, type PageArgs,
+  assertTenantUser, authorize, conflict, containsText, diffFields, forbidden, hasPermission, isUniqueViolation, isUuid, notFound, paginate, parseInput, recordChange, snapshot, tenantScope, unknownReference, type PageArgs,
 } from '@bacbos/common';
 import type { HrContext } from '../../context';
 import type { Employee, Prisma } from '../../generated/prisma/client';
@@ -45,7 +45,7 @@ export class EmployeeService {
 
   /** The one place that scopes employees to the caller's tenant. */
   private scope(permission: 'hr:read' | 'hr:write', where: Prisma.EmployeeWhereInput = {}): Prisma.EmployeeWhereInput & { tenantId: string } {
-    return { ...where, tenantId: authorize(this.ctx.caller, permission) };
+    return tenantScope(this.ctx.caller, permission, where);
   }
 
   async list(args: PageArgs & { filter?: EmployeeFilter | null }) {

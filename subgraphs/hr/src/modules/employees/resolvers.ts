@@ -1,28 +1,26 @@
-import type { PageArgs } from '@bacbos/common';
-import type { HrContext } from '../../context';
-import type { Employee } from '../../generated/prisma/client';
-import type { EmployeeFilter } from './employee.service';
+import { userRef } from '@bacbos/common';
+import type { Resolvers } from '../../generated/graphql';
 
-export const employeeResolvers = {
+export const employeeResolvers: Resolvers = {
   Query: {
-    employees: (_: unknown, args: PageArgs & { filter?: EmployeeFilter }, ctx: HrContext) => ctx.employees.list(args),
-    employee: (_: unknown, args: { id: string }, ctx: HrContext) => ctx.employees.get(args.id),
+    employees: (_, args, ctx) => ctx.employees.list(args),
+    employee: (_, args, ctx) => ctx.employees.get(args.id),
   },
   Mutation: {
-    createEmployee: (_: unknown, args: { input: unknown }, ctx: HrContext) => ctx.employees.create(args.input),
+    createEmployee: (_, args, ctx) => ctx.employees.create(args.input),
   },
   Employee: {
-    __resolveReference: (ref: { id: string }, ctx: HrContext) => ctx.employees.get(ref.id),
+    __resolveReference: (ref, ctx) => ctx.employees.get(ref.id),
     // A reference the platform subgraph resolves (batched by the gateway into one _entities call).
-    user: (e: Employee) => (e.userId ? { __typename: 'User', id: e.userId } : null),
-    manager: (e: Employee, _: unknown, ctx: HrContext) => (e.managerId ? ctx.employees.get(e.managerId) : null),
-    reports: (e: Employee, _: unknown, ctx: HrContext) => ctx.employees.reportsOf(e.id),
-    leaveRequests: (e: Employee, _: unknown, ctx: HrContext) => ctx.leave.ofEmployee(e.id),
-    openAttendance: (e: Employee, _: unknown, ctx: HrContext) => ctx.attendance.openOf(e.id),
-    activeRemoteSession: (e: Employee, _: unknown, ctx: HrContext) => ctx.remoteWork.activeOf(e.id),
+    user: (e) => userRef(e.userId),
+    manager: (e, _, ctx) => (e.managerId ? ctx.employees.get(e.managerId) : null),
+    reports: (e, _, ctx) => ctx.employees.reportsOf(e.id),
+    leaveRequests: (e, _, ctx) => ctx.leave.ofEmployee(e.id),
+    openAttendance: (e, _, ctx) => ctx.attendance.openOf(e.id),
+    activeRemoteSession: (e, _, ctx) => ctx.remoteWork.activeOf(e.id),
   },
   User: {
-    __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
-    employee: (user: { id: string }, _: unknown, ctx: HrContext) => ctx.employees.ofUser(user.id),
+    __resolveReference: (ref) => ({ id: ref.id }),
+    employee: (user, _, ctx) => ctx.employees.ofUser(user.id),
   },
 };

@@ -9,8 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
-  authorize, badInput, conflict, diffFields, forbidden, hasPermission, isUuid, notFound, paginate, parseInput, recordChange, snapshot,
-  type PageArgs,
+  authorize, badInput, conflict, diffFields, forbidden, hasPermission, isUuid, notFound, paginate, parseInput, recordChange, snapshot, tenantScope, type PageArgs,
 } from '@bacbos/common';
 import type { HrContext } from '../../context';
 import type { LeaveRequest, Prisma } from '../../generated/prisma/client';
@@ -46,7 +45,7 @@ export class LeaveService {
 
   /** The one place that scopes leave requests to the caller's tenant. */
   private scope(where: Prisma.LeaveRequestWhereInput = {}): Prisma.LeaveRequestWhereInput & { tenantId: string } {
-    return { ...where, tenantId: authorize(this.ctx.caller, 'hr:read') };
+    return tenantScope(this.ctx.caller, 'hr:read', where);
   }
 
   async get(id: string): Promise<LeaveRequest | null> {

@@ -3,7 +3,7 @@
 // so two concurrent starts cannot both pass it. Ending is a conditional update (once).
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { authorize, conflict, diffFields, isUuid, notFound, parseInput, recordChange, snapshot } from '@bacbos/common';
+import { conflict, diffFields, isUuid, notFound, parseInput, recordChange, snapshot, tenantScope } from '@bacbos/common';
 import type { HrContext } from '../../context';
 import type { Prisma, RemoteWorkSession } from '../../generated/prisma/client';
 
@@ -21,7 +21,7 @@ export class RemoteWorkService {
 
   /** The one place that scopes remote work sessions to the caller's tenant. */
   private scope(where: Prisma.RemoteWorkSessionWhereInput = {}): Prisma.RemoteWorkSessionWhereInput & { tenantId: string } {
-    return { ...where, tenantId: authorize(this.ctx.caller, 'hr:read') };
+    return tenantScope(this.ctx.caller, 'hr:read', where);
   }
 
   async get(id: string): Promise<RemoteWorkSession | null> {

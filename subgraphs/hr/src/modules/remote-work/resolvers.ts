@@ -1,18 +1,17 @@
-import type { HrContext } from '../../context';
-import type { RemoteWorkSession } from '../../generated/prisma/client';
+import { existing } from '@bacbos/common';
+import type { Resolvers } from '../../generated/graphql';
 
-export const remoteWorkResolvers = {
-  RemoteSessionStatus: { ACTIVE: 'active', ENDED: 'ended', EXPIRED: 'expired' },
+export const remoteWorkResolvers: Resolvers = {
   Query: {
-    remoteWorkSession: (_: unknown, args: { id: string }, ctx: HrContext) => ctx.remoteWork.get(args.id),
+    remoteWorkSession: (_, args, ctx) => ctx.remoteWork.get(args.id),
   },
   Mutation: {
-    startRemoteSession: (_: unknown, args: { input: unknown }, ctx: HrContext) => ctx.remoteWork.start(args.input),
-    endRemoteSession: (_: unknown, args: { id: string }, ctx: HrContext) => ctx.remoteWork.end(args.id),
+    startRemoteSession: (_, args, ctx) => ctx.remoteWork.start(args.input),
+    endRemoteSession: (_, args, ctx) => ctx.remoteWork.end(args.id),
   },
   RemoteWorkSession: {
-    __resolveReference: (ref: { id: string }, ctx: HrContext) => ctx.remoteWork.get(ref.id),
-    employee: (s: RemoteWorkSession, _: unknown, ctx: HrContext) => ctx.employees.get(s.employeeId),
-    attendanceRecord: (s: RemoteWorkSession, _: unknown, ctx: HrContext) => (s.attendanceRecordId ? ctx.attendance.get(s.attendanceRecordId) : null),
+    __resolveReference: (ref, ctx) => ctx.remoteWork.get(ref.id),
+    employee: (s, _, ctx) => existing(ctx.employees.get(s.employeeId), 'RemoteWorkSession.employee'),
+    attendanceRecord: (s, _, ctx) => (s.attendanceRecordId ? ctx.attendance.get(s.attendanceRecordId) : null),
   },
 };

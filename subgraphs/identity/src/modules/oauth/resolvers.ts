@@ -1,11 +1,11 @@
-import type { IdentityContext } from '../../context';
+import type { Resolvers } from '../../generated/graphql';
 
-export const oauthResolvers = {
+export const oauthResolvers: Resolvers = {
   Query: {
-    oauthClients: (_: unknown, __: unknown, ctx: IdentityContext) => ctx.oauthClients.list(),
+    oauthClients: (_, __, ctx) => ctx.oauthClients.list(),
   },
   Mutation: {
-    createOAuthClient: (_: unknown, args: { input: unknown }, ctx: IdentityContext) => ctx.oauthClients.create(args.input),
-    revokeOAuthClient: (_: unknown, args: { id: string }, ctx: IdentityContext) => ctx.oauthClients.revoke(args.id),
+    createOAuthClient: (_, args, ctx) => ctx.oauthClients.create(args.input),
+    revokeOAuthClient: (_, args, ctx) => ctx.oauthClients.revoke(args.id),
   },
 };

@@ -1,15 +1,14 @@
-import type { IdentityContext } from '../../context';
-import type { Organization } from '../../generated/prisma/client';
+import { userRef } from '@bacbos/common';
+import type { Resolvers } from '../../generated/graphql';
 
-export const organizationResolvers = {
+export const organizationResolvers: Resolvers = {
   Query: {
-    organizations: (_: unknown, __: unknown, ctx: IdentityContext) => ctx.organizations.list(),
+    organizations: (_, __, ctx) => ctx.organizations.list(),
   },
   Organization: {
-    __resolveReference: (ref: { id: string }, ctx: IdentityContext) => ctx.organizations.get(ref.id),
-    parent: (o: Organization, _: unknown, ctx: IdentityContext) => (o.parentId ? ctx.organizations.get(o.parentId) : null),
-    children: (o: Organization, _: unknown, ctx: IdentityContext) => ctx.organizations.children(o.id),
-    members: async (o: Organization, _: unknown, ctx: IdentityContext) =>
-      (await ctx.organizations.memberIds(o.id)).map((id) => ({ __typename: 'User', id })),
+    __resolveReference: (ref, ctx) => ctx.organizations.get(ref.id),
+    parent: (o, _, ctx) => (o.parentId ? ctx.organizations.get(o.parentId) : null),
+    children: (o, _, ctx) => ctx.organizations.children(o.id),
+    members: async (o, _, ctx) => (await ctx.organizations.memberIds(o.id)).map((id) => userRef(id)),
   },
 };

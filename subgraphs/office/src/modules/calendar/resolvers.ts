@@ -1,40 +1,36 @@
-import type { OfficeContext } from '../../context';
-import type { Attendee, Calendar, Event, Reminder } from '../../generated/prisma/client';
-import type { AgendaItem } from './calendar.service';
+import { existing, userRef } from '@bacbos/common';
+import type { Resolvers } from '../../generated/graphql';
 
-const user = (id: string | null | undefined) => (id ? { __typename: 'User', id } : null);
-
-export const calendarResolvers = {
+export const calendarResolvers: Resolvers = {
   Query: {
-    agenda: (_: unknown, args: { from: Date; to: Date }, ctx: OfficeContext) => ctx.calendar.agenda(args.from, args.to),
-    calendarEvent: (_: unknown, args: { id: string }, ctx: OfficeContext) => ctx.calendar.event(args.id),
-    calendars: (_: unknown, __: unknown, ctx: OfficeContext) => ctx.calendar.calendars(),
+    agenda: (_, args, ctx) => ctx.calendar.agenda(args.from, args.to),
+    calendarEvent: (_, args, ctx) => ctx.calendar.event(args.id),
+    calendars: (_, __, ctx) => ctx.calendar.calendars(),
   },
   Mutation: {
-    createEvent: (_: unknown, args: { input: unknown }, ctx: OfficeContext) => ctx.calendar.createEvent(args.input),
-    respondToEvent: (_: unknown, args: { eventId: string; status: string }, ctx: OfficeContext) => ctx.calendar.respond(args.eventId, args.status),
+    createEvent: (_, args, ctx) => ctx.calendar.createEvent(args.input),
+    respondToEvent: (_, args, ctx) => ctx.calendar.respond(args.eventId, args.status),
   },
   Calendar: {
     // Its @key makes it an entity: without this, _entities answered a bare reference (INTERNAL_SERVER_ERROR on name).
-    __resolveReference: (ref: { id: string }, ctx: OfficeContext) => ctx.calendar.calendar(ref.id),
-    owner: (c: Calendar) => user(c.ownerId),
+    __resolveReference: (ref, ctx) => ctx.calendar.calendar(ref.id),
+    owner: (c) => userRef(c.ownerId),
   },
   CalendarEvent: {
-    __resolveReference: (ref: { id: string }, ctx: OfficeContext) => ctx.calendar.event(ref.id),
-    calendar: (e: Event, _: unknown, ctx: OfficeContext) => ctx.calendar.calendar(e.calendarId),
-    organizer: (e: Event) => user(e.organizerId),
-    attendees: (e: Event, _: unknown, ctx: OfficeContext) => ctx.calendar.attendees(e.id),
-    reminders: (e: Event, _: unknown, ctx: OfficeContext) => ctx.calendar.reminders(e.id),
+    __resolveReference: (ref, ctx) => ctx.calendar.event(ref.id),
+    calendar: (e, _, ctx) => existing(ctx.calendar.calendar(e.calendarId), 'CalendarEvent.calendar'),
+    organizer: (e) => userRef(e.organizerId),
+    attendees: (e, _, ctx) => ctx.calendar.attendees(e.id),
+    reminders: (e, _, ctx) => ctx.calendar.reminders(e.id),
   },
   Attendee: {
-    status: (a: Attendee) => a.status.toUpperCase(),
-    user: (a: Attendee) => user(a.userId),
+    user: (a) => userRef(a.userId),
   },
   Reminder: {
-    minutesBefore: (r: Reminder) => r.minutesBefore,
+    minutesBefore: (r) => r.minutesBefore,
   },
   AgendaItem: {
-    calendar: (i: AgendaItem, _: unknown, ctx: OfficeContext) => ctx.calendar.calendar(i.calendarId),
-    event: (i: AgendaItem, _: unknown, ctx: OfficeContext) => ctx.calendar.event(i.eventId),
+    calendar: (i, _, ctx) => existing(ctx.calendar.calendar(i.calendarId), 'AgendaItem.calendar'),
+    event: (i, _, ctx) => ctx.calendar.event(i.eventId),
   },
 };

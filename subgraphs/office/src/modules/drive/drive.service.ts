@@ -20,7 +20,7 @@ const requestUploadSchema = z.object({
 });
 const shareSchema = z.object({
   userId: z.string().uuid(),
-  permission: z.enum(['VIEW', 'EDIT']),
+  permission: z.enum(['view', 'edit']),
   expiresAt: z.date().nullish().refine((d) => !d || d.getTime() > Date.now(), 'must be in the future'),
 });
 
@@ -30,7 +30,11 @@ type Access = 'none' | 'view' | 'edit';
 const FILE_FIELDS = ['name', 'contentType', 'size', 'checksum', 'status', 'version', 'folderId', 'storageKey'];
 
 export class DriveService {
-  constructor(private readonly ctx: OfficeContext, private readonly objects: ObjectStore) {}
+  constructor(private readonly ctx: OfficeContext) {}
+
+  private get objects(): ObjectStore {
+    return this.ctx.objects;
+  }
 
   private tenant(permission: 'office:read' | 'office:write'): string {
     return authorize(this.ctx.caller, permission);
@@ -394,7 +398,7 @@ export class DriveService {
     const actor = this.requireUser();
     const data = parseInput(shareSchema, input);
     if (!isUuid(fileId)) throw notFound('File', 'fileId');
-    const permission = data.permission === 'EDIT' ? 'edit' : 'view';
+    const { permission } = data;
     return this.ctx.db.$transaction(async (tx) => {
       if (!(await lockRow(tx, 'office.files', fileId, tenantId))) throw notFound('File', 'fileId');
       const file = await tx.file.findFirstOrThrow({ where: { id: fileId, tenantId } });

@@ -1,52 +1,47 @@
-import type { PageArgs } from '@bacbos/common';
-import type { OfficeContext } from '../../context';
-import type { Activity, File, FileVersion, Share } from '../../generated/prisma/client';
-import type { FolderView } from './drive.service';
+import { userRef } from '@bacbos/common';
+import type { Resolvers } from '../../generated/graphql';
 
-const user = (id: string | null | undefined) => (id ? { __typename: 'User', id } : null);
 
-export const driveResolvers = {
+export const driveResolvers: Resolvers = {
   Query: {
-    folder: (_: unknown, args: { id?: string | null }, ctx: OfficeContext) => ctx.drive.folder(args.id),
-    file: (_: unknown, args: { id: string }, ctx: OfficeContext) => ctx.drive.file(args.id),
-    driveActivity: (_: unknown, args: PageArgs, ctx: OfficeContext) => ctx.drive.activity(args),
+    folder: (_, args, ctx) => ctx.drive.folder(args.id),
+    file: (_, args, ctx) => ctx.drive.file(args.id),
+    driveActivity: (_, args, ctx) => ctx.drive.activity(args),
   },
   Mutation: {
-    createFolder: (_: unknown, args: { name: string; parentId?: string | null }, ctx: OfficeContext) => ctx.drive.createFolder(args.name, args.parentId),
-    requestUpload: (_: unknown, args: { input: unknown }, ctx: OfficeContext) => ctx.drive.requestUpload(args.input),
-    completeUpload: (_: unknown, args: { fileId: string }, ctx: OfficeContext) => ctx.drive.completeUpload(args.fileId),
-    shareFile: (_: unknown, args: { fileId: string; input: unknown }, ctx: OfficeContext) => ctx.drive.shareFile(args.fileId, args.input),
+    createFolder: (_, args, ctx) => ctx.drive.createFolder(args.name, args.parentId),
+    requestUpload: (_, args, ctx) => ctx.drive.requestUpload(args.input),
+    completeUpload: (_, args, ctx) => ctx.drive.completeUpload(args.fileId),
+    shareFile: (_, args, ctx) => ctx.drive.shareFile(args.fileId, args.input),
   },
   Folder: {
-    __resolveReference: (ref: { id: string }, ctx: OfficeContext) => ctx.drive.folder(ref.id),
-    parent: (f: FolderView, _: unknown, ctx: OfficeContext) => ctx.drive.parentOf(f),
-    folders: (f: FolderView, _: unknown, ctx: OfficeContext) => ctx.drive.foldersIn(f),
-    files: (f: FolderView, _: unknown, ctx: OfficeContext) => ctx.drive.filesIn(f),
-    owner: (f: FolderView) => user(f.ownerId),
+    __resolveReference: (ref, ctx) => ctx.drive.folder(ref.id),
+    parent: (f, _, ctx) => ctx.drive.parentOf(f),
+    folders: (f, _, ctx) => ctx.drive.foldersIn(f),
+    files: (f, _, ctx) => ctx.drive.filesIn(f),
+    owner: (f) => userRef(f.ownerId),
   },
   File: {
-    __resolveReference: (ref: { id: string }, ctx: OfficeContext) => ctx.drive.file(ref.id),
-    size: (f: File) => Number(f.size),
-    status: (f: File) => f.status.toUpperCase(),
-    downloadUrl: (f: File, _: unknown, ctx: OfficeContext) => ctx.drive.downloadUrl(f),
-    owner: (f: File) => user(f.ownerId),
-    folder: (f: File, _: unknown, ctx: OfficeContext) => ctx.drive.folderOf(f),
-    versions: (f: File, _: unknown, ctx: OfficeContext) => ctx.drive.versionsOf(f),
+    __resolveReference: (ref, ctx) => ctx.drive.file(ref.id),
+    size: (f) => Number(f.size),
+    downloadUrl: (f, _, ctx) => ctx.drive.downloadUrl(f),
+    owner: (f) => userRef(f.ownerId),
+    folder: (f, _, ctx) => ctx.drive.folderOf(f),
+    versions: (f, _, ctx) => ctx.drive.versionsOf(f),
   },
   FileVersion: {
-    size: (v: FileVersion) => Number(v.size),
-    uploadedBy: (v: FileVersion) => user(v.uploadedBy),
+    size: (v) => Number(v.size),
+    uploadedBy: (v) => userRef(v.uploadedBy),
   },
   FileShare: {
-    permission: (s: Share) => s.permission.toUpperCase(),
-    user: (s: Share) => user(s.userId),
-    sharedBy: (s: Share) => user(s.sharedBy),
-    file: (s: Share, _: unknown, ctx: OfficeContext) => (s.fileId ? ctx.drive.file(s.fileId) : null),
+    user: (s) => userRef(s.userId),
+    sharedBy: (s) => userRef(s.sharedBy),
+    file: (s, _, ctx) => (s.fileId ? ctx.drive.file(s.fileId) : null),
   },
   DriveActivity: {
-    at: (a: Activity) => a.createdAt,
-    actor: (a: Activity) => user(a.actorId),
-    file: (a: Activity, _: unknown, ctx: OfficeContext) => (a.fileId ? ctx.drive.file(a.fileId) : null),
-    folder: (a: Activity, _: unknown, ctx: OfficeContext) => (a.folderId ? ctx.drive.folder(a.folderId) : null),
+    at: (a) => a.createdAt,
+    actor: (a) => userRef(a.actorId),
+    file: (a, _, ctx) => (a.fileId ? ctx.drive.file(a.fileId) : null),
+    folder: (a, _, ctx) => (a.folderId ? ctx.drive.folder(a.folderId) : null),
   },
 };

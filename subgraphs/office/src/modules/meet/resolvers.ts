@@ -1,47 +1,47 @@
-import type { OfficeContext } from '../../context';
-import type { ChatMessage, Participant, Recording, Room } from '../../generated/prisma/client';
-import type { RoomEventView } from './room-events.stream';
+import { userRef } from '@bacbos/common';
+import type { Resolvers } from '../../generated/graphql';
+import type { MessageView, ParticipantView } from './room.service';
 
-const user = (id: string | null | undefined) => (id ? { __typename: 'User', id } : null);
 const date = (value: unknown) => (value ? new Date(String(value)) : null);
 
-export const meetResolvers = {
+// The snapshots a room event carried (participantData, messageData), their dates back from JSON strings.
+const participantOf = (s: Record<string, unknown>): ParticipantView =>
+  ({ ...(s as Omit<ParticipantView, 'joinedAt' | 'leftAt'>), joinedAt: new Date(String(s.joinedAt)), leftAt: date(s.leftAt), role: String(s.role ?? 'attendee') });
+const messageOf = (s: Record<string, unknown>): MessageView => ({ ...(s as Omit<MessageView, 'sentAt'>), sentAt: new Date(String(s.sentAt)) });
+
+export const meetResolvers: Resolvers = {
   Query: {
-    room: (_: unknown, args: { id: string }, ctx: OfficeContext) => ctx.rooms.get(args.id),
+    room: (_, args, ctx) => ctx.rooms.get(args.id),
   },
   Mutation: {
-    createRoom: (_: unknown, args: { name: string }, ctx: OfficeContext) => ctx.rooms.create(args.name),
-    joinRoom: (_: unknown, args: { roomId: string }, ctx: OfficeContext) => ctx.rooms.join(args.roomId),
-    leaveRoom: (_: unknown, args: { roomId: string }, ctx: OfficeContext) => ctx.rooms.leave(args.roomId),
-    sendChatMessage: (_: unknown, args: { roomId: string; body: string }, ctx: OfficeContext) => ctx.rooms.sendMessage(args.roomId, args.body),
+    createRoom: (_, args, ctx) => ctx.rooms.create(args.name),
+    joinRoom: (_, args, ctx) => ctx.rooms.join(args.roomId),
+    leaveRoom: (_, args, ctx) => ctx.rooms.leave(args.roomId),
+    sendChatMessage: (_, args, ctx) => ctx.rooms.sendMessage(args.roomId, args.body),
   },
   Room: {
-    __resolveReference: (ref: { id: string }, ctx: OfficeContext) => ctx.rooms.get(ref.id),
-    status: (r: Room) => r.status.toUpperCase(),
-    createdBy: (r: Room) => user(r.createdBy),
-    participants: (r: Room, _: unknown, ctx: OfficeContext) => ctx.rooms.participants(r.id),
-    messages: (r: Room, args: { last?: number | null; before?: string | null }, ctx: OfficeContext) => ctx.rooms.messages(r.id, args),
-    recordings: (r: Room, _: unknown, ctx: OfficeContext) => ctx.rooms.recordings(r.id),
+    __resolveReference: (ref, ctx) => ctx.rooms.get(ref.id),
+    createdBy: (r) => userRef(r.createdBy),
+    participants: (r, _, ctx) => ctx.rooms.participants(r.id),
+    messages: (r, args, ctx) => ctx.rooms.messages(r.id, args),
+    recordings: (r, _, ctx) => ctx.rooms.recordings(r.id),
   },
   RoomParticipant: {
-    user: (p: Participant) => user(p.userId),
-    role: (p: Participant) => p.role.toUpperCase(),
+    user: (p) => userRef(p.userId),
   },
   ChatMessage: {
-    sender: (m: ChatMessage) => user(m.senderId),
+    sender: (m) => userRef(m.senderId),
   },
   Recording: {
-    status: (r: Recording) => r.status.toUpperCase(),
-    size: (r: Recording) => (r.size === null ? null : Number(r.size)),
-    startedBy: (r: Recording) => user(r.startedBy),
-    downloadUrl: (r: Recording, _: unknown, ctx: OfficeContext) => ctx.rooms.downloadUrl(r),
+    size: (r) => (r.size === null ? null : Number(r.size)),
+    startedBy: (r) => userRef(r.startedBy),
+    downloadUrl: (r, _, ctx) => ctx.rooms.downloadUrl(r),
   },
   RoomEvent: {
-    actor: (e: RoomEventView) => user(e.actorId),
-    room: (e: RoomEventView, _: unknown, ctx: OfficeContext) => ctx.rooms.get(e.roomId),
+    actor: (e) => userRef(e.actorId),
+    room: (e, _, ctx) => ctx.rooms.get(e.roomId),
     /** As the event left it (snapshot of the participant row). */
-    participant: (e: RoomEventView) =>
-      e.participant ? { ...e.participant, joinedAt: date(e.participant.joinedAt), leftAt: date(e.participant.leftAt), role: String(e.participant.role ?? 'attendee') } : null,
-    message: (e: RoomEventView) => (e.message ? { ...e.message, sentAt: date(e.message.sentAt) } : null),
+    participant: (e) => (e.participant ? participantOf(e.participant) : null),
+    message: (e) => (e.message ? messageOf(e.message) : null),
   },
 };

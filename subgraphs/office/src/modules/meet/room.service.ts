@@ -33,6 +33,11 @@ export const roomData = (r: Room) => ({ roomId: r.id, ...snapshot(r, ['id', 'nam
 export const participantData = (p: Participant) => snapshot(p, ['id', 'roomId', 'userId', 'role', 'joinedAt', 'leftAt']);
 export const messageData = (m: ChatMessage) => snapshot(m, ['id', 'roomId', 'senderId', 'body', 'sentAt']);
 
+/** A participant as its resolvers read it: a row, or the snapshot a room event carried (participantData). */
+export type ParticipantView = Pick<Participant, 'id' | 'roomId' | 'userId' | 'role' | 'joinedAt' | 'leftAt'>;
+/** A chat message as its resolvers read it: a row, or the snapshot a room event carried (messageData). */
+export type MessageView = Pick<ChatMessage, 'id' | 'roomId' | 'senderId' | 'body' | 'sentAt'>;
+
 export function newJoinCode(): string {
   return Array.from({ length: JOIN_CODE_LENGTH }, () => JOIN_CODE_ALPHABET[randomInt(JOIN_CODE_ALPHABET.length)]).join('');
 }

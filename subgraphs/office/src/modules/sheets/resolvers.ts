@@ -1,36 +1,34 @@
-import type { OfficeContext } from '../../context';
-import type { NamedRange, Spreadsheet, Worksheet } from '../../generated/prisma/client';
-import type { CellsChangedView } from './cells-changed.stream';
-import type { CellRange } from './sheet.service';
+import { existing, userRef } from '@bacbos/common';
+import type { Resolvers } from '../../generated/graphql';
 
-export const sheetsResolvers = {
+export const sheetsResolvers: Resolvers = {
   Query: {
-    spreadsheet: (_: unknown, args: { id: string }, ctx: OfficeContext) => ctx.sheets.getSpreadsheet(args.id),
-    worksheet: (_: unknown, args: { id: string }, ctx: OfficeContext) => ctx.sheets.getWorksheet(args.id),
+    spreadsheet: (_, args, ctx) => ctx.sheets.getSpreadsheet(args.id),
+    worksheet: (_, args, ctx) => ctx.sheets.getWorksheet(args.id),
   },
   Mutation: {
-    createSpreadsheet: (_: unknown, args: { input: unknown }, ctx: OfficeContext) => ctx.sheets.createSpreadsheet(args.input),
-    setCells: (_: unknown, args: { worksheetId: string; cells: unknown }, ctx: OfficeContext) => ctx.sheets.setCells(args.worksheetId, args.cells),
-    defineNamedRange: (_: unknown, args: { worksheetId: string; name: string; range: CellRange }, ctx: OfficeContext) =>
+    createSpreadsheet: (_, args, ctx) => ctx.sheets.createSpreadsheet(args.input),
+    setCells: (_, args, ctx) => ctx.sheets.setCells(args.worksheetId, args.cells),
+    defineNamedRange: (_, args, ctx) =>
       ctx.sheets.defineNamedRange(args.worksheetId, { name: args.name, range: args.range }),
-    deleteWorksheet: (_: unknown, args: { id: string }, ctx: OfficeContext) => ctx.sheets.deleteWorksheet(args.id),
-    deleteNamedRange: (_: unknown, args: { id: string }, ctx: OfficeContext) => ctx.sheets.deleteNamedRange(args.id),
+    deleteWorksheet: (_, args, ctx) => ctx.sheets.deleteWorksheet(args.id),
+    deleteNamedRange: (_, args, ctx) => ctx.sheets.deleteNamedRange(args.id),
   },
   Spreadsheet: {
-    __resolveReference: (ref: { id: string }, ctx: OfficeContext) => ctx.sheets.getSpreadsheet(ref.id),
-    owner: (s: Spreadsheet) => ({ __typename: 'User', id: s.ownerId }),
-    worksheets: (s: Spreadsheet, _: unknown, ctx: OfficeContext) => ctx.sheets.worksheets(s.id),
+    __resolveReference: (ref, ctx) => ctx.sheets.getSpreadsheet(ref.id),
+    owner: (s) => userRef(s.ownerId),
+    worksheets: (s, _, ctx) => ctx.sheets.worksheets(s.id),
   },
   Worksheet: {
-    __resolveReference: (ref: { id: string }, ctx: OfficeContext) => ctx.sheets.getWorksheet(ref.id),
-    spreadsheet: (w: Worksheet, _: unknown, ctx: OfficeContext) => ctx.sheets.getSpreadsheet(w.spreadsheetId),
-    cells: (w: Worksheet, args: { range?: CellRange | null }, ctx: OfficeContext) => ctx.sheets.cells(w.id, args.range),
-    namedRanges: (w: Worksheet, _: unknown, ctx: OfficeContext) => ctx.sheets.namedRanges(w.id),
+    __resolveReference: (ref, ctx) => ctx.sheets.getWorksheet(ref.id),
+    spreadsheet: (w, _, ctx) => existing(ctx.sheets.getSpreadsheet(w.spreadsheetId), 'Worksheet.spreadsheet'),
+    cells: (w, args, ctx) => ctx.sheets.cells(w.id, args.range),
+    namedRanges: (w, _, ctx) => ctx.sheets.namedRanges(w.id),
   },
   NamedRange: {
-    worksheet: (n: NamedRange, _: unknown, ctx: OfficeContext) => ctx.sheets.getWorksheet(n.worksheetId),
+    worksheet: (n, _, ctx) => existing(ctx.sheets.getWorksheet(n.worksheetId), 'NamedRange.worksheet'),
   },
   CellsChangedEvent: {
-    actor: (e: CellsChangedView) => (e.actorId ? { __typename: 'User', id: e.actorId } : null),
+    actor: (e) => userRef(e.actorId),
   },
 };

@@ -1,29 +1,29 @@
-import type { OfficeContext } from '../../context';
-import type { Element, Presentation, Slide, Theme } from '../../generated/prisma/client';
+import { userRef } from '@bacbos/common';
+import type { Resolvers } from '../../generated/graphql';
 
-export const slidesResolvers = {
+export const slidesResolvers: Resolvers = {
   Query: {
-    presentation: (_: unknown, args: { id: string }, ctx: OfficeContext) => ctx.presentations.get(args.id),
+    presentation: (_, args, ctx) => ctx.presentations.get(args.id),
   },
   Mutation: {
-    createPresentation: (_: unknown, args: { title: string; themeId?: string | null }, ctx: OfficeContext) => ctx.presentations.create(args),
-    addSlide: (_: unknown, args: { presentationId: string; input: unknown }, ctx: OfficeContext) => ctx.presentations.addSlide(args.presentationId, args.input),
+    createPresentation: (_, args, ctx) => ctx.presentations.create(args),
+    addSlide: (_, args, ctx) => ctx.presentations.addSlide(args.presentationId, args.input),
   },
   Presentation: {
-    __resolveReference: (ref: { id: string }, ctx: OfficeContext) => ctx.presentations.get(ref.id),
-    theme: (p: Presentation, _: unknown, ctx: OfficeContext) => ctx.presentations.theme(p.themeId),
-    slides: (p: Presentation, _: unknown, ctx: OfficeContext) => ctx.presentations.slides(p.id),
-    owner: (p: Presentation) => ({ __typename: 'User', id: p.ownerId }),
+    __resolveReference: (ref, ctx) => ctx.presentations.get(ref.id),
+    theme: (p, _, ctx) => ctx.presentations.theme(p.themeId),
+    slides: (p, _, ctx) => ctx.presentations.slides(p.id),
+    owner: (p) => userRef(p.ownerId),
   },
   Theme: {
-    colors: (t: Theme) => t.colors ?? {},
-    fonts: (t: Theme) => t.fonts ?? {},
+    colors: (t) => t.colors ?? {},
+    fonts: (t) => t.fonts ?? {},
   },
   Slide: {
-    elements: (s: Slide, _: unknown, ctx: OfficeContext) => ctx.presentations.elements(s.id),
+    elements: (s, _, ctx) => ctx.presentations.elements(s.id),
   },
   Element: {
-    content: (e: Element) => e.content ?? {},
-    animations: (e: Element, _: unknown, ctx: OfficeContext) => ctx.presentations.animations(e.id),
+    content: (e) => e.content ?? {},
+    animations: (e, _, ctx) => ctx.presentations.animations(e.id),
   },
 };

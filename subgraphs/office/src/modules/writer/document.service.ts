@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { z } from 'zod';
 import {
-  assertTenantUser, authorize, badInput, conflict, containsText, diffFields, forbidden, hasPermission, isUuid, lockRow, manyByKey, notFound, pageSize, paginate, parseInput, plainText, recordChange, snapshot, unknownReference, type PageArgs,
+  assertTenantUser, badInput, conflict, containsText, diffFields, forbidden, hasPermission, isUuid, lockRow, manyByKey, notFound, pageSize, paginate, parseInput, plainText, recordChange, snapshot, tenantScope, unknownReference, type PageArgs,
 } from '@bacbos/common';
 import type { OfficeContext } from '../../context';
 import type { Document, DocumentCollaborator, DocumentComment, Prisma } from '../../generated/prisma/client';
@@ -27,7 +27,7 @@ const createSchema = z.object({ title, content: jsonObject.nullish(), folderId: 
 const editSchema = z
   .object({ baseVersion: z.number().int().min(1), title: title.nullish(), content: jsonObject.nullish(), changeSummary: z.string().trim().max(500).nullish() })
   .refine((v) => v.title != null || v.content != null, { message: 'Give a title or content to change', path: ['title'] });
-const shareSchema = z.object({ userId: z.string().uuid(), role: z.enum(['VIEWER', 'COMMENTER', 'EDITOR']) });
+const shareSchema = z.object({ userId: z.string().uuid(), role: z.enum(['viewer', 'commenter', 'editor']) });
 const commentSchema = z.object({
   body: z.string().trim().min(1).max(10_000),
   anchor: z.unknown().nullish(),
@@ -79,8 +79,8 @@ export class DocumentService {
     };
   }
 
-  private scope(permission: 'office:read' | 'office:write', where: Prisma.DocumentWhereInput = {}): Prisma.DocumentWhereInput {
-    return { ...where, tenantId: authorize(this.ctx.caller, permission) };
+  private scope(permission: 'office:read' | 'office:write', where: Prisma.DocumentWhereInput = {}): Prisma.DocumentWhereInput & { tenantId: string } {
+    return tenantScope(this.ctx.caller, permission, where);
   }
 
   private get isAdmin(): boolean {
@@ -140,7 +140,7 @@ export class DocumentService {
 
   /** Newest first; the cursor is the version number (stable, unique per document). */
   async versions(documentId: string, args: PageArgs) {
-    const tenantId = this.scope('office:read').tenantId as string;
+    const tenantId = this.scope('office:read').tenantId;
     const size = pageSize(args.first);
     let below: number | undefined;
     if (args.after) {
@@ -172,7 +172,7 @@ export class DocumentService {
   }
 
   async create(input: unknown): Promise<Document> {
-    const tenantId = this.scope('office:write').tenantId as string;
+    const tenantId = this.scope('office:write').tenantId;
     const data = parseInput(createSchema, input);
     if (!this.userId) throw forbidden('Documents are created by users, not API keys');
     const userId = this.userId;
@@ -198,7 +198,7 @@ export class DocumentService {
 
   /** Conditional update on the base version: a stale one is CONFLICT and nothing is written. */
   async edit(id: string, input: unknown): Promise<Document> {
-    const tenantId = this.scope('office:write').tenantId as string;
+    const tenantId = this.scope('office:write').tenantId;
     const data = parseInput(editSchema, input);
     if (!this.userId) throw forbidden('Documents are edited by users, not API keys');
     const authorId = this.userId;
@@ -231,9 +231,9 @@ export class DocumentService {
   }
 
   async share(id: string, userId: string, role: string): Promise<Document> {
-    const tenantId = this.scope('office:write').tenantId as string;
+    const tenantId = this.scope('office:write').tenantId;
     const data = parseInput(shareSchema, { userId, role });
-    const stored = data.role.toLowerCase();
+    const stored = data.role;
     await assertTenantUser(this.ctx.db, 'office', this.ctx.caller, data.userId, 'userId');
     return this.ctx.db.$transaction(async (tx) => {
       const doc = await this.lockForUpdate(tx, tenantId, id, ['owner', 'admin', 'editor'], 'share it');
@@ -257,7 +257,7 @@ export class DocumentService {
    * (office.directory_users, kept from platform user events; see modules/directory).
    */
   async comment(documentId: string, args: { body: string; anchor?: unknown; parentId?: string | null }): Promise<DocumentComment> {
-    const tenantId = this.scope('office:write').tenantId as string;
+    const tenantId = this.scope('office:write').tenantId;
     const data = parseInput(commentSchema, args);
     if (!this.userId) throw forbidden('Comments are written by users, not API keys');
     const authorId = this.userId;

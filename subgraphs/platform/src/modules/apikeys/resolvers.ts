@@ -1,17 +1,16 @@
-import type { PlatformContext } from '../../context';
-import type { ApiKey } from '../../generated/prisma/client';
+import type { Resolvers } from '../../generated/graphql';
 
-export const apiKeyResolvers = {
+export const apiKeyResolvers: Resolvers = {
   Query: {
-    apiKeys: (_: unknown, __: unknown, ctx: PlatformContext) => ctx.apiKeys.list(),
+    apiKeys: (_, __, ctx) => ctx.apiKeys.list(),
   },
   Mutation: {
-    createApiKey: (_: unknown, args: { input: unknown }, ctx: PlatformContext) => ctx.apiKeys.create(args.input),
-    revokeApiKey: (_: unknown, args: { id: string }, ctx: PlatformContext) => ctx.apiKeys.revoke(args.id),
+    createApiKey: (_, args, ctx) => ctx.apiKeys.create(args.input),
+    revokeApiKey: (_, args, ctx) => ctx.apiKeys.revoke(args.id),
   },
   ApiKey: {
-    rateLimit: (k: ApiKey) => k.rateLimit ?? 1000,
-    isActive: (k: ApiKey) => k.isActive ?? true,
-    usageStats: (k: ApiKey) => k.usageStats ?? {},
+    rateLimit: (k) => k.rateLimit ?? 1000,
+    isActive: (k) => k.isActive ?? true,
+    usageStats: (k) => k.usageStats ?? {},
   },
 };

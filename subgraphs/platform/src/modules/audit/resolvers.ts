@@ -1,14 +1,11 @@
-import type { PageArgs } from '@bacbos/common';
-import type { PlatformContext } from '../../context';
-import type { AuditLog } from '../../generated/prisma/client';
-import type { AuditLogFilter } from './audit.service';
+import type { Resolvers } from '../../generated/graphql';
 
-export const auditResolvers = {
+export const auditResolvers: Resolvers = {
   Query: {
-    auditLogs: (_: unknown, args: PageArgs & { filter?: AuditLogFilter }, ctx: PlatformContext) => ctx.audit.list(args),
+    auditLogs: (_, args, ctx) => ctx.audit.list(args),
   },
   AuditLog: {
-    user: (a: AuditLog, _: unknown, ctx: PlatformContext) => (a.userId ? ctx.loaders.userById.load(a.userId) : null),
-    changes: (a: AuditLog) => a.changes ?? {},
+    user: (a, _, ctx) => (a.userId ? ctx.loaders.userById.load(a.userId) : null),
+    changes: (a) => a.changes ?? {},
   },
 };

@@ -1,13 +1,13 @@
-import type { PlatformContext } from '../../context';
+import type { Resolvers } from '../../generated/graphql';
 
-export const authResolvers = {
+export const authResolvers: Resolvers = {
   Mutation: {
-    signUp: (_: unknown, args: { input: unknown }, ctx: PlatformContext) => ctx.auth.signUp(args.input),
-    logIn: (_: unknown, args: { input: unknown }, ctx: PlatformContext) => ctx.auth.logIn(args.input),
-    refreshSession: (_: unknown, args: { refreshToken: string }, ctx: PlatformContext) => ctx.auth.refreshSession(args.refreshToken),
-    logOut: (_: unknown, __: unknown, ctx: PlatformContext) => ctx.auth.logOut(),
-    revokeSession: (_: unknown, args: { id: string }, ctx: PlatformContext) => ctx.auth.revokeSession(args.id),
-    enrollMfa: (_: unknown, __: unknown, ctx: PlatformContext) => ctx.auth.enrollMfa(),
-    confirmMfa: (_: unknown, args: { code: string }, ctx: PlatformContext) => ctx.auth.confirmMfa(args.code),
+    signUp: (_, args, ctx) => ctx.auth.signUp(args.input),
+    logIn: (_, args, ctx) => ctx.auth.logIn(args.input),
+    refreshSession: (_, args, ctx) => ctx.auth.refreshSession(args.refreshToken),
+    logOut: (_, __, ctx) => ctx.auth.logOut(),
+    revokeSession: (_, args, ctx) => ctx.auth.revokeSession(args.id),
+    enrollMfa: (_, __, ctx) => ctx.auth.enrollMfa(),
+    confirmMfa: (_, args, ctx) => ctx.auth.confirmMfa(args.code),
   },
 };

@@ -1,20 +1,18 @@
-import type { PageArgs } from '@bacbos/common';
-import type { PlatformContext } from '../../context';
-import type { Invoice, Subscription } from '../../generated/prisma/client';
+import type { Resolvers } from '../../generated/graphql';
 
-export const billingResolvers = {
+export const billingResolvers: Resolvers = {
   Query: {
-    billingSubscription: (_: unknown, __: unknown, ctx: PlatformContext) => ctx.billing.subscription(),
-    invoices: (_: unknown, args: PageArgs, ctx: PlatformContext) => ctx.billing.invoices(args),
-    billingPlans: (_: unknown, __: unknown, ctx: PlatformContext) => ctx.billing.plans(),
+    billingSubscription: (_, __, ctx) => ctx.billing.subscription(),
+    invoices: (_, args, ctx) => ctx.billing.invoices(args),
+    billingPlans: (_, __, ctx) => ctx.billing.plans(),
   },
   Mutation: {
-    changePlan: (_: unknown, args: { input: unknown }, ctx: PlatformContext) => ctx.billing.changePlan(args.input),
+    changePlan: (_, args, ctx) => ctx.billing.changePlan(args.input),
   },
   BillingSubscription: {
-    items: (s: Subscription) => s.items ?? [],
+    items: (s) => s.items ?? [],
   },
   Invoice: {
-    lines: (i: Invoice) => i.lines ?? [],
+    lines: (i) => i.lines ?? [],
   },
 };

@@ -3,9 +3,7 @@
 // (provisioner.ts) does the infrastructure's part in the background.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import {
-  authorize, conflict, isUuid, lockRow, notFound, parseInput, recordChange, snapshot,
-} from '@bacbos/common';
+import { conflict, isUuid, lockRow, notFound, parseInput, recordChange, snapshot, tenantScope } from '@bacbos/common';
 import type { PlatformContext } from '../../context';
 import type { DatabaseInstance, Prisma } from '../../generated/prisma/client';
 import { lockTenant } from '../users';
@@ -29,8 +27,8 @@ export class DatabaseService {
   constructor(private readonly ctx: PlatformContext) {}
 
   /** The one place that scopes database instances to the caller's tenant. */
-  private scope(permission: 'platform:read' | 'platform:admin', where: Prisma.DatabaseInstanceWhereInput = {}): Prisma.DatabaseInstanceWhereInput {
-    return { ...where, tenantId: authorize(this.ctx.caller, permission) };
+  private scope(permission: 'platform:read' | 'platform:admin', where: Prisma.DatabaseInstanceWhereInput = {}): Prisma.DatabaseInstanceWhereInput & { tenantId: string } {
+    return tenantScope(this.ctx.caller, permission, where);
   }
 
   async list(): Promise<DatabaseInstance[]> {
@@ -52,7 +50,7 @@ export class DatabaseService {
   }
 
   async provision(input: unknown): Promise<DatabaseInstance> {
-    const tenantId = this.scope('platform:admin').tenantId as string;
+    const tenantId = this.scope('platform:admin').tenantId;
     const data = parseInput(provisionSchema, input);
     return this.ctx.db.$transaction(async (tx) => {
       // Serializes the name check against concurrent provisioning in the tenant.
@@ -81,7 +79,7 @@ export class DatabaseService {
     const where = this.scope('platform:admin', { id });
     if (!isUuid(id)) throw notFound('Database instance', 'id');
     return this.ctx.db.$transaction(async (tx) => {
-      if (!(await lockRow(tx, 'platform.database_instances', id, where.tenantId as string))) throw notFound('Database instance', 'id');
+      if (!(await lockRow(tx, 'platform.database_instances', id, where.tenantId))) throw notFound('Database instance', 'id');
       const before = await tx.databaseInstance.findFirstOrThrow({ where });
       const after = await tx.databaseInstance.update({ where: { id }, data: { status: transition(before.status, 'deleting') } });
       await recordChange(tx, this.ctx.caller, {

@@ -1,23 +1,22 @@
-import type { PlatformContext } from '../../context';
-import type { DatabaseInstance } from '../../generated/prisma/client';
+import type { Resolvers } from '../../generated/graphql';
 
-export const databaseResolvers = {
+export const databaseResolvers: Resolvers = {
   Query: {
-    databaseInstances: (_: unknown, __: unknown, ctx: PlatformContext) => ctx.databases.list(),
-    databaseInstance: (_: unknown, args: { id: string }, ctx: PlatformContext) => ctx.databases.get(args.id),
+    databaseInstances: (_, __, ctx) => ctx.databases.list(),
+    databaseInstance: (_, args, ctx) => ctx.databases.get(args.id),
   },
   Mutation: {
-    provisionDatabase: (_: unknown, args: { input: unknown }, ctx: PlatformContext) => ctx.databases.provision(args.input),
-    deleteDatabaseInstance: (_: unknown, args: { id: string }, ctx: PlatformContext) => ctx.databases.delete(args.id),
+    provisionDatabase: (_, args, ctx) => ctx.databases.provision(args.input),
+    deleteDatabaseInstance: (_, args, ctx) => ctx.databases.delete(args.id),
   },
   DatabaseInstance: {
-    connectionString: (d: DatabaseInstance, _: unknown, ctx: PlatformContext) => ctx.databases.connectionString(d),
-    config: (d: DatabaseInstance) => d.config ?? {},
-    metrics: (d: DatabaseInstance) => {
+    connectionString: (d, _, ctx) => ctx.databases.connectionString(d),
+    config: (d) => d.config ?? {},
+    metrics: (d) => {
       const { failureReason: _reason, ...metrics } = (d.metrics ?? {}) as Record<string, unknown>;
       return metrics;
     },
-    failureReason: (d: DatabaseInstance) => {
+    failureReason: (d) => {
       const reason = ((d.metrics ?? {}) as Record<string, unknown>).failureReason;
       return typeof reason === 'string' ? reason : null;
     },

@@ -1,9 +1,8 @@
-import type { PlatformContext } from '../../context';
-import type { PlatformEventView } from './platform-events.stream';
+import type { Resolvers } from '../../generated/graphql';
 
-export const platformEventResolvers = {
+export const platformEventResolvers: Resolvers = {
   PlatformEvent: {
     // User is this subgraph's own entity: load it here (a bare reference would not be fetched again).
-    actor: (e: PlatformEventView, _: unknown, ctx: PlatformContext) => (e.actorId ? ctx.loaders.userById.load(e.actorId) : null),
+    actor: (e, _, ctx) => (e.actorId ? ctx.loaders.userById.load(e.actorId) : null),
   },
 };

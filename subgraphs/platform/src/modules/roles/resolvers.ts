@@ -1,11 +1,11 @@
-import type { PlatformContext } from '../../context';
+import type { Resolvers } from '../../generated/graphql';
 
-export const roleResolvers = {
+export const roleResolvers: Resolvers = {
   Query: {
-    roles: (_: unknown, __: unknown, ctx: PlatformContext) => ctx.roles.list(),
+    roles: (_, __, ctx) => ctx.roles.list(),
   },
   Mutation: {
-    createRole: (_: unknown, args: { input: unknown }, ctx: PlatformContext) => ctx.roles.create(args.input),
-    assignRole: (_: unknown, args: { userId: string; roleId: string }, ctx: PlatformContext) => ctx.roles.assign(args.userId, args.roleId),
+    createRole: (_, args, ctx) => ctx.roles.create(args.input),
+    assignRole: (_, args, ctx) => ctx.roles.assign(args.userId, args.roleId),
   },
 };

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
-  authorize, conflict, isUniqueViolation, isUuid, lockRow, notFound, parseInput, PERMISSION_FORMAT, recordChange, snapshot,
+  conflict, isUniqueViolation, isUuid, lockRow, notFound, parseInput, PERMISSION_FORMAT, recordChange, snapshot, tenantScope,
 } from '@bacbos/common';
 import type { PlatformContext } from '../../context';
 import type { Prisma, Role, User } from '../../generated/prisma/client';
@@ -28,8 +28,8 @@ export class RoleService {
   constructor(private readonly ctx: PlatformContext) {}
 
   /** The one place that scopes roles to the caller's tenant. */
-  private scope(permission: 'platform:read' | 'platform:admin', where: Prisma.RoleWhereInput = {}): Prisma.RoleWhereInput {
-    return { ...where, tenantId: authorize(this.ctx.caller, permission) };
+  private scope(permission: 'platform:read' | 'platform:admin', where: Prisma.RoleWhereInput = {}): Prisma.RoleWhereInput & { tenantId: string } {
+    return tenantScope(this.ctx.caller, permission, where);
   }
 
   async list(): Promise<Role[]> {
@@ -37,7 +37,7 @@ export class RoleService {
   }
 
   async create(input: unknown): Promise<Role> {
-    const tenantId = this.scope('platform:admin').tenantId as string;
+    const tenantId = this.scope('platform:admin').tenantId;
     const data = parseInput(createSchema, input);
     assertCanGrant(this.ctx.caller, data.permissions);
     const taken = () => conflict(`A role named ${data.name} already exists`, 'name');
@@ -67,7 +67,7 @@ export class RoleService {
    * successful mutation, leaves its audit entry, with no changed fields).
    */
   async assign(userId: string, roleId: string): Promise<User> {
-    const tenantId = this.scope('platform:admin').tenantId as string;
+    const tenantId = this.scope('platform:admin').tenantId;
     if (!isUuid(userId)) throw notFound('User', 'userId');
     if (!isUuid(roleId)) throw notFound('Role', 'roleId');
     return this.ctx.db.$transaction(async (tx) => {

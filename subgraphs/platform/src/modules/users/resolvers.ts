@@ -1,12 +1,10 @@
-import type { PageArgs } from '@bacbos/common';
-import type { PlatformContext } from '../../context';
-import type { UserFilter } from './user.service';
+import type { Resolvers } from '../../generated/graphql';
 
-export const userResolvers = {
+export const userResolvers: Resolvers = {
   Query: {
-    users: (_: unknown, args: PageArgs & { filter?: UserFilter | null }, ctx: PlatformContext) => ctx.users.list(args),
+    users: (_, args, ctx) => ctx.users.list(args),
   },
   Mutation: {
-    inviteUser: (_: unknown, args: { input: unknown }, ctx: PlatformContext) => ctx.users.invite(args.input),
+    inviteUser: (_, args, ctx) => ctx.users.invite(args.input),
   },
 };

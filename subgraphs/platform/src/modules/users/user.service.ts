@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
-  appError, authorize, badInput, conflict, containsText, isUniqueViolation, isUuid, paginate, parseInput, recordChange, snapshot, type PageArgs, type SortSpec,
+  appError, badInput, conflict, containsText, isUniqueViolation, isUuid, paginate, parseInput, recordChange, snapshot, tenantScope, type PageArgs, type SortSpec,
 } from '@bacbos/common';
 import { hashPassword } from '../auth';
 import type { PlatformContext } from '../../context';
@@ -37,13 +37,13 @@ export class UserService {
   constructor(private readonly ctx: PlatformContext) {}
 
   /** The one place that scopes users to the caller's tenant. */
-  private scope(permission: 'platform:read' | 'platform:admin', where: Prisma.UserWhereInput = {}): Prisma.UserWhereInput {
-    return { ...where, tenantId: authorize(this.ctx.caller, permission) };
+  private scope(permission: 'platform:read' | 'platform:admin', where: Prisma.UserWhereInput = {}): Prisma.UserWhereInput & { tenantId: string } {
+    return tenantScope(this.ctx.caller, permission, where);
   }
 
   async list(args: PageArgs & { filter?: UserFilter | null }) {
     const where = this.scope('platform:read');
-    const filtered: Prisma.UserWhereInput = { AND: [where, filterWhere(where.tenantId as string, args.filter)] };
+    const filtered: Prisma.UserWhereInput = { AND: [where, filterWhere(where.tenantId, args.filter)] };
     return paginate<User>({
       args,
       sort: SORT,
@@ -59,7 +59,7 @@ export class UserService {
    * invitations cannot pass `limits.maxUsers` together and `usage.users` stays exact.
    */
   async invite(input: unknown): Promise<User> {
-    const tenantId = this.scope('platform:admin').tenantId as string;
+    const tenantId = this.scope('platform:admin').tenantId;
     const data = parseInput(inviteSchema, input);
     const roleNames = [...new Set(data.roleNames ?? ['member'])];
     // Hashing is slow on purpose; it happens before the transaction so the lock is held briefly.
