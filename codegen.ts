@@ -12,7 +12,8 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kind, parse, type DocumentNode } from 'graphql';
-import { internalEnumValue } from './packages/common/src/enums';
+// The rule alone (no runtime of @bacbos/common is loaded for generating).
+import { internalEnumValue } from '@bacbos/common/enums';
 
 const root = __dirname;
 

@@ -23,7 +23,7 @@ export const baseModule: GraphQLSchemaModule = {
       endCursor: String
     }
   `),
-  resolvers: scalarResolvers as never,
+  resolvers: scalarResolvers,
 };
 
 /** Reads a module's SDL file that sits beside its code. */
