@@ -24,6 +24,7 @@ beforeAll(() => {
     type Query { ticket(id: ID!): Ticket tickets(status: TicketStatus!): [String!]! }
   `);
   sdl('notes', 'extend type Query { noteCount: Int! }');
+  sdl('about', 'extend type Query { about: String! }');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -64,6 +65,8 @@ function define(extra: Record<string, object> = {}) {
         resolvers: { Query: { noteCount: (_: unknown, __: unknown, ctx: { tickets: TicketService }) => ctx.tickets.noteCount() } },
         services: { notes: NoteService },
       },
+      // A module with resolvers only adds nothing to the context (and takes nothing from its type).
+      about: { resolvers: { Query: { about: () => 'tickets' } } },
     },
   });
 }
@@ -78,6 +81,7 @@ describe('defineSubgraph', () => {
     expect(ctx.tickets).toBeInstanceOf(TicketService);
     expect(ctx.tickets.status('t1')).toBe('needs_action');
     expect(ctx.tickets.noteCount()).toBe(2);
+    expect(Object.keys(ctx).sort()).toEqual(['caller', 'loaders', 'log', 'notes', 'store', 'tickets']);
   });
 
   it('maps every enum of the SDL to its lower-case internal value, out and in', async () => {
@@ -85,8 +89,8 @@ describe('defineSubgraph', () => {
     const schema = buildSubgraphSchema(subgraph.modules);
     const contextValue = subgraph.createContext({ store: new Map([['t1', 'needs_action'], ['t2', 'CLOSED']]) }, caller, rootLogger);
     const run = (source: string) => graphql({ schema, source, contextValue });
-    expect(await run('{ ticket(id: "t1") { id status } tickets(status: NEEDS_ACTION) noteCount }')).toEqual({
-      data: { ticket: { id: 't1', status: 'NEEDS_ACTION' }, tickets: ['needs_action'], noteCount: 2 },
+    expect(await run('{ ticket(id: "t1") { id status } tickets(status: NEEDS_ACTION) noteCount about }')).toEqual({
+      data: { ticket: { id: 't1', status: 'NEEDS_ACTION' }, tickets: ['needs_action'], noteCount: 2, about: 'tickets' },
     });
     // A stored value that is not an internal value of the enum is an error, never passed through.
     const wrong = await run('{ ticket(id: "t2") { status } }');
