@@ -43,11 +43,11 @@ const MAPPERS: Record<string, Record<string, string>> = {
   },
   identity: {},
   hr: {},
+  search: {},
 };
 
-const CONTEXT_TYPES: Record<string, string> = {
-  platform: 'PlatformContext', crm: 'CrmContext', office: 'OfficeContext', identity: 'IdentityContext', hr: 'HrContext',
-};
+/** Each subgraph's request context is `<Name>Context` in its src/context.ts (e.g. CrmContext). */
+const contextType = (name: string) => `../context#${name.charAt(0).toUpperCase()}${name.slice(1)}Context`;
 
 /** The contract's scalars as resolvers receive them (input) and may return them (output), see packages/common/src/scalars.ts. */
 const SCALARS = {
@@ -103,7 +103,7 @@ function subgraphConfig(name: string) {
       federation: true,
       useTypeImports: true,
       enumsAsTypes: true,
-      contextType: `../context#${CONTEXT_TYPES[name]}`,
+      contextType: contextType(name),
       mappers,
       enumValues,
       scalars: SCALARS,

@@ -24,7 +24,7 @@ import type { Logger } from './logger';
 /** A per-request service: built from the request's context (it reaches the others through it). */
 type ServiceClass = new (ctx: never) => object;
 
-export interface ModuleSpec {
+export interface SubgraphModuleSpec {
   /** Typed by the subgraph's generated `Resolvers` (src/generated/graphql.ts). */
   resolvers: object;
   /**
@@ -58,7 +58,7 @@ export type ContextOf<S> = S extends SubgraphSchema<unknown, infer Context> ? Co
  * Every enum of a module's SDL gets its internal values by the one rule of enums.ts (a module never
  * maps one by hand).
  */
-export function defineSubgraph<Deps extends object, Loaders, Modules extends Record<string, ModuleSpec>>(spec: {
+export function defineSubgraph<Deps extends object, Loaders, Modules extends Record<string, SubgraphModuleSpec>>(spec: {
   /** The subgraph's src folder: module `x` keeps its SDL in modules/x/schema.graphql. */
   dir: string;
   /** Per-request DataLoaders, always within the caller's tenant. */
