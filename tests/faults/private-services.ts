@@ -41,7 +41,7 @@ export class PrivateRedis {
 
   async up(): Promise<void> {
     this.child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(this.port), '--save', '', '--appendonly', 'no', '--dir', this.dir], { stdio: 'ignore' });
-    await until(`redis on ${this.port}`, async () => execFileSync('redis-cli', ['-p', String(this.port), 'ping'], { encoding: 'utf8' }).trim() === 'PONG', 10_000);
+    await until(`redis on ${this.port}`, async () => execFileSync('redis-cli', ['-p', String(this.port), 'ping'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() === 'PONG', 10_000);
   }
 
   /** SIGKILL: the server is gone at once, connections reset, nothing written. */

@@ -208,8 +208,17 @@ export class KafkaEventBus implements EventBus {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const all = await Promise.all(topics.map(async (topic) => (await admin.fetchTopicOffsets(topic)).map((p) => ({ topic, partition: p.partition, offset: p.high }))));
-      return all.flat();
+      // A broker that has not applied a just-created topic yet answers without its partitions
+      // (kafkajs then throws on them); another attempt a moment later reaches one that has.
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          const all = await Promise.all(topics.map(async (topic) => (await admin.fetchTopicOffsets(topic)).map((p) => ({ topic, partition: p.partition, offset: p.high }))));
+          return all.flat();
+        } catch (error) {
+          if (attempt >= 50) throw error;
+          await sleep(200);
+        }
+      }
     } finally {
       await admin.disconnect();
     }
