@@ -4,16 +4,17 @@
 // retryable error instead of skipping the event, so the client resumes with `after` and loses
 // nothing. (Before, the event was taken for "not visible" and silently dropped.)
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Supergraph } from '@apollo/federation-internals';
 import { parse, type ExecutionResult, type GraphQLError } from 'graphql';
 import { MemoryEventBus, anonymousCaller, rootLogger, topicFor, unavailable, type EventEnvelope } from '@bacbos/common';
-import { deriveSubscription } from '../../gateway/src/subscriptions/derive';
-import { SubscriptionHub } from '../../gateway/src/subscriptions/hub';
-import { currentSupergraph } from '../../scripts/compose';
+import { deriveSubscription } from './derive';
+import { SubscriptionHub } from './hub';
 
 jest.setTimeout(30_000);
 
-const schema = Supergraph.build(currentSupergraph()).apiSchema().toGraphQLJSSchema();
+const schema = Supergraph.build(readFileSync(join(__dirname, '../../../schema/supergraph.graphql'), 'utf8')).apiSchema().toGraphQLJSSchema();
 const tenantId = randomUUID();
 const caller = anonymousCaller({ kind: 'user', tenantId, userId: randomUUID(), permissions: ['*'], modules: ['crm'] });
 
