@@ -27,6 +27,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClient, type Client } from 'graphql-ws';
 import { Kafka, logLevel } from 'kafkajs';
+import { Agent, fetch } from 'undici';
 import WebSocket from 'ws';
 import { contractOperation as op } from '../tests/helpers/graphql';
 import { topologyPortsFree } from '../tests/helpers/topology';
@@ -104,17 +105,27 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
-/** The HTTP side: gateways round robin; a connect refusal goes to the other (a load balancer's retry). */
+/**
+ * The HTTP side: gateways round robin; a connect refusal goes to the other (a load balancer's
+ * retry). Idle connections are dropped after 1 s, well before the servers' 5 s keep-alive timeout:
+ * otherwise a request sent on a connection the server is closing at that moment fails
+ * (UND_ERR_SOCKET), a client-side race that says nothing about the platform.
+ */
 class Http {
   private next = 0;
+  private readonly dispatcher = new Agent({ keepAliveTimeout: 1_000, keepAliveMaxTimeout: 1_000 });
   constructor(private readonly gateways: string[]) {}
+
+  close(): Promise<void> {
+    return this.dispatcher.close();
+  }
 
   async post(body: unknown, headers: Record<string, string>): Promise<{ data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] }> {
     const first = this.next++ % this.gateways.length;
     for (let attempt = 0; attempt < this.gateways.length; attempt += 1) {
       const url = this.gateways[(first + attempt) % this.gateways.length];
       try {
-        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000), dispatcher: this.dispatcher });
         const text = await res.text();
         try {
           return JSON.parse(text);
@@ -238,6 +249,7 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
     const { gatewayUrls } = await up(topology);
     cleanups.unshift(() => down({ ...topology, log: () => {} }));
     const http = new Http(gatewayUrls);
+    cleanups.unshift(() => http.close());
     const instance = (id: string) => instances(topology.basePort).find((i) => i.id === id)!;
 
     // Tenants, each with a few contacts to update.
@@ -513,7 +525,10 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
       requests: samples.length,
       errorsOutsideFaultWindows: outside.length,
       errorsInFaultWindows: samples.filter((s) => s.error && inWindow(s.start)).length,
-      outsideSamples: [...new Set(outside.map((s) => `${s.op}: ${s.error}`))].slice(0, 10),
+      outsideSamples: outside.slice(0, 20).map((s) => {
+        const before = windows.filter((w) => w.restoredAt !== undefined && w.restoredAt <= s.start).at(-1);
+        return `+${Math.round((s.start - started) / 1000)} s ${s.op}: ${s.error}${before ? ` (${Math.round((s.start - before.restoredAt!) / 1000)} s after ${before.fault} was restored)` : ''}`;
+      }),
       operations: operationsReport,
       subscribers: subscribers.length,
       eventsExpected: commits.length * 2,
