@@ -1,5 +1,5 @@
 // `npm run soak -- --minutes N --rate R [--tenants T] [--faults [redis,postgres,subgraph,gateway,kafka]]
-//                 [--fault-every S] [--fault-down S] [--json FILE]`
+//                 [--fault-every S] [--fault-down S] [--json FILE] [--keep-logs]`
 //
 // Mixed contract traffic (queries and mutations of platform, crm, hr, office and identity) over
 // several tenants, with two live `contactEvents` subscribers per tenant (one starting on each
@@ -47,6 +47,8 @@ export interface SoakOptions {
   faultEverySeconds: number;
   /** How long each dependency stays away (Kafka: at least 12 s, past the brokers' fencing). */
   faultDownSeconds: number;
+  /** Keep the processes' logs (the folder is printed) instead of deleting them. */
+  keepLogs?: boolean;
   log: (line: string) => void;
 }
 
@@ -546,7 +548,8 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
     return report;
   } finally {
     for (const cleanup of cleanups) await cleanup().catch(() => undefined);
-    if (!process.env.KEEP_TOPOLOGY_LOGS) rmSync(dir, { recursive: true, force: true });
+    if (options.keepLogs) log(`soak: logs in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -598,6 +601,7 @@ async function main(): Promise<number> {
       'fault-every': { type: 'string', default: '120' },
       'fault-down': { type: 'string', default: '5' },
       json: { type: 'string' },
+      'keep-logs': { type: 'boolean', default: false },
     },
     allowPositionals: false,
   });
@@ -608,6 +612,7 @@ async function main(): Promise<number> {
     faults: parseFaults(values.faults),
     faultEverySeconds: Number(values['fault-every']),
     faultDownSeconds: Number(values['fault-down']),
+    keepLogs: values['keep-logs'],
     log: (line) => console.log(line),
   });
   console.log(formatReport(report));
