@@ -417,7 +417,10 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
     let faultRunning: Promise<void> | undefined;
     let tick = 0;
     const interval = 1000 / options.rate;
-    while (Date.now() - started < durationMs) {
+    // Past the duration, traffic goes on until every scheduled fault has run and its window closed
+    // (a slow restart must not push a fault, or the recovery after it, out of the run).
+    const busy = () => Date.now() - started < durationMs || schedule.length > 0 || faultRunning !== undefined || windows.some((w) => (w.end ?? Infinity) > Date.now());
+    while (busy()) {
       const due = started + tick * interval;
       if (due > Date.now()) await sleep(due - Date.now());
       tick += 1;
@@ -457,7 +460,8 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
     await sleep(1_000);
 
     // Events.
-    const inWindow = (at: number) => windows.some((w) => at >= w.start && at <= (w.end ?? Infinity));
+    /** A request in flight at any moment of a window (one running when the fault hit included). */
+    const inWindow = (s: Sample) => windows.some((w) => s.start <= (w.end ?? Infinity) && s.start + s.ms >= w.start);
     let lost = 0;
     let duplicated = 0;
     let outOfOrder = 0;
@@ -493,15 +497,15 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
     }
 
     // Requests.
-    const outside = samples.filter((s) => s.error && !inWindow(s.start));
+    const outside = samples.filter((s) => s.error && !inWindow(s));
     const operationsReport: Record<string, OperationStats> = {};
     for (const o of operations) {
       const mine = samples.filter((s) => s.op === o.name);
-      const ok = mine.filter((s) => !s.error && !inWindow(s.start)).map((s) => s.ms).sort((a, b) => a - b);
+      const ok = mine.filter((s) => !s.error && !inWindow(s)).map((s) => s.ms).sort((a, b) => a - b);
       operationsReport[o.name] = { count: mine.length, errors: mine.filter((s) => s.error).length, p50Ms: quantile(ok, 0.5), p99Ms: quantile(ok, 0.99), maxMs: ok.at(-1) ?? 0 };
     }
     const faults: FaultReport[] = windows.map((w) => {
-      const failed = samples.filter((s) => s.error && s.start >= w.start && s.start <= (w.end ?? Infinity));
+      const failed = samples.filter((s) => s.error && s.start <= (w.end ?? Infinity) && s.start + s.ms >= w.start);
       const first = failed.length ? Math.min(...failed.map((s) => s.start)) : undefined;
       const last = failed.length ? Math.max(...failed.map((s) => s.start + s.ms)) : undefined;
       return {
@@ -526,7 +530,7 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
       tenants: tenants.length,
       requests: samples.length,
       errorsOutsideFaultWindows: outside.length,
-      errorsInFaultWindows: samples.filter((s) => s.error && inWindow(s.start)).length,
+      errorsInFaultWindows: samples.filter((s) => s.error && inWindow(s)).length,
       outsideSamples: outside.slice(0, 20).map((s) => {
         const before = windows.filter((w) => w.restoredAt !== undefined && w.restoredAt <= s.start).at(-1);
         return `+${Math.round((s.start - started) / 1000)} s ${s.op}: ${s.error}${before ? ` (${Math.round((s.start - before.restoredAt!) / 1000)} s after ${before.fault} was restored)` : ''}`;
