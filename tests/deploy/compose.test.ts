@@ -54,8 +54,9 @@ it('generates a service for a process the manifest adds, and refuses a variable 
   expect(() => generatedComposeFile(withObjectsGone)).toThrow(/no x- anchor gives office S3_ENDPOINT/);
   // Every server's service depends on exactly the infrastructure its variables name.
   const generated = parse(generatedComposeFile(), { merge: true }) as Compose;
-  expect(Object.keys(generated.services.office.depends_on!)).toEqual(['postgres', 'kafka', 'minio', 'migrate']);
-  expect(Object.keys(generated.services.gateway.depends_on!)).toEqual(['redis', 'kafka', ...DEPLOYMENT.filter((p) => p.kind === 'server' && p.name !== 'gateway').map((p) => p.name)]);
+  const kafka = ['kafka-1', 'kafka-2', 'kafka-3'];
+  expect(Object.keys(generated.services.office.depends_on!)).toEqual(['postgres', ...kafka, 'minio', 'migrate']);
+  expect(Object.keys(generated.services.gateway.depends_on!)).toEqual(['redis', ...kafka, ...DEPLOYMENT.filter((p) => p.kind === 'server' && p.name !== 'gateway').map((p) => p.name)]);
 });
 
 it('gives every process its service, with every variable it needs', () => {

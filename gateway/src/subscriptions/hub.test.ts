@@ -11,10 +11,13 @@ import { parse, type ExecutionResult, type GraphQLError } from 'graphql';
 import { MemoryEventBus, anonymousCaller, rootLogger, topicFor, unavailable, type EventEnvelope } from '@bacbos/common';
 import { deriveSubscription } from './derive';
 import { SubscriptionHub } from './hub';
+import { subscriptionRoutes } from './routes';
 
 jest.setTimeout(30_000);
 
-const schema = Supergraph.build(readFileSync(join(__dirname, '../../../schema/supergraph.graphql'), 'utf8')).apiSchema().toGraphQLJSSchema();
+const supergraphSdl = readFileSync(join(__dirname, '../../../schema/supergraph.graphql'), 'utf8');
+const schema = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
+const routes = subscriptionRoutes(supergraphSdl);
 const tenantId = randomUUID();
 const caller = anonymousCaller({ kind: 'user', tenantId, userId: randomUUID(), permissions: ['*'], modules: ['crm'] });
 
@@ -37,7 +40,7 @@ async function hubAnswering(answers: (eventId: string) => ExecutionResult): Prom
   return { hub, bus, calls: () => calls };
 }
 
-const derived = () => deriveSubscription(schema, parse('subscription { contactEvents { eventId type } }'), null, {});
+const derived = () => deriveSubscription(schema, routes, parse('subscription { contactEvents { eventId type } }'), null, {});
 
 test('a payload that fails as unavailable is retried and delivered once the dependency answers', async () => {
   let failures = 3;
