@@ -60,7 +60,7 @@ function copy(file: string): void {
 export function newestSourceMtime(): number {
   const inputs = [
     ...workspaces().flatMap((w) => filesUnder(`${w.dir}/src`)),
-    ...filesUnder('scripts').filter((file) => file !== 'scripts/topology.ts'),
+    ...filesUnder('scripts').filter((file) => file !== 'scripts/topology.ts' && file !== 'scripts/soak.ts'),
     ...filesUnder('prisma'),
     'schema/supergraph.graphql',
     'tsconfig.build.json',

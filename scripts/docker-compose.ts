@@ -59,7 +59,8 @@ function service(spec: DeployedProcess, head: Head): string[] {
 
   const values = groups.flatMap((g) => Object.values(g.variables).map(String));
   const dependsOn: [string, string][] = head.infrastructure
-    .filter((name) => values.some((value) => new RegExp(`(^|[/@])${name}:\\d+`).test(value)))
+    // a host at the start, after `//` or `@`, or in a comma-separated list (KAFKA_BROKERS)
+    .filter((name) => values.some((value) => new RegExp(`(^|[/@,])${name}:\\d+`).test(value)))
     .map((name) => [name, 'service_healthy']);
   if (spec.kind === 'server' && spec.env.includes('DATABASE_URL')) dependsOn.push(['migrate', 'service_completed_successfully']);
   if (spec.name === 'gateway') for (const s of SUBGRAPH_MANIFEST) dependsOn.push([s.name, 'service_healthy']);

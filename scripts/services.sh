@@ -16,7 +16,7 @@
 #   service     what                                       port (override)
 #   pg          PostgreSQL 15, own cluster, db `bacbos`     ${PGPORT_BACBOS:-55432}
 #   redis       Redis 7, no persistence                     ${REDIS_PORT_BACBOS:-56379}
-#   kafka       Apache Kafka 3.9 (KRaft, single node)       ${KAFKA_PORT_BACBOS:-59092} (+1: controller)
+#   kafka       Apache Kafka 3.9, KRaft, 3 brokers (RF 3)   ${KAFKA_PORT_BACBOS:-59092} (+1, +2; controllers +3..+5)
 #   s3          S3Proxy (filesystem backend)                ${S3_PORT_BACBOS:-59000}
 #   opensearch  OpenSearch 2.19, one node, no security      ${OPENSEARCH_PORT_BACBOS:-59200} (+1: transport)
 #               (heap ${OPENSEARCH_HEAP_BACBOS:-512m})
@@ -39,7 +39,6 @@ RUN="${BACBOS_RUN:-$HOME/.cache/bacbos/run}"
 PG_PORT="${PGPORT_BACBOS:-55432}"
 REDIS_PORT="${REDIS_PORT_BACBOS:-56379}"
 KAFKA_PORT="${KAFKA_PORT_BACBOS:-59092}"
-KAFKA_CONTROLLER_PORT=$((KAFKA_PORT + 1))
 S3_PORT="${S3_PORT_BACBOS:-59000}"
 OPENSEARCH_PORT="${OPENSEARCH_PORT_BACBOS:-59200}"
 OPENSEARCH_TRANSPORT_PORT=$((OPENSEARCH_PORT + 1))
@@ -429,60 +428,101 @@ redis_status() {
 redis_clean() { redis_down; rm -rf "$REDIS_DIR"; }
 
 # ----------------------------------------------------------------------------
-# Kafka (KRaft: one process is both broker and controller)
+# Kafka (KRaft): three nodes, each both broker and controller, one controller
+# quorum of the three. Topics get replication factor 3 and min.insync.replicas 2,
+# so with producers at acks=all a broker can die without losing an acknowledged
+# event, and the cluster keeps serving (and electing a controller) with two.
 
 KAFKA_HOME="$CACHE/kafka-$KAFKA_VERSION"
 KAFKA_DIR="$RUN/kafka"
-KAFKA_LOG="$KAFKA_DIR/kafka.log"
-KAFKA_PIDFILE="$KAFKA_DIR/kafka.pid"
 KAFKA_CP="$KAFKA_HOME/lib/*"
+KAFKA_NODES=(1 2 3)
 
-kafka_pid() {
+kafka_port() { echo $((KAFKA_PORT + $1 - 1)); }            # broker N: PORT, PORT+1, PORT+2
+kafka_controller_port() { echo $((KAFKA_PORT + $1 + 2)); } # controller N: PORT+3, +4, +5
+kafka_node_dir() { echo "$KAFKA_DIR/node-$1"; }
+kafka_bootstrap() {
+  local n out=()
+  for n in "${KAFKA_NODES[@]}"; do out+=("127.0.0.1:$(kafka_port "$n")"); done
+  (IFS=,; echo "${out[*]}")
+}
+
+kafka_node_pid() {
+  local dir pid
+  dir=$(kafka_node_dir "$1")
+  pid=$(read_pid "$dir/kafka.pid")
+  pid_alive "$pid" "$dir/server.properties" && printf '%s\n' "$pid"
+}
+
+# The single-node layout of earlier versions ($KAFKA_DIR/server.properties): stopped and its data
+# deleted, since its topics had one replica and its cluster another id.
+kafka_retire_single_node() {
   local pid
-  pid=$(read_pid "$KAFKA_PIDFILE")
-  pid_alive "$pid" "$KAFKA_DIR/server.properties" && printf '%s\n' "$pid"
+  pid=$(read_pid "$KAFKA_DIR/kafka.pid")
+  if pid_alive "$pid" "$KAFKA_DIR/server.properties"; then
+    log "kafka: stopping the single-node broker of an earlier version (pid $pid)"
+    stop_pid kafka "$pid" TERM 60
+  fi
+  if [ -e "$KAFKA_DIR/server.properties" ] || [ -e "$KAFKA_DIR/data" ]; then
+    log "kafka: deleting the single-node data of an earlier version"
+    rm -rf "${KAFKA_DIR:?}/data" "$KAFKA_DIR/server.properties" "$KAFKA_DIR/kafka.pid" "$KAFKA_DIR/cluster.id"
+  fi
 }
 
 kafka_install() {
   # kafka_2.13 brings kafka-server/-storage/-metadata/-raft/-clients; kafka-tools
-  # holds TopicCommand (readiness check, and handy for debugging); slf4j-reload4j
-  # is the log binding the Kafka distribution ships.
+  # holds TopicCommand (handy for debugging); slf4j-reload4j is the log binding
+  # the Kafka distribution ships.
   maven_fetch kafka "$KAFKA_HOME" "$(pom_xml kafka-runtime "$(dep ch.qos.reload4j reload4j "$RELOAD4J_VERSION")" \
     "$(dep org.apache.kafka kafka_2.13 "$KAFKA_VERSION")$(dep org.apache.kafka kafka-tools "$KAFKA_VERSION")$(dep org.slf4j slf4j-reload4j "$SLF4J_VERSION")")"
 }
 
 kafka_java() { # runs a Kafka command-line tool with the cached jars
-  "$JAVA" -Xms64m -Xmx256m -XX:TieredStopAtLevel=1 -Dlog4j.configuration="file:$KAFKA_DIR/tools-log4j.properties" \
+  "$JAVA" -Xms32m -Xmx192m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dlog4j.configuration="file:$KAFKA_DIR/tools-log4j.properties" \
     -cp "$KAFKA_CP" "$@"
 }
 
 kafka_write_config() {
-  mkdir -p "$KAFKA_DIR/data"
-  cat >"$KAFKA_DIR/server.properties" <<EOF
+  local n dir voters=()
+  for n in "${KAFKA_NODES[@]}"; do voters+=("$n@127.0.0.1:$(kafka_controller_port "$n")"); done
+  for n in "${KAFKA_NODES[@]}"; do
+    dir=$(kafka_node_dir "$n")
+    mkdir -p "$dir/data"
+    cat >"$dir/server.properties" <<EOF
 # written by scripts/services.sh on every 'up'
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+node.id=$n
+controller.quorum.voters=$(IFS=,; echo "${voters[*]}")
+listeners=PLAINTEXT://127.0.0.1:$(kafka_port "$n"),CONTROLLER://127.0.0.1:$(kafka_controller_port "$n")
+advertised.listeners=PLAINTEXT://127.0.0.1:$(kafka_port "$n")
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-log.dirs=$KAFKA_DIR/data
+log.dirs=$dir/data
 auto.create.topics.enable=true
 num.partitions=3
-default.replication.factor=1
-offsets.topic.replication.factor=1
+# every topic on all three brokers; a write acknowledged (acks=all) is on at least two
+default.replication.factor=3
+min.insync.replicas=2
+offsets.topic.replication.factor=3
 # a single __consumer_offsets partition: the first consumer group joins faster
 offsets.topic.num.partitions=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
+transaction.state.log.replication.factor=3
+transaction.state.log.min.isr=2
 transaction.state.log.num.partitions=1
+unclean.leader.election.enable=false
 group.initial.rebalance.delay.ms=0
-num.network.threads=2
-num.io.threads=4
+# a killed broker is fenced (its partitions led elsewhere) after 6 s instead of 9 s
+broker.heartbeat.interval.ms=1000
+broker.session.timeout.ms=6000
+# small thread pools: three brokers share two cores with the whole test suite
+num.network.threads=1
+num.io.threads=2
+background.threads=2
+num.recovery.threads.per.data.dir=1
 log.retention.hours=24
 EOF
+  done
   cat >"$KAFKA_DIR/log4j.properties" <<'EOF'
 log4j.rootLogger=INFO, stdout
 log4j.appender.stdout=org.apache.log4j.ConsoleAppender
@@ -501,73 +541,103 @@ log4j.appender.stderr.layout.ConversionPattern=[%d] %p %m (%c)%n
 EOF
 }
 
+# kafka_format N — formats node N's storage with the cluster's id (once)
+kafka_format() {
+  local dir
+  dir=$(kafka_node_dir "$1")
+  [ -f "$dir/data/meta.properties" ] && return 0
+  mark_log "$dir/kafka.log" "formatting storage"
+  kafka_java kafka.tools.StorageTool format --ignore-formatted -t "$(cat "$KAFKA_DIR/cluster.id")" \
+    -c "$dir/server.properties" >>"$dir/kafka.log" 2>&1 ||
+    fail kafka "$dir/kafka.log" "kafka-storage format of node $1 failed"
+}
+
+# kafka_start N — launches node N in the background, writes its pid file
+kafka_start() {
+  local dir
+  dir=$(kafka_node_dir "$1")
+  mark_log "$dir/kafka.log" "starting kafka node $1"
+  # Small heaps and C1 only: start-up time and CPU matter more here than peak throughput.
+  (cd "$dir" && exec setsid "$JAVA" -Xms128m -Xmx384m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+    -XX:ParallelGCThreads=1 -XX:ConcGCThreads=1 -XX:TieredStopAtLevel=1 \
+    -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
+    -Dlog4j.configuration="file:$KAFKA_DIR/log4j.properties" \
+    -cp "$KAFKA_CP" kafka.Kafka "$dir/server.properties") </dev/null >>"$dir/kafka.log" 2>&1 9>&- &
+  printf '%s\n' "$!" >"$dir/kafka.pid"
+}
+
+# How many brokers serve clients (unfenced), as the cluster's metadata lists them.
+kafka_brokers_serving() {
+  kafka_java kafka.admin.BrokerApiVersionsCommand --bootstrap-server "$(kafka_bootstrap)" 2>>"$KAFKA_DIR/readiness.log" |
+    grep -c ' (id: ' || true
+}
+
 kafka_up() {
-  local pid i start=$SECONDS
+  local pid i n p start=$SECONDS started=()
   mkdir -p "$KAFKA_DIR"
-  if pid=$(kafka_pid); then
-    log "kafka: already running on 127.0.0.1:$KAFKA_PORT (pid $pid)"
+  kafka_retire_single_node
+  for n in "${KAFKA_NODES[@]}"; do
+    if kafka_node_pid "$n" >/dev/null; then continue; fi
+    for p in "$(kafka_port "$n")" "$(kafka_controller_port "$n")"; do
+      if port_open "$p"; then
+        fail kafka "" "port 127.0.0.1:$p is already in use by another process (set KAFKA_PORT_BACBOS; it uses PORT to PORT+5)"
+      fi
+    done
+    started+=("$n")
+  done
+  if [ ${#started[@]} -eq 0 ]; then
+    log "kafka: already running on $(kafka_bootstrap)"
     return 0
   fi
-  local p
-  for p in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
-    if port_open "$p"; then
-      fail kafka "" "port 127.0.0.1:$p is already in use by another process (set KAFKA_PORT_BACBOS; it uses PORT and PORT+1)"
-    fi
-  done
   kafka_install
   ensure_java
   kafka_write_config
-  if [ ! -f "$KAFKA_DIR/data/meta.properties" ]; then
-    mark_log "$KAFKA_LOG" "formatting storage"
-    if [ ! -s "$KAFKA_DIR/cluster.id" ]; then
-      kafka_java kafka.tools.StorageTool random-uuid 2>>"$KAFKA_LOG" | tail -n1 >"$KAFKA_DIR/cluster.id" ||
-        fail kafka "$KAFKA_LOG" "could not generate a cluster id"
-    fi
-    log "kafka: formatting storage (cluster id $(cat "$KAFKA_DIR/cluster.id"))"
-    kafka_java kafka.tools.StorageTool format --ignore-formatted -t "$(cat "$KAFKA_DIR/cluster.id")" \
-      -c "$KAFKA_DIR/server.properties" >>"$KAFKA_LOG" 2>&1 ||
-      fail kafka "$KAFKA_LOG" "kafka-storage format failed"
+  if [ ! -s "$KAFKA_DIR/cluster.id" ]; then
+    # what `kafka-storage random-uuid` prints (16 random bytes, base64url), without a JVM start
+    local id=-
+    while [[ $id == -* ]]; do id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '='); done
+    printf '%s\n' "$id" >"$KAFKA_DIR/cluster.id"
+    log "kafka: formatting storage (cluster id $id)"
   fi
-  mark_log "$KAFKA_LOG" "starting kafka"
-  (cd "$KAFKA_DIR" && exec setsid "$JAVA" -Xms256m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
-    -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
-    -Dlog4j.configuration="file:$KAFKA_DIR/log4j.properties" \
-    -cp "$KAFKA_CP" kafka.Kafka "$KAFKA_DIR/server.properties") </dev/null >>"$KAFKA_LOG" 2>&1 9>&- &
-  pid=$!
-  printf '%s\n' "$pid" >"$KAFKA_PIDFILE"
-  for ((i = 0; i < 1200; i++)); do
-    port_open "$KAFKA_PORT" && break
-    kill -0 "$pid" 2>/dev/null || fail kafka "$KAFKA_LOG" "kafka exited during startup"
-    sleep 0.1
-  done
-  port_open "$KAFKA_PORT" || abort_start kafka "$pid" "$KAFKA_LOG" "port $KAFKA_PORT not open after 120s"
-  # The port opens before the broker is unfenced; a metadata round-trip proves it serves clients.
-  for ((i = 0; i < 30; i++)); do
-    if kafka_java org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$KAFKA_PORT" --list \
-      >>"$KAFKA_DIR/readiness.log" 2>&1; then
-      log "kafka: started on 127.0.0.1:$KAFKA_PORT in $((SECONDS - start))s (pid $pid, controller :$KAFKA_CONTROLLER_PORT)"
+  for n in "${started[@]}"; do kafka_format "$n" & done
+  wait
+  for n in "${started[@]}"; do kafka_start "$n"; done
+  # Ready when every broker is unfenced (the metadata lists it): topics of replication factor 3
+  # can be created and written with acks=all.
+  for ((i = 0; i < 90; i++)); do
+    for n in "${started[@]}"; do
+      pid=$(read_pid "$(kafka_node_dir "$n")/kafka.pid")
+      kill -0 "$pid" 2>/dev/null || fail kafka "$(kafka_node_dir "$n")/kafka.log" "kafka node $n exited during startup"
+    done
+    if [ "$(kafka_brokers_serving)" -ge ${#KAFKA_NODES[@]} ]; then
+      log "kafka: started node(s) ${started[*]} in $((SECONDS - start))s; brokers $(kafka_bootstrap), controllers :$(kafka_controller_port 1)-$(kafka_controller_port "${#KAFKA_NODES[@]}")"
       return 0
     fi
-    kill -0 "$pid" 2>/dev/null || fail kafka "$KAFKA_LOG" "kafka exited during startup"
     sleep 1
   done
-  abort_start kafka "$pid" "$KAFKA_LOG" "metadata request (TopicCommand --list) keeps failing; see also $KAFKA_DIR/readiness.log"
+  for n in "${started[@]}"; do kill -KILL "$(read_pid "$(kafka_node_dir "$n")/kafka.pid")" 2>/dev/null || true; done
+  fail kafka "$(kafka_node_dir "${started[0]}")/kafka.log" "not every broker serves after 90 s (kafka.admin.BrokerApiVersionsCommand); see also $KAFKA_DIR/readiness.log"
 }
 
 kafka_down() {
-  local pid
-  if pid=$(kafka_pid); then
-    stop_pid kafka "$pid" TERM 60 # TERM = controlled shutdown
-    log "kafka: stopped"
-  else
-    log "kafka: not running"
-  fi
-  rm -f "$KAFKA_PIDFILE"
+  local n pid entry pids=()
+  # TERM = controlled shutdown, to all at once (one by one, each would wait for leadership moves)
+  for n in "${KAFKA_NODES[@]}"; do
+    if pid=$(kafka_node_pid "$n"); then kill -TERM "$pid" 2>/dev/null && pids+=("$n:$pid"); fi
+  done
+  for entry in "${pids[@]}"; do stop_pid "kafka node ${entry%%:*}" "${entry#*:}" TERM 60; done
+  for n in "${KAFKA_NODES[@]}"; do rm -f "$(kafka_node_dir "$n")/kafka.pid"; done
+  kafka_retire_single_node
+  if [ ${#pids[@]} -gt 0 ]; then log "kafka: stopped"; else log "kafka: not running"; fi
 }
 
 kafka_status() {
-  local pid
-  if pid=$(kafka_pid); then echo "kafka  running  127.0.0.1:$KAFKA_PORT  pid $pid"; else echo "kafka  stopped  127.0.0.1:$KAFKA_PORT" && return 1; fi
+  local n pid rc=0 line=()
+  for n in "${KAFKA_NODES[@]}"; do
+    if pid=$(kafka_node_pid "$n"); then line+=("$(kafka_port "$n") pid $pid"); else line+=("$(kafka_port "$n") stopped"); rc=1; fi
+  done
+  if [ "$rc" -eq 0 ]; then echo "kafka  running  127.0.0.1: $(IFS=,; echo "${line[*]}")"; else echo "kafka  stopped  127.0.0.1: $(IFS=,; echo "${line[*]}")"; fi
+  return "$rc"
 }
 
 kafka_clean() { kafka_down; rm -rf "$KAFKA_DIR"; }
@@ -898,7 +968,7 @@ env_lines() {
     case $svc in
     pg) echo "export DATABASE_URL='postgresql://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/$PG_DB'" ;;
     redis) echo "export REDIS_URL='redis://127.0.0.1:$REDIS_PORT'" ;;
-    kafka) echo "export KAFKA_BROKERS='127.0.0.1:$KAFKA_PORT'" ;;
+    kafka) echo "export KAFKA_BROKERS='$(kafka_bootstrap)'" ;;
     s3)
       echo "export S3_ENDPOINT='http://127.0.0.1:$S3_PORT'"
       echo "export S3_ACCESS_KEY='$S3_ACCESS_KEY'"

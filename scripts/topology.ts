@@ -37,6 +37,8 @@ export interface TopologyOptions {
   env?: NodeJS.ProcessEnv;
   /** Grace period of `down` before SIGKILL. */
   stopTimeoutMs?: number;
+  /** false: the service URLs in `env` are used as they are, scripts/services.sh is not run (the soak's private services). */
+  startServices?: boolean;
   log?: (line: string) => void;
 }
 
@@ -214,11 +216,13 @@ export async function up(options: TopologyOptions): Promise<UpResult> {
     log('topology: dist/ is older than the sources, building');
     build(log);
   }
-  try {
-    const out = execFileSync('bash', [join(root, 'scripts', 'services.sh'), 'up'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    if (out.trim()) log(out.trim());
-  } catch (error) {
-    throw new Error(`topology: the services did not start:\n${(error as { stderr?: string }).stderr ?? (error as Error).message}`);
+  if (options.startServices !== false) {
+    try {
+      const out = execFileSync('bash', [join(root, 'scripts', 'services.sh'), 'up'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      if (out.trim()) log(out.trim());
+    } catch (error) {
+      throw new Error(`topology: the services did not start:\n${(error as { stderr?: string }).stderr ?? (error as Error).message}`);
+    }
   }
   const services = servicesEnv();
   const secret = secrets(options.dir);

@@ -1,11 +1,14 @@
 // Turns a verified credential into the caller the subgraphs see, with what must be fresh on every
 // request, on every gateway instance: is the session or OAuth client revoked, is the API key still
 // valid and within its rate limit, and what the tenant has enabled right now (modules, limits,
-// time zone). Revocations and tenant state live in the shared key-value store (Redis); API keys are
-// verified by the platform subgraph against Postgres on every request.
+// time zone). Whether a session or OAuth client is revoked and the tenant's state are cached in the
+// shared key-value store (Redis); on a miss (never asked, or Redis emptied) the owning subgraph
+// answers from Postgres (credential-state.ts), so a revocation survives a Redis restart. API keys
+// are verified by the platform subgraph against Postgres on every request.
 import { GraphQLError } from 'graphql';
 import {
-  REQUEST_ID_HEADER, anonymousCaller, unavailable, signCallerIdentity, type CallerIdentity, type KeyValueStore,
+  OAUTH_CLIENT_STATE_TTL_SECONDS, REQUEST_ID_HEADER, SESSION_STATE_TTL_SECONDS, anonymousCaller, cacheCredentialStatus, oauthClientStateKey, sessionStateKey,
+  unavailable, signCallerIdentity, type CallerIdentity, type CredentialStatus, type KeyValueStore,
 } from '@bacbos/common';
 import type { Credentials } from './auth';
 import { VerifiedTokenCache } from './token-cache';
@@ -42,6 +45,8 @@ export class AccessControl {
      * undefined on a supergraph without our platform subgraph, where only anonymous callers pass.
      */
     private readonly platformInternalUrl: string | undefined,
+    /** Base URL of the identity subgraph's internal routes (OAuth client status); undefined without it. */
+    private readonly identityInternalUrl: string | undefined,
     private readonly internalContextSecret: string,
     accessTokenSecret: string,
   ) {
@@ -57,13 +62,17 @@ export class AccessControl {
         throw unauthenticated('Invalid or expired access token');
       });
       if (token.kind === 'user') {
-        const [revoked, state] = await this.kv.mget([`revoked-session:${token.sessionId}`, `tenant-state:${token.tenantId}`]);
-        if (revoked) throw unauthenticated('This session has been signed out');
+        const key = sessionStateKey(token.sessionId);
+        const [cached, state] = await this.kv.mget([key, `tenant-state:${token.tenantId}`]);
+        const status = cached ?? await this.credentialStatus(this.platformInternalUrl, `/session-state/${token.tenantId}/${token.sessionId}`, key, SESSION_STATE_TTL_SECONDS);
+        if (status !== 'active') throw unauthenticated('This session has been signed out');
         const tenant = await this.tenantState(token.tenantId, state);
         return this.withTenant({ ...base, kind: 'user', tenantId: token.tenantId, userId: token.userId, sessionId: token.sessionId, permissions: token.permissions, email: token.email ?? null }, tenant);
       }
-      const [revoked, state] = await this.kv.mget([`revoked-oauth-client:${token.oauthClientId}`, `tenant-state:${token.tenantId}`]);
-      if (revoked) throw unauthenticated('This OAuth client has been revoked');
+      const key = oauthClientStateKey(token.oauthClientId);
+      const [cached, state] = await this.kv.mget([key, `tenant-state:${token.tenantId}`]);
+      const status = cached ?? await this.credentialStatus(this.identityInternalUrl, `/oauth-client-state/${token.tenantId}/${token.oauthClientId}`, key, OAUTH_CLIENT_STATE_TTL_SECONDS);
+      if (status !== 'active') throw unauthenticated('This OAuth client has been revoked');
       const tenant = await this.tenantState(token.tenantId, state);
       return this.withTenant({ ...base, kind: 'oauth_client', tenantId: token.tenantId, oauthClientId: token.oauthClientId, permissions: token.scopes }, tenant);
     }
@@ -83,6 +92,13 @@ export class AccessControl {
     return { ...caller, modules: tenant.modules, limits: tenant.limits, timeZone: tenant.timeZone };
   }
 
+  /** The owner's answer from Postgres (unknown = revoked), cached for the other requests and gateways. */
+  private async credentialStatus(base: string | undefined, path: string, key: string, ttlSeconds: number): Promise<CredentialStatus> {
+    if (!base) throw unauthenticated('This gateway serves a supergraph without the subgraph that owns this credential: it accepts no such credential');
+    const answer = await this.internal<{ status: CredentialStatus }>('GET', path, undefined, base);
+    return cacheCredentialStatus(this.kv, key, answer?.status === 'active' ? 'active' : 'revoked', ttlSeconds);
+  }
+
   private async tenantState(tenantId: string, cached: string | null): Promise<TenantState> {
     if (cached) return JSON.parse(cached) as TenantState;
     const state = await this.internal<TenantState>('GET', `/tenant-state/${tenantId}`);
@@ -91,17 +107,17 @@ export class AccessControl {
     return state;
   }
 
-  /** Calls a platform internal route as the gateway; null for 401/404. */
-  private async internal<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T | null> {
-    if (!this.platformInternalUrl) throw unauthenticated('This gateway serves a supergraph without the platform subgraph: it accepts no credentials');
+  /** Calls a subgraph's internal route (the platform's by default) as the gateway; null for 401/404. */
+  private async internal<T>(method: 'GET' | 'POST', path: string, body?: unknown, base = this.platformInternalUrl): Promise<T | null> {
+    if (!base) throw unauthenticated('This gateway serves a supergraph without the platform and identity subgraphs: it accepts no credentials');
     const caller = anonymousCaller();
     const headers = { 'content-type': 'application/json', 'x-bacbos-context': await signCallerIdentity(caller, this.internalContextSecret), [REQUEST_ID_HEADER]: caller.requestId };
-    // The platform not answering (restarting, its database away) is an outage, not a refusal.
-    const response = await fetch(`${this.platformInternalUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }).catch((error: unknown) => {
+    // The subgraph not answering (restarting, its database away) is an outage, not a refusal.
+    const response = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }).catch((error: unknown) => {
       throw unavailable(error);
     });
     if (response.status === 401 || response.status === 404) return null;
-    if (!response.ok) throw unavailable(new Error(`platform ${path} answered ${response.status}`));
+    if (!response.ok) throw unavailable(new Error(`${base}${path} answered ${response.status}`));
     return (await response.json()) as T;
   }
 }

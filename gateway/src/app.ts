@@ -133,8 +133,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
 
   const kv = options.kv ?? createKeyValueStore();
-  const platformUrl = options.subgraphUrls?.platform ?? supergraphUrlOf(options.supergraphSdl, 'platform');
-  const access = new AccessControl(kv, platformUrl?.replace(/\/graphql$/, '/internal'), options.internalContextSecret, options.accessTokenSecret);
+  const internalUrl = (name: string) => (options.subgraphUrls?.[name] ?? supergraphUrlOf(options.supergraphSdl, name))?.replace(/\/graphql$/, '/internal');
+  const access = new AccessControl(kv, internalUrl('platform'), internalUrl('identity'), options.internalContextSecret, options.accessTokenSecret);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', setting('TRUST_PROXY'));

@@ -54,8 +54,9 @@ it('generates a service for a process the manifest adds, and refuses a variable 
   expect(() => generatedComposeFile(withObjectsGone)).toThrow(/no x- anchor gives office S3_ENDPOINT/);
   // Every server's service depends on exactly the infrastructure its variables name.
   const generated = parse(generatedComposeFile(), { merge: true }) as Compose;
-  expect(Object.keys(generated.services.office.depends_on!)).toEqual(['postgres', 'kafka', 'minio', 'migrate']);
-  expect(Object.keys(generated.services.gateway.depends_on!)).toEqual(['redis', 'kafka', ...DEPLOYMENT.filter((p) => p.kind === 'server' && p.name !== 'gateway').map((p) => p.name)]);
+  const kafka = ['kafka-1', 'kafka-2', 'kafka-3'];
+  expect(Object.keys(generated.services.office.depends_on!)).toEqual(['postgres', ...kafka, 'minio', 'migrate']);
+  expect(Object.keys(generated.services.gateway.depends_on!)).toEqual(['redis', ...kafka, ...DEPLOYMENT.filter((p) => p.kind === 'server' && p.name !== 'gateway').map((p) => p.name)]);
 });
 
 it('gives every process its service, with every variable it needs', () => {
@@ -108,12 +109,28 @@ it('gives every service a restart policy and a pinned image tag', () => {
   }
 });
 
-it('lets containers and host tools reach Kafka (an internal and an external listener)', () => {
-  const kafka = environmentOf(compose.services.kafka);
-  expect(kafka.KAFKA_ADVERTISED_LISTENERS).toBe('INTERNAL://kafka:9092,EXTERNAL://localhost:29092');
-  expect(kafka.KAFKA_LISTENERS).toContain('EXTERNAL://:29092');
-  expect(compose.services.kafka.ports).toContain('127.0.0.1:29092:29092');
-  for (const spec of DEPLOYMENT.filter((p) => p.env.includes('KAFKA_BROKERS'))) expect(environmentOf(compose.services[spec.name]).KAFKA_BROKERS).toBe('kafka:9092');
+it('runs Kafka as three brokers of one quorum, replicating every topic to all three (an internal and an external listener each)', () => {
+  const nodes = [1, 2, 3];
+  for (const n of nodes) {
+    const service = compose.services[`kafka-${n}`];
+    const kafka = environmentOf(service);
+    expect(kafka).toEqual(expect.objectContaining({
+      KAFKA_NODE_ID: String(n),
+      KAFKA_CONTROLLER_QUORUM_VOTERS: nodes.map((m) => `${m}@kafka-${m}:9093`).join(','),
+      KAFKA_ADVERTISED_LISTENERS: `INTERNAL://kafka-${n}:9092,EXTERNAL://localhost:${29091 + n}`,
+      KAFKA_DEFAULT_REPLICATION_FACTOR: '3',
+      KAFKA_MIN_INSYNC_REPLICAS: '2',
+      KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '3',
+    }));
+    expect(kafka.KAFKA_LISTENERS).toContain('EXTERNAL://:29092');
+    expect(kafka.CLUSTER_ID).toMatch(/^[\w-]{22}$|^\$\{KAFKA_CLUSTER_ID:-[\w-]{22}\}$/);
+    expect(service.ports).toContain(`127.0.0.1:${29091 + n}:29092`);
+  }
+  expect(new Set(nodes.map((n) => environmentOf(compose.services[`kafka-${n}`]).CLUSTER_ID)).size).toBe(1);
+  for (const spec of DEPLOYMENT.filter((p) => p.env.includes('KAFKA_BROKERS'))) {
+    expect(environmentOf(compose.services[spec.name]).KAFKA_BROKERS).toBe('kafka-1:9092,kafka-2:9092,kafka-3:9092');
+    expect(Object.keys(compose.services[spec.name].depends_on ?? {})).toEqual(expect.arrayContaining(['kafka-1', 'kafka-2', 'kafka-3']));
+  }
 });
 
 it('signs presigned URLs for a host the browser reaches, not the container network', () => {

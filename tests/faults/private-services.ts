@@ -1,13 +1,14 @@
-// Private instances of the platform's dependencies for the fault tests: a redis-server and a
-// PostgreSQL cluster of the test's own, on free ports, with their data under a mktemp folder, so a
-// test can kill and restart them without touching the shared services (scripts/services.sh) other
-// test runs use at the same time. Each is stopped and deleted by its destroy().
+// Private instances of the platform's dependencies for the fault tests: a redis-server, a
+// PostgreSQL cluster and a three-broker Kafka cluster of the test's own, on free ports, with their
+// data under a mktemp folder, so a test can kill and restart them without touching the shared
+// services (scripts/services.sh) other test runs use at the same time. Each is stopped and deleted by its destroy().
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { freePort } from '../helpers/process';
+import { portFree } from '../helpers/topology';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -40,7 +41,7 @@ export class PrivateRedis {
 
   async up(): Promise<void> {
     this.child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(this.port), '--save', '', '--appendonly', 'no', '--dir', this.dir], { stdio: 'ignore' });
-    await until(`redis on ${this.port}`, async () => execFileSync('redis-cli', ['-p', String(this.port), 'ping'], { encoding: 'utf8' }).trim() === 'PONG', 10_000);
+    await until(`redis on ${this.port}`, async () => execFileSync('redis-cli', ['-p', String(this.port), 'ping'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() === 'PONG', 10_000);
   }
 
   /** SIGKILL: the server is gone at once, connections reset, nothing written. */
@@ -125,5 +126,85 @@ export class PrivatePostgres {
   async destroy(): Promise<void> {
     await this.stop('immediate');
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+const SERVICES_SH = join(__dirname, '../../scripts/services.sh');
+
+/** Six consecutive free ports (three brokers, three controllers), away from the ephemeral range. */
+async function freePortRun(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const base = 30_000 + 10 * Math.floor(Math.random() * 2_000);
+    const free = await Promise.all(Array.from({ length: count }, (_, i) => portFree(base + i)));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error(`no ${count} consecutive free ports`);
+}
+
+/**
+ * The test services' Kafka cluster (three KRaft brokers, replication factor 3, min.insync.replicas
+ * 2), started by scripts/services.sh itself with a run folder and ports of its own, so a test can
+ * kill brokers without touching the shared cluster.
+ */
+export class PrivateKafka {
+  static readonly NODES = [1, 2, 3] as const;
+  private constructor(readonly port: number, private readonly run: string) {}
+
+  static async start(): Promise<PrivateKafka> {
+    const kafka = new PrivateKafka(await freePortRun(6), mkdtempSync(join(tmpdir(), 'bacbos-fault-kafka-')));
+    await kafka.up();
+    return kafka;
+  }
+
+  /** KAFKA_BROKERS of the cluster. */
+  get brokers(): string {
+    return PrivateKafka.NODES.map((n) => `127.0.0.1:${this.port + n - 1}`).join(',');
+  }
+
+  private services(command: 'up' | 'down'): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const child = spawn('bash', [SERVICES_SH, command, 'kafka'], {
+        env: { ...process.env, BACBOS_RUN: this.run, KAFKA_PORT_BACBOS: String(this.port) },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`services.sh ${command} kafka exited ${code}:\n${stderr}`))));
+    });
+  }
+
+  /** Starts every broker that is not running and waits until all three serve (services.sh up). */
+  up(): Promise<void> {
+    return this.services('up');
+  }
+
+  pid(node: number): number | undefined {
+    try {
+      const pid = Number(readFileSync(join(this.run, 'kafka', `node-${node}`, 'kafka.pid'), 'utf8').trim());
+      process.kill(pid, 0);
+      return pid;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** SIGKILL to a broker: it is gone at once, with no controlled shutdown, as in a crash. */
+  async kill(node: number): Promise<void> {
+    const pid = this.pid(node);
+    if (!pid) return;
+    process.kill(pid, 'SIGKILL');
+    await until(`kafka node ${node} to exit`, async () => {
+      try {
+        process.kill(pid, 0);
+        return /^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      } catch {
+        return true;
+      }
+    }, 10_000);
+  }
+
+  async destroy(): Promise<void> {
+    await Promise.all(PrivateKafka.NODES.map((n) => this.kill(n)));
+    rmSync(this.run, { recursive: true, force: true });
   }
 }

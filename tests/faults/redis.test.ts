@@ -4,10 +4,13 @@
 // never an answer that skipped the checks; log-in (throttled in Redis) fails the same way; a
 // WebSocket is closed with 1013 (try again later), not 4403. When Redis returns (empty: no
 // persistence) service resumes without a restart, revocations made afterwards hold on every
-// request, rate limits count again and each tenant sees only its own data.
+// request, rate limits count again and each tenant sees only its own data. And revocations made
+// before Redis was emptied (a restart without persistence, a FLUSHALL) still hold: the gateway asks
+// the owning subgraph (Postgres) for a session or OAuth client it finds no entry for.
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { UNAVAILABLE_MESSAGE } from '@bacbos/common';
-import { bearer, contractOperation as op, gql, ok, signUpTenant, type GraphQLResponse, type TestTenant } from '../helpers/graphql';
+import { bearer, codeOf, contractOperation as op, gql, ok, signUpTenant, type GraphQLResponse, type TestTenant } from '../helpers/graphql';
 import { startPlatform, type RunningPlatform } from '../helpers/platform';
 import { STACK_LINE } from '../helpers/process';
 import { subscribe } from '../subscriptions/helpers';
@@ -131,4 +134,47 @@ test('Redis down: credentialed requests, API keys, log-in and WebSockets fail cl
   expect(codes).toEqual([undefined, undefined, undefined, undefined, undefined, 'RATE_LIMITED']);
 
   process.stdout.write(`faults/redis: requests failed closed for the ${failedFor} ms Redis was down (each answered in ${asUser.ms} ms); served again ${recoveredMs} ms after it returned\n`);
+});
+
+test('revocations survive an emptied Redis (restart without persistence, FLUSHALL): revoked sessions and OAuth clients stay refused', async () => {
+  const logIn = () => ok<{ accessToken: string }>(gql(url, op('identity', 'LogIn'), { input: { tenantSlug: a.slug, email: a.email, password: a.password } }), 'logIn');
+  const [revoked, kept] = [await logIn(), await logIn()];
+  await ok(gql(url, op('identity', 'LogOut'), {}, bearer(revoked.accessToken)), 'logOut');
+  const client = await ok<{ id: string; clientId: string; clientSecret: string }>(gql(url, op('identity', 'CreateOAuthClient'), { input: { name: 'Flush', scopes: ['crm:read'] } }, a.headers), 'createOAuthClient');
+  const tokenRes = await fetch(`${new URL(url).origin}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}` },
+    body: 'grant_type=client_credentials',
+  });
+  const clientToken = ((await tokenRes.json()) as { access_token: string }).access_token;
+  expect((await gql(url, CONTACTS, {}, bearer(clientToken))).errors).toBeUndefined();
+  await ok(gql(url, 'mutation Revoke($id: ID!) { revokeOAuthClient(id: $id) { status } }', { id: client.id }, a.headers), 'revokeOAuthClient');
+
+  const expectRefused = async (when: string) => {
+    const session = await gql(url, ME, {}, bearer(revoked.accessToken));
+    const oauth = await gql(url, CONTACTS, {}, bearer(clientToken));
+    expect([when, codeOf(session), session.data ?? null]).toEqual([when, 'UNAUTHENTICATED', null]);
+    expect([when, codeOf(oauth), oauth.data ?? null]).toEqual([when, 'UNAUTHENTICATED', null]);
+    expect((await gql(url, ME, {}, bearer(kept.accessToken))).data?.me.email).toBe(a.email); // the others still work
+  };
+  await expectRefused('before');
+
+  // Restarted without persistence: it comes back empty.
+  await redis.kill();
+  await redis.up();
+  const back = Date.now();
+  while ((await gql(url, ME, {}, bearer(kept.accessToken))).errors) {
+    if (Date.now() - back > 10_000) throw new Error('no recovery within 10 s of Redis returning');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await expectRefused('after a restart');
+
+  // Emptied while running, after the gateway had cached both as revoked and the kept session as active.
+  execFileSync('redis-cli', ['-p', String(redis.port), 'FLUSHALL']);
+  await expectRefused('after FLUSHALL');
+  // A revocation after the flush holds too, and so does the first one, on every later request.
+  await ok(gql(url, op('identity', 'LogOut'), {}, bearer(kept.accessToken)), 'logOut');
+  expect(codeOf(await gql(url, ME, {}, bearer(kept.accessToken)))).toBe('UNAUTHENTICATED');
+  expect(codeOf(await gql(url, ME, {}, bearer(revoked.accessToken)))).toBe('UNAUTHENTICATED');
+  expect((await gql(url, ME, {}, a.headers)).data?.me.email).toBe(a.email);
 });

@@ -40,6 +40,19 @@ describe.each(adapters)('KeyValueStore contract: %s', (_name, make) => {
     expect(await store.get('long')).toBe('y');
   });
 
+  it('sets a key only when absent, with a TTL; a later set overwrites it', async () => {
+    const key = `nx-${randomUUID()}`;
+    expect(await store.setIfAbsent(key, 'first', 60)).toBe(true);
+    expect(await store.setIfAbsent(key, 'second', 60)).toBe(false);
+    expect(await store.get(key)).toBe('first');
+    await store.set(key, 'overwritten', 60);
+    expect(await store.get(key)).toBe('overwritten');
+    const short = `nx-short-${randomUUID()}`;
+    expect(await store.setIfAbsent(short, 'x', 1)).toBe(true);
+    await until(async () => (await store.get(short)) === null);
+    expect(await store.setIfAbsent(short, 'y', 1)).toBe(true);
+  });
+
   it('counts hits in a window that starts with the first hit', async () => {
     const key = `rate-${randomUUID()}`;
     const first = await store.hit(key, 60);

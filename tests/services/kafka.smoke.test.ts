@@ -1,10 +1,12 @@
 /**
- * Smoke test: the Kafka broker from scripts/services.sh (or any broker named by
- * KAFKA_BROKERS) accepts a topic, a keyed message, and a fresh consumer group.
+ * Smoke test: the Kafka cluster from scripts/services.sh (or any brokers named by
+ * KAFKA_BROKERS) accepts a topic, a keyed message, and a fresh consumer group; with the
+ * test services it is three brokers that replicate a topic three times and acknowledge a
+ * write once two have it (min.insync.replicas 2).
  * Skipped only when KAFKA_BROKERS is unset: eval "$(scripts/services.sh env)".
  */
 import { afterAll, describe, expect, it, jest } from '@jest/globals';
-import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
 
 const brokers = process.env.KAFKA_BROKERS;
 const describeIfKafka = brokers ? describe : describe.skip;
@@ -34,7 +36,14 @@ describeIfKafka('kafka (KAFKA_BROKERS)', () => {
   it('creates a topic, produces a keyed message and consumes it back', async () => {
     admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    // kafkajs's waitForLeaders asks one broker and gives up if it has not applied the topic yet.
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: false });
+    for (let attempt = 0; ; attempt += 1) {
+      const ready = await admin.fetchTopicMetadata({ topics: [topic] }).then((m) => m.topics[0]?.partitions[0]?.leader >= 0, () => false);
+      if (ready) break;
+      if (attempt > 100) throw new Error(`topic ${topic} has no leader`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
     expect(await admin.listTopics()).toContain(topic);
 
     producer = kafka.producer({ allowAutoTopicCreation: false });
@@ -63,5 +72,20 @@ describeIfKafka('kafka (KAFKA_BROKERS)', () => {
 
     expect(message.key?.toString()).toBe('order-42');
     expect(JSON.parse(message.value?.toString() ?? 'null')).toEqual({ hello: 'kafka' });
+  });
+
+  it('is three brokers that replicate each topic three times, a write acknowledged once on two (scripts/services.sh)', async () => {
+    const probe = kafka.admin();
+    await probe.connect();
+    try {
+      const { brokers: members } = await probe.describeCluster();
+      expect(members).toHaveLength(3);
+      const { topics } = await probe.fetchTopicMetadata({ topics: [topic] });
+      expect(topics[0].partitions.map((p) => p.replicas.length)).toEqual([3]);
+      const { resources } = await probe.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['min.insync.replicas'] }] });
+      expect(resources[0].configEntries.find((c) => c.configName === 'min.insync.replicas')?.configValue).toBe('2');
+    } finally {
+      await probe.disconnect();
+    }
   });
 });

@@ -8,9 +8,12 @@
 // Reconnecting clients pass `after` (their last event id): missed events are replayed from the
 // owning subgraph's outbox first, live events arriving meanwhile are held back, and duplicates
 // are dropped by event id, so the stream has no gap and no duplicate.
+// A payload query that fails because a subgraph or its database is away is retried for a few
+// seconds; if it still fails, the subscription ends with the retryable `unavailable` error rather
+// than skip the event, and the client resumes with `after` (nothing lost, README "Faults").
 import { randomUUID } from 'node:crypto';
 import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
-import { MAX_EVENTS_PER_PAGE, observeSubscriptions, setting, startDeliverySpan, subscriptionDelivery, withSpan, type CallerIdentity, type EventBus, type EventEnvelope, type Logger } from '@bacbos/common';
+import { MAX_EVENTS_PER_PAGE, isUnavailable, observeSubscriptions, setting, unavailable, startDeliverySpan, subscriptionDelivery, withSpan, type CallerIdentity, type EventBus, type EventEnvelope, type Logger } from '@bacbos/common';
 import type { DerivedSubscription } from './derive';
 import { PushQueue } from './queue';
 
@@ -35,6 +38,12 @@ interface ActiveSubscription {
 const MAX_CONCURRENT_EXECUTIONS = setting('SUBSCRIPTION_CONCURRENCY');
 
 const SEEN_LIMIT = 10_000;
+
+/** Waits between attempts of a payload query that failed as unavailable (about 8 s in all). */
+const PAYLOAD_RETRY_DELAYS_MS = [100, 250, 500, 1_000, 2_000, 4_000];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The payload could not be resolved: a dependency stayed away through every retry. */
+const UNRESOLVED = Symbol('unresolved');
 
 export class SubscriptionHub {
   private readonly subscriptions = new Set<ActiveSubscription>();
@@ -187,17 +196,18 @@ export class SubscriptionHub {
     for (const subs of groups.values()) {
       const [first] = subs;
       this.executions += 1;
-      const result = trace
-        .run(() => this.withSlot(() => this.execute(first.derived.eventQuery, { ...first.derived.variables, bacbosEventId: event.id }, first.caller)))
-        .catch((error) => {
-          this.log.error({ err: error, eventId: event.id }, 'subscription payload failed');
-          return undefined;
-        });
+      const result = trace.run(() => this.resolvePayload(first, event.id));
       for (const sub of subs) {
         sub.tail = sub.tail.then(() =>
           trace.run(() =>
             withSpan(`subscription.deliver ${sub.derived.responseKey}`, { 'bacbos.subscription.id': sub.id }, async (span) => {
               const executed = await result;
+              if (executed === UNRESOLVED) {
+                // Not skipped: the stream ends with the retryable error, the client resumes with `after`.
+                sub.queue.push({ errors: [unavailable()] });
+                sub.queue.end();
+                return;
+              }
               const payload = executed?.data?.bacbosEvent;
               span.setAttribute('bacbos.delivered', payload !== null && payload !== undefined);
               if (payload === null || payload === undefined) return; // not visible to this subscriber
@@ -210,6 +220,29 @@ export class SubscriptionHub {
       }
     }
     void Promise.allSettled(tails).then(() => trace.span.end());
+  }
+
+  /**
+   * The event's payload as `sub` may see it. A failure because a subgraph or a database is away
+   * (an error marked unavailable, or a throw) is retried; UNRESOLVED once the retries are spent.
+   */
+  private async resolvePayload(sub: ActiveSubscription, eventId: string): Promise<ExecutionResult | typeof UNRESOLVED> {
+    for (let attempt = 0; ; attempt += 1) {
+      let failure: unknown;
+      try {
+        const executed = await this.withSlot(() => this.execute(sub.derived.eventQuery, { ...sub.derived.variables, bacbosEventId: eventId }, sub.caller));
+        failure = executed.errors?.find(isUnavailable);
+        if (!failure) return executed;
+      } catch (error) {
+        failure = error;
+      }
+      if (attempt >= PAYLOAD_RETRY_DELAYS_MS.length) {
+        this.log.error({ err: failure, eventId }, 'subscription payload failed; ending the subscription (the client resumes with after)');
+        return UNRESOLVED;
+      }
+      if (attempt === 0) this.log.warn({ err: failure, eventId }, 'subscription payload failed; retrying');
+      await sleep(PAYLOAD_RETRY_DELAYS_MS[attempt]);
+    }
   }
 
   /** Ends every subscription of a revoked session or API key. */

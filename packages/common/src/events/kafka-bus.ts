@@ -15,6 +15,23 @@ export interface KafkaBusOptions {
   partitions?: number;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Until every partition of the topics has a leader, tolerating retriable errors for up to 30 s. */
+async function waitForTopics(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics });
+      if (found.length === topics.length && found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`kafka: topics ${topics.join(', ')} have no leaders after ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
 export class KafkaEventBus implements EventBus {
   readonly kind = 'kafka' as const;
   private readonly kafka: Kafka;
@@ -50,9 +67,13 @@ export class KafkaEventBus implements EventBus {
         const missing = ALL_TOPICS.filter((t) => !existing.has(t));
         if (missing.length) {
           await admin.createTopics({
-            waitForLeaders: true,
+            // kafkajs's own wait asks one broker and gives up when that broker has not yet applied
+            // the new topics (UNKNOWN_TOPIC_OR_PARTITION, common with several brokers); waitForTopics does it.
+            waitForLeaders: false,
+            // -1: the brokers' default.replication.factor (3 on the test services and in compose)
             topics: missing.map((topic) => ({ topic, numPartitions: this.options.partitions ?? 3, replicationFactor: -1 })),
           });
+          await waitForTopics(admin, missing);
         }
       } finally {
         await admin.disconnect();
@@ -187,8 +208,17 @@ export class KafkaEventBus implements EventBus {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const all = await Promise.all(topics.map(async (topic) => (await admin.fetchTopicOffsets(topic)).map((p) => ({ topic, partition: p.partition, offset: p.high }))));
-      return all.flat();
+      // A broker that has not applied a just-created topic yet answers without its partitions
+      // (kafkajs then throws on them); another attempt a moment later reaches one that has.
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          const all = await Promise.all(topics.map(async (topic) => (await admin.fetchTopicOffsets(topic)).map((p) => ({ topic, partition: p.partition, offset: p.high }))));
+          return all.flat();
+        } catch (error) {
+          if (attempt >= 50) throw error;
+          await sleep(200);
+        }
+      }
     } finally {
       await admin.disconnect();
     }

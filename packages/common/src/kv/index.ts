@@ -6,6 +6,7 @@ import type { KeyValueStore } from './store';
 export * from './memory-store';
 export * from './redis-store';
 export * from './store';
+export * from './credential-state';
 
 let processStore: MemoryKeyValueStore | undefined;
 

@@ -53,6 +53,10 @@ export class RedisKeyValueStore implements KeyValueStore {
     });
   }
 
+  setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean> {
+    return this.call(async () => (await this.redis.set(this.prefix + key, value, 'EX', ttlSeconds, 'NX')) === 'OK');
+  }
+
   del(key: string): Promise<void> {
     return this.call(async () => {
       await this.redis.del(this.prefix + key);

@@ -7,6 +7,11 @@ export interface KeyValueStore {
   mget(keys: string[]): Promise<(string | null)[]>;
   /** With ttlSeconds the key expires; without, it stays until deleted. */
   set(key: string, value: string, ttlSeconds?: number): Promise<void>;
+  /**
+   * Sets the key only when it does not exist (expiring after ttlSeconds); true when it was set. A
+   * cache fill that must not overwrite a newer write made meanwhile (a revocation) uses it.
+   */
+  setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>;
   del(key: string): Promise<void>;
   /**
    * Counts one hit in a fixed window that starts with the first hit: returns the count so far and

@@ -2,7 +2,7 @@
 // SHA-256 hash (it is 256 random bits, so a slow hash adds nothing). A client can do no more than
 // its scopes, and a creator cannot grant scopes they do not hold.
 import { z } from 'zod';
-import { CLIENT_TOKEN_TTL_SECONDS, authorize, forbidden, hasPermission, isUuid, lockRow, notFound, parseInput, PERMISSION_FORMAT, PERMISSION_PATTERN, recordChange, snapshot } from '@bacbos/common';
+import { OAUTH_CLIENT_STATE_TTL_SECONDS, authorize, forbidden, hasPermission, isUuid, lockRow, markRevoked, notFound, oauthClientStateKey, parseInput, PERMISSION_FORMAT, PERMISSION_PATTERN, recordChange, snapshot } from '@bacbos/common';
 import type { IdentityContext } from '../../context';
 import type { OAuthClient } from '../../generated/prisma/client';
 import { newClientCredentials, sha256 } from './credentials';
@@ -34,8 +34,6 @@ const createSchema = z.object({
 /** Fields an event and an audit entry carry (never the secret or its hash). */
 const CLIENT_FIELDS = ['clientId', 'name', 'redirectUris', 'scopes', 'status'];
 
-/** The gateway refuses tokens of a client while this key exists (gateway/src/access.ts). */
-export const revokedOAuthClientKey = (id: string) => `revoked-oauth-client:${id}`;
 
 export type CreatedOAuthClient = OAuthClient & { clientSecret: string };
 
@@ -80,7 +78,8 @@ export class OAuthClientService {
   /**
    * The client gets no more tokens, and every token it holds stops working on its next request:
    * marked revoked in Postgres in the same transaction (with the event), and, once committed,
-   * flagged for the gateway in the shared store. Revoking a revoked client only re-flags it.
+   * flagged for the gateway in the shared store (credential-state.ts: before the commit, and again
+   * after it). Revoking a revoked client only re-flags it.
    */
   async revoke(id: string): Promise<OAuthClient> {
     const tenantId = authorize(this.ctx.caller, 'identity:write');
@@ -91,7 +90,7 @@ export class OAuthClientService {
       const existing = await tx.oAuthClient.findFirstOrThrow({ where: { id, tenantId } });
       // Before the commit, for as long as any of its tokens can live: without the shared store
       // the gateways could not refuse them, so the revocation fails (and is retried) instead.
-      await this.ctx.kv.set(revokedOAuthClientKey(id), '1', CLIENT_TOKEN_TTL_SECONDS + 60);
+      await markRevoked(this.ctx.kv, oauthClientStateKey(id), OAUTH_CLIENT_STATE_TTL_SECONDS);
       if (existing.status === 'revoked') return existing;
       const revoked = await tx.oAuthClient.update({ where: { id }, data: { status: 'revoked' } });
       await tx.oAuthToken.updateMany({ where: { oauthClientId: id, tenantId, revokedAt: null }, data: { revokedAt: new Date() } });
@@ -101,6 +100,10 @@ export class OAuthClientService {
       });
       return revoked;
     });
+    // A gateway that found the store emptied before the commit may have cached the client as
+    // active from Postgres; this second write wins over it. Best effort: the first one landed.
+    await markRevoked(this.ctx.kv, oauthClientStateKey(id), OAUTH_CLIENT_STATE_TTL_SECONDS).catch((error: unknown) =>
+      this.ctx.log.warn({ err: error, oauthClientId: id }, 'could not re-mark a revoked OAuth client in the shared store'));
     return client;
   }
 }

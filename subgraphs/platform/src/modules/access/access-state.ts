@@ -3,9 +3,11 @@
 // very next request:
 // - `tenant-state:<id>`: enabled modules, limits, time zone and status. The platform deletes the
 //   entry whenever the tenant changes; the gateway refills it from GET /internal/tenant-state/:id.
-// - `revoked-session:<id>`: set when a session is revoked, for as long as its access tokens live.
-//   (Refresh tokens are checked against Postgres, the record, on every refresh.)
-import { ACCESS_TOKEN_TTL_SECONDS, type KeyValueStore } from '@bacbos/common';
+// - `session-state:<id>`: `revoked` once a session is revoked, for as long as its access tokens
+//   live; a gateway that finds no entry asks GET /internal/session-state/:tenant/:id (Postgres) and
+//   caches the answer (packages/common/src/kv/credential-state.ts), so an emptied Redis forgets no
+//   revocation. (Refresh tokens are checked against Postgres, the record, on every refresh.)
+import { SESSION_STATE_TTL_SECONDS, markRevoked, sessionStateKey, type KeyValueStore } from '@bacbos/common';
 import type { Tenant } from '../../generated/prisma/client';
 import { effectiveLimits } from '../tenancy';
 
@@ -18,7 +20,6 @@ export interface TenantState {
 }
 
 export const tenantStateKey = (tenantId: string) => `tenant-state:${tenantId}`;
-export const revokedSessionKey = (sessionId: string) => `revoked-session:${sessionId}`;
 
 export function tenantState(tenant: Tenant): TenantState {
   const settings = (tenant.settings ?? {}) as { timeZone?: unknown };
@@ -39,8 +40,11 @@ export class AccessState {
     return this.kv.del(tenantStateKey(tenantId));
   }
 
-  /** Call after a session's revocation committed: its access tokens fail from the next request. */
+  /**
+   * Call before a session's revocation commits (it fails without the shared store) and again once
+   * it has (revokedSession): its access tokens fail from the next request on every gateway.
+   */
   revokeSession(sessionId: string): Promise<void> {
-    return this.kv.set(revokedSessionKey(sessionId), '1', ACCESS_TOKEN_TTL_SECONDS + 60);
+    return markRevoked(this.kv, sessionStateKey(sessionId), SESSION_STATE_TTL_SECONDS);
   }
 }

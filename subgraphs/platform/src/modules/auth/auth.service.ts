@@ -300,9 +300,9 @@ export class AuthService {
 
   /** A rotated-away refresh token came back: it leaked, so the whole session is revoked. */
   private async revokeReused(hash: string, now: Date): Promise<void> {
-    await this.ctx.db.$transaction(async (tx) => {
+    const sessionId = await this.ctx.db.$transaction(async (tx) => {
       const reused = await tx.session.findFirst({ where: { previousRefreshTokenHash: hash, revokedAt: null } });
-      if (!reused) return;
+      if (!reused) return null;
       await tx.session.update({ where: { id: reused.id }, data: { revokedAt: now, status: 'revoked' } });
       await recordChange(tx, this.ctx.caller, {
         type: 'platform.session.revoked', aggregateType: 'Session', aggregateId: reused.id, action: 'revoke', tenantId: reused.tenantId, userId: reused.userId,
@@ -310,7 +310,18 @@ export class AuthService {
       });
       this.ctx.log.warn({ sessionId: reused.id }, 'refresh token reuse detected; session revoked');
       await this.ctx.access.revokeSession(reused.id); // before the commit, as in revoke()
+      return reused.id;
     });
+    if (sessionId) await this.revokedSession(sessionId);
+  }
+
+  /**
+   * After the commit, the revocation is written again: a gateway that found the store emptied
+   * between the first write and the commit read the session as active from Postgres and may have
+   * cached that (credential-state.ts). Best effort: the first write already reached the store.
+   */
+  private async revokedSession(sessionId: string): Promise<void> {
+    await this.ctx.access.revokeSession(sessionId).catch((error: unknown) => this.ctx.log.warn({ err: error, sessionId }, 'could not re-mark a revoked session in the shared store'));
   }
 
   /** Revokes the caller's current session; the gateway ends its live subscriptions too. */
@@ -351,6 +362,7 @@ export class AuthService {
       // so the whole log-out fails (and is retried) rather than leave a revoked session usable.
       await this.ctx.access.revokeSession(sessionId);
     });
+    await this.revokedSession(sessionId);
   }
 
   /** A user's live sessions; only the user themself may see them. */
