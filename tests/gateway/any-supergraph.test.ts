@@ -54,7 +54,7 @@ it('refuses a credential it cannot check, with a contract code', async () => {
   const res = await post({ query: '{ books { id } }' }, { authorization: `Bearer ${token}` });
   const body = (await res.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
   expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
-  expect(body.errors[0].message).toMatch(/without the platform subgraph/);
+  expect(body.errors[0].message).toMatch(/accepts no such credential/);
 });
 
 it('has no token endpoint without the identity subgraph', async () => {

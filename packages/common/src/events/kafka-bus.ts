@@ -17,6 +17,23 @@ export interface KafkaBusOptions {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Runs `attempt` again on kafkajs's retriable errors for up to 30 s: with several brokers, the one a
+ * metadata request reaches may not have applied a topic another process just created
+ * (UNKNOWN_TOPIC_OR_PARTITION), which failed a consumer's subscribe at start.
+ */
+async function retryRetriable<T>(attempt: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
+    }
+    await sleep(200);
+  }
+}
+
 /** Until every partition of the topics has a leader, tolerating retriable errors for up to 30 s. */
 async function waitForTopics(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -147,8 +164,8 @@ export class KafkaEventBus implements EventBus {
     // "Only new events" must mean events published after this call. Kafka's `latest` reset happens
     // at the first fetch, after the group join, and would miss what is published in between; so
     // capture the end offsets now and seek there once running.
-    const startAt = options.fromBeginning ? [] : await this.endOffsets(options.topics);
-    await consumer.subscribe({ topics: options.topics, fromBeginning: true });
+    const startAt = options.fromBeginning ? [] : await retryRetriable(() => this.endOffsets(options.topics));
+    await retryRetriable(() => consumer.subscribe({ topics: options.topics, fromBeginning: true }));
     await consumer.run({
       // Partitions are independent (order is per key, and a key stays in one partition).
       partitionsConsumedConcurrently: this.options.partitions ?? 3,
