@@ -10,5 +10,6 @@ module.exports = {
   setupFiles: ['<rootDir>/tests/helpers/env.ts'],
   globalSetup: '<rootDir>/tests/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/tests/helpers/global-teardown.ts',
-  testTimeout: 30000,
+  // A platform boot (six subgraphs, their consumers joining groups on three brokers) can take over 30 s on a loaded machine.
+  testTimeout: 60000,
 };

@@ -98,7 +98,7 @@ export async function waitForDirectory(userIds: string[], databaseUrl = process.
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   try {
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 45_000; // three brokers: a new platform's directory consumers join their groups before they read
     for (;;) {
       const { rows } = await db.query(
         `SELECT (SELECT count(*) FROM office.directory_users WHERE user_id = ANY($1::uuid[]))::int AS office,
