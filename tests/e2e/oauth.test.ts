@@ -193,7 +193,7 @@ describe('CreateOAuthClient', () => {
   it('is FORBIDDEN, naming the module, when the tenant has not enabled identity', async () => {
     const g = await signUpTenant(url, 'No identity');
     const off = await gql(url, op('platform', 'UpdateTenant'), { input: { enabledModules: ['crm'] } }, g.headers);
-    expect(off.errors).toBeUndefined();
+    if (off.errors) throw new Error(`UpdateTenant failed: ${JSON.stringify(off.errors)}`);
     const res = await gql(url, op('identity', 'CreateOAuthClient'), { input: { name: 'x', scopes: ['crm:read'] } }, g.headers);
     expect(codeOf(res)).toBe('FORBIDDEN');
     expect(res.errors![0].message).toContain('identity');
