@@ -47,7 +47,8 @@ describe('signUp', () => {
     await db.connect();
     try {
       const user = await db.query('SELECT password_hash FROM platform.users WHERE id = $1', [tenant.userId]);
-      expect(user.rows[0].password_hash).toMatch(/^\$argon2id\$/);
+      // With the parameters PASSWORD_HASH_MEMORY_KIB and PASSWORD_HASH_PASSES ask for (tests/helpers/env.ts).
+      expect(user.rows[0].password_hash).toMatch(new RegExp(`^\\$argon2id\\$v=19\\$m=${process.env.PASSWORD_HASH_MEMORY_KIB},p=\\d+,t=${process.env.PASSWORD_HASH_PASSES}\\$`));
       expect(user.rows[0].password_hash).not.toContain(tenant.password);
       const sessions = await db.query('SELECT refresh_token_hash FROM platform.sessions WHERE user_id = $1', [tenant.userId]);
       expect(sessions.rows.length).toBeGreaterThan(0);

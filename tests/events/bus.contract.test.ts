@@ -54,6 +54,18 @@ describe.each(adapters)('EventBus contract: %s', (_name, make) => {
     await stop();
   });
 
+  it("delivers one tenant's events of many aggregates in the order they were published (live subscriptions resume with after: in that order)", async () => {
+    const got: EventEnvelope[] = [];
+    const stop = await bus.subscribe({ groupId: `g-${randomUUID()}`, topics: [topic], onEvent: (e) => void got.push(e) });
+    const tenant = randomUUID();
+    // 30 aggregates: keyed by aggregate, they would spread over the topic's partitions and be consumed in any order.
+    const sent = [...Array(30).keys()].map((n) => event(randomUUID(), n, tenant));
+    for (let i = 0; i < sent.length; i += 5) await bus.publish(topic, sent.slice(i, i + 5));
+    await until(got, (g) => g.filter((e) => e.tenantId === tenant).length === 30);
+    expect(got.filter((e) => e.tenantId === tenant).map((e) => Number(e.seq))).toEqual(sent.map((e) => Number(e.seq)));
+    await stop();
+  });
+
   it('gives every group every event, and a stopped subscription nothing more', async () => {
     const one: EventEnvelope[] = [];
     const two: EventEnvelope[] = [];

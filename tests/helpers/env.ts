@@ -13,3 +13,8 @@ process.env.REDIS_KEY_PREFIX ??= `bacbos-test-${process.env.TEST_DATABASE_NAME ?
 process.env.RATE_LIMIT_SIGNUPS_PER_HOUR ??= '100000';
 process.env.RATE_LIMIT_ANONYMOUS_PER_MINUTE ??= '100000';
 process.env.TENANT_BUDGET_SCALE ??= '100';
+// Hundreds of sign-ups and thousands of log-ins: argon2id at OWASP's floor (19 MiB, 2 passes, ~1/6
+// of the default's CPU) instead of the production default. tests/e2e/throttling.test.ts, which needs
+// hashing to be slow, sets the default back.
+process.env.PASSWORD_HASH_MEMORY_KIB ??= '19456';
+process.env.PASSWORD_HASH_PASSES ??= '2';

@@ -171,6 +171,15 @@ export const SETTINGS = {
     schema: z.coerce.number().int().min(0).default(32), defaultText: '32',
     meaning: 'argon2 jobs that may wait for a slot; beyond, signUp and logIn answer RATE_LIMITED (Retry-After 1)', readBy: ['platform', 'start'],
   }),
+  PASSWORD_HASH_MEMORY_KIB: define({
+    // OWASP's floor for argon2id is 19 MiB with 2 passes; argon2's default (64 MiB, 3 passes) is stronger and ~6x the CPU.
+    schema: z.coerce.number().int().min(19_456).default(65_536), defaultText: '65536 (argon2 default; at least 19456)',
+    meaning: 'memory of each new argon2id password hash, in KiB; existing hashes keep their own parameters', readBy: ['platform', 'start'],
+  }),
+  PASSWORD_HASH_PASSES: define({
+    schema: z.coerce.number().int().min(2).default(3), defaultText: '3 (argon2 default; at least 2)',
+    meaning: 'passes (time cost) of each new argon2id password hash', readBy: ['platform', 'start'],
+  }),
   WS_MAX_MESSAGE_BYTES: define({ schema: positiveInt.default(64 * 1024), defaultText: '65536', meaning: 'largest WebSocket message a client may send (close 1009 beyond)', readBy: ['gateway', 'start'] }),
   WS_MAX_SUBSCRIPTIONS_PER_SOCKET: define({ schema: positiveInt.default(25), defaultText: '25', meaning: 'subscriptions one WebSocket may hold at once (close 4429 beyond)', readBy: ['gateway', 'start'] }),
   WS_KEEPALIVE_MS: define({

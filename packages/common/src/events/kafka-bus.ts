@@ -127,7 +127,10 @@ export class KafkaEventBus implements EventBus {
       topic,
       acks: -1,
       messages: events.map((event) => ({
-        key: event.aggregateId,
+        // Keyed by tenant: a tenant's events of this topic share one partition, so consumers see
+        // them in the relay's (outbox) order, which a live subscription's `after:` resume relies
+        // on (by aggregate, events of two contacts could be consumed in either order).
+        key: event.tenantId,
         value: JSON.stringify(event),
         headers: {
           'event-id': event.id,
