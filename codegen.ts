@@ -43,7 +43,9 @@ const MAPPERS: Record<string, Record<string, string>> = {
   },
   identity: {},
   hr: {},
-  search: {},
+  search: {
+    SearchConnection: '../modules/search/search.service#SearchPage',
+  },
 };
 
 /** Each subgraph's request context is `<Name>Context` in its src/context.ts (e.g. CrmContext). */
