@@ -536,7 +536,7 @@ export type Tenant = {
 };
 
 export type UpdateTenantInput = {
-  /** Replaces the enabled modules (crm, office, hr, identity, erp). */
+  /** Replaces the enabled modules: each one a tenant can switch on and off (the manifest's gated modules); another is BAD_USER_INPUT naming them. */
   enabledModules?: InputMaybe<Array<Scalars['String']['input']>>;
   name?: InputMaybe<Scalars['String']['input']>;
   /** Merged into the current settings; a key set to null is removed. settings.timeZone is an IANA zone. */
