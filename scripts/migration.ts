@@ -134,7 +134,7 @@ export function migrationFor(subgraph: SubgraphName, schemaText: string, existin
 }
 
 /** Applies the subgraph's migrations to a scratch database and reads what they made. */
-async function migratedState(subgraph: SubgraphName): Promise<Existing> {
+export async function migratedState(subgraph: SubgraphName): Promise<Existing> {
   const url = new URL(databaseUrlFor(subgraph));
   const scratch = `bacbos_migration_${process.pid}`;
   const admin = new Client({ connectionString: url.toString() });
