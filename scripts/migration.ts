@@ -9,8 +9,9 @@
 // model without a table, its CREATE TABLE with the key, indexes and foreign keys Prisma expects, the
 // updated_at trigger, row-level security (enabled, forced, the tenant_isolation policy) and the grant
 // to bacbos_app; for a new field of an existing model, its ADD COLUMN; for a new @@index/@@unique,
-// its CREATE INDEX. Anything else (a changed type, a dropped column) it names and leaves to a
-// hand-written migration. tests/db/schema-drift.test.ts and tests/db/rls.test.ts check the result.
+// its CREATE INDEX; for a new subgraph, first what every schema has (the app role's access, the
+// updated_at function) and, for its outbox model, the relay's NOTIFY trigger. Anything else (a
+// changed type, a dropped column) it leaves to a hand-written migration. tests/db/schema-drift.test.ts and tests/db/rls.test.ts check the result.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -42,7 +43,7 @@ function sqlDefault(field: DmmfField): string | undefined {
     const fn = value as { name: string; args: unknown[] };
     if (fn.name === 'now') return 'CURRENT_TIMESTAMP';
     if (fn.name === 'dbgenerated') return String(fn.args[0]);
-    if (fn.name === 'autoincrement') throw new Error(`${field.name}: autoincrement is not written by this script; use a uuid id or write the migration by hand`);
+    // autoincrement is the column's own sequence (a serial type, see columnDefinition).
     return undefined;
   }
   return literal(value);
@@ -50,8 +51,11 @@ function sqlDefault(field: DmmfField): string | undefined {
 
 function columnDefinition(field: DmmfField): string {
   if (field.kind !== 'scalar') throw new Error(`${field.name}: a ${field.kind} field is not written by this script (the drift test does not read it either)`);
-  const type = expectedColumnType(field);
-  if (type.startsWith('<')) throw new Error(`${field.name}: ${type}`);
+  const declared = expectedColumnType(field);
+  if (declared.startsWith('<')) throw new Error(`${field.name}: ${declared}`);
+  const serial = (field.default as { name?: string } | null | undefined)?.name === 'autoincrement';
+  const type = serial ? { integer: 'SERIAL', bigint: 'BIGSERIAL', smallint: 'SMALLSERIAL' }[declared] : declared;
+  if (!type) throw new Error(`${field.name}: autoincrement on ${declared}`);
   const fallback = sqlDefault(field);
   return [columnOf(field), type, field.isRequired && !field.isList ? 'NOT NULL' : '', fallback ? `DEFAULT ${fallback}` : ''].filter(Boolean).join(' ');
 }
@@ -96,8 +100,15 @@ function createTable(schema: string, model: DmmfModel, dm: Datamodel, predicates
     statements.push(`ALTER TABLE ${schema}.${table} ADD CONSTRAINT ${defaultConstraintName(table, columns, 'fkey')} FOREIGN KEY (${columns.join(', ')}) REFERENCES ${target.schema ?? schema}.${tableOf(target)} (${targetColumns.join(', ')}) ON DELETE ${onDelete} ON UPDATE ${onUpdate};`);
   }
   if (scalars.some((f) => columnOf(f) === 'updated_at')) {
-    if (!existing.updatedAtFunction) throw new Error(`${schema}.update_updated_at_column() does not exist: the schema's first migration creates it`);
+    if (!existing.updatedAtFunction) throw new Error(`${schema}.update_updated_at_column() does not exist`);
     statements.push(`CREATE TRIGGER ${table}_updated_at BEFORE UPDATE ON ${schema}.${table} FOR EACH ROW EXECUTE FUNCTION ${schema}.update_updated_at_column();`);
+  }
+  if (table === 'outbox') {
+    // The relay's wake-up call (packages/common/src/events/relay.ts): delivered at commit.
+    statements.push(
+      `CREATE FUNCTION ${schema}.notify_outbox() RETURNS trigger AS $$\nBEGIN\n    PERFORM pg_notify('${schema}_outbox', '');\n    RETURN NULL;\nEND;\n$$ LANGUAGE plpgsql;`,
+      `CREATE TRIGGER outbox_notify AFTER INSERT ON ${schema}.outbox FOR EACH STATEMENT EXECUTE FUNCTION ${schema}.notify_outbox();`,
+    );
   }
   statements.push(
     `ALTER TABLE ${schema}.${table} ENABLE ROW LEVEL SECURITY;`,
@@ -108,12 +119,29 @@ function createTable(schema: string, model: DmmfModel, dm: Datamodel, predicates
   return statements;
 }
 
+/** What every subgraph schema has before its tables: the app role's access and the updated_at function (seed spec section 9). */
+function schemaPrelude(schema: string): string[] {
+  return [
+    `DO $$\nBEGIN\n    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_DB_ROLE}') THEN\n        CREATE ROLE ${APP_DB_ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;\n    END IF;\nEND\n$$;`,
+    `GRANT USAGE ON SCHEMA ${schema} TO ${APP_DB_ROLE};`,
+    `REVOKE ALL ON ${schema}._prisma_migrations FROM ${APP_DB_ROLE};`,
+    `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT USAGE, SELECT ON SEQUENCES TO ${APP_DB_ROLE};`,
+    `CREATE FUNCTION ${schema}.update_updated_at_column() RETURNS trigger AS $$\nBEGIN\n    NEW.updated_at = NOW();\n    RETURN NEW;\nEND;\n$$ LANGUAGE plpgsql;`,
+  ];
+}
+
 /** The statements that bring a database holding `existing` to the schema, and what they cannot do. */
 export function migrationFor(subgraph: SubgraphName, schemaText: string, existing: Existing): { statements: string[]; changes: string[] } {
   const dm = parsePrismaSchema(schemaText);
   const predicates = indexPredicates(schemaText);
   const statements: string[] = [];
   const changes: string[] = [];
+  // A new subgraph's first migration: what every schema has before its tables.
+  if (![...existing.columns.keys()].some((table) => table !== '_prisma_migrations')) {
+    statements.push(...schemaPrelude(subgraph), '');
+    changes.push(`schema ${subgraph} (grants to ${APP_DB_ROLE}, update_updated_at_column())`);
+    existing = { ...existing, updatedAtFunction: true };
+  }
   for (const model of dm.models) {
     const table = tableOf(model);
     const columns = existing.columns.get(table);

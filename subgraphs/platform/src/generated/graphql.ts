@@ -4,7 +4,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { Tenant as TenantModel, Role as RoleModel, Session as SessionModel, Subscription as SubscriptionModel, Invoice as InvoiceModel, DatabaseInstance as DatabaseInstanceModel, ApiKey as ApiKeyModel, AuditLog as AuditLogModel } from './prisma/client';
 import type { UserView as UserViewModel } from '../db';
 import type { PlatformEventView as PlatformEventViewModel } from '../modules/events/platform-events.stream';
-import type { PlatformContext } from '../context';
+import type { PlatformContext } from '../subgraph';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;

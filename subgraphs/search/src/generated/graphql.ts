@@ -2,7 +2,7 @@
 import type { Connection } from '@bacbos/common';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { SearchPage as SearchPageModel } from '../modules/search/search.service';
-import type { SearchContext } from '../context';
+import type { SearchContext } from '../subgraph';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
