@@ -43,11 +43,13 @@ const MAPPERS: Record<string, Record<string, string>> = {
   },
   identity: {},
   hr: {},
-  search: {},
+  search: {
+    SearchConnection: '../modules/search/search.service#SearchPage',
+  },
 };
 
-/** Each subgraph's request context is `<Name>Context` in its src/context.ts (e.g. CrmContext). */
-const contextType = (name: string) => `../context#${name.charAt(0).toUpperCase()}${name.slice(1)}Context`;
+/** Each subgraph's request context is `<Name>Context`, derived in its src/subgraph.ts by defineSubgraph (e.g. CrmContext). */
+const contextType = (name: string) => `../subgraph#${name.charAt(0).toUpperCase()}${name.slice(1)}Context`;
 
 /** The contract's scalars as resolvers receive them (input) and may return them (output), see packages/common/src/scalars.ts. */
 const SCALARS = {

@@ -35,6 +35,9 @@ npx tsx scripts/compose.ts --check
 step "resolver types are generated from it and committed"
 npm run --silent codegen -- --check
 
+step "EVENTS.md's topic and subscription tables are generated from the manifest and the streams"
+npx tsx scripts/events-doc.ts --check
+
 step "client contract (../shared/contract, beside the checkout; with the operations open issues bring in: search)"
 # CI clones the project beside ../shared, so a missing contract is an error, not a skip.
 if [ ! -f ../shared/tools/check-contract.mjs ]; then

@@ -166,6 +166,11 @@ describe('tenant settings and module gating', () => {
     expect(merged.data!.updateTenant.settings).toEqual({ timeZone: 'Europe/Paris', currency: 'EUR' });
     expect(codeOf(await gql(url, op('platform', 'UpdateTenant'), { input: { settings: { timeZone: 'Mars/Olympus' } } }, t.headers))).toBe('BAD_USER_INPUT');
     expect(codeOf(await gql(url, op('platform', 'UpdateTenant'), { input: { enabledModules: ['crm', 'spaceship'] } }, t.headers))).toBe('BAD_USER_INPUT');
+    // A module no subgraph serves (the old column default's 'erp') is refused, the allowed ones named.
+    const erp = await gql(url, op('platform', 'UpdateTenant'), { input: { enabledModules: ['crm', 'erp'] } }, t.headers);
+    expect(codeOf(erp)).toBe('BAD_USER_INPUT');
+    expect(erp.errors![0].message).toBe('enabledModules.1: each module must be one of crm, office, hr, identity');
+    expect(erp.errors![0].extensions).toMatchObject({ field: 'enabledModules.1' });
 
     expect((await gql(url, op('crm', 'Contacts'), {}, t.headers)).errors).toBeUndefined();
     const off = await gql(url, op('platform', 'UpdateTenant'), { input: { enabledModules: ['office', 'hr', 'identity'] } }, t.headers);

@@ -21,6 +21,8 @@ export interface SubgraphSpec {
   readonly port: number;
   /** Keeps `<schema>.directory_users`, its replica of the platform's users (packages/common/src/directory.ts). */
   readonly userDirectory?: boolean;
+  /** Writes no events of its own (search): no outbox table, no relay; its topic stays empty. */
+  readonly outbox?: false;
 }
 
 export interface ModuleSpec {
@@ -40,7 +42,7 @@ const SUBGRAPH_SPECS = {
   identity: { port: 4004 },
   hr: { port: 4005, userDirectory: true },
   // Indexes every module's events; owns no tenant module (each hit is gated by its owner's module).
-  search: { port: 4006 },
+  search: { port: 4006, outbox: false },
 } as const satisfies Record<string, SubgraphSpec>;
 
 export type SubgraphName = keyof typeof SUBGRAPH_SPECS;
@@ -81,6 +83,8 @@ export interface SubgraphEntry {
   packageName: string;
   dir: string;
   userDirectory: boolean;
+  /** Has an outbox and publishes its events to `topic` (all but search). */
+  outbox: boolean;
 }
 
 /** Every subgraph, in the order of their ports. */
@@ -92,6 +96,7 @@ export const SUBGRAPH_MANIFEST: readonly SubgraphEntry[] = (Object.entries(SUBGR
   packageName: `@bacbos/${name}`,
   dir: `subgraphs/${name}`,
   userDirectory: spec.userDirectory ?? false,
+  outbox: spec.outbox ?? true,
 }));
 
 export const SUBGRAPHS = SUBGRAPH_MANIFEST.map((s) => s.name) as readonly SubgraphName[];

@@ -1,14 +1,14 @@
-import type { CallerIdentity, Logger } from '@bacbos/common';
 import type { SearchEngine } from './engine/engine';
-import { SearchService } from './modules/search';
 
-/** Built once per request: the verified caller and the search service over the configured engine. */
-export interface SearchContext {
-  caller: CallerIdentity;
-  log: Logger;
-  search: SearchService;
+/** Built once per request (subgraph.ts): the verified caller, the engine and each module's services. */
+export type { SearchContext } from './subgraph';
+
+/** What lives as long as the subgraph process, shared by every request. */
+export interface SearchDeps {
+  engine: SearchEngine;
 }
 
-export const createSearchContext = (engine: SearchEngine, caller: CallerIdentity, log: Logger): SearchContext => ({
-  caller, log, search: new SearchService(caller, engine),
-});
+/** Search reads one index per request and resolves no entity of its own: nothing to batch. */
+export type SearchLoaders = Record<never, never>;
+
+export const createLoaders = (_deps: SearchDeps): SearchLoaders => ({});

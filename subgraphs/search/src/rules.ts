@@ -3,10 +3,11 @@
 // from it and from the signed caller (modules enabled, permissions), both current per request.
 import { hasPermission, type CallerIdentity } from '@bacbos/common';
 import { SEARCH_TYPES, type SearchField, type SearchType, type Visibility } from './engine/engine';
+import type { ResolversParentTypes } from './generated/graphql';
 
 interface TypeRule {
   /** The federated entity a hit resolves to (owned by `owner`). */
-  typename: string;
+  typename: NonNullable<ResolversParentTypes['SearchResult']['__typename']>;
   owner: 'crm' | 'office' | 'hr' | 'platform';
   /** Module the tenant must have enabled (platform is always on). */
   module: 'crm' | 'office' | 'hr' | 'platform';

@@ -416,7 +416,7 @@ export type UpdateTenantInput = {
   name?: string | null | undefined;
   /** Merged into the current settings; a key set to null is removed. settings.timeZone is an IANA zone. */
   settings?: unknown;
-  /** Replaces the enabled modules (crm, office, hr, identity, erp). */
+  /** Replaces the enabled modules: each one a tenant can switch on and off (the manifest's gated modules); another is BAD_USER_INPUT naming them. */
   enabledModules?: Array<string> | null | undefined;
 };
 

@@ -3,7 +3,7 @@ import type { Connection } from '@bacbos/common';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Contact as ContactModel, Lead as LeadModel, Opportunity as OpportunityModel } from './prisma/client';
 import type { ContactEventView as ContactEventViewModel } from '../modules/events/contact-events.stream';
-import type { CrmContext } from '../context';
+import type { CrmContext } from '../subgraph';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;

@@ -2,7 +2,7 @@
 import type { Connection } from '@bacbos/common';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Employee as EmployeeModel, AttendanceRecord as AttendanceRecordModel, OvertimeRecord as OvertimeRecordModel, LeaveRequest as LeaveRequestModel, BiometricDevice as BiometricDeviceModel, RemoteWorkSession as RemoteWorkSessionModel } from './prisma/client';
-import type { HrContext } from '../context';
+import type { HrContext } from '../subgraph';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;

@@ -2,7 +2,7 @@
 import type { Connection } from '@bacbos/common';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Organization as OrganizationModel, OAuthClient as OAuthClientModel } from './prisma/client';
-import type { IdentityContext } from '../context';
+import type { IdentityContext } from '../subgraph';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };

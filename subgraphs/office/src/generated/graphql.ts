@@ -9,7 +9,7 @@ import type { FolderView as FolderViewModel } from '../modules/drive/drive.servi
 import type { AgendaItem as AgendaItemModel } from '../modules/calendar/calendar.service';
 import type { ParticipantView as ParticipantViewModel, MessageView as MessageViewModel } from '../modules/meet/room.service';
 import type { RoomEventView as RoomEventViewModel } from '../modules/meet/room-events.stream';
-import type { OfficeContext } from '../context';
+import type { OfficeContext } from '../subgraph';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;

@@ -4,7 +4,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { Tenant as TenantModel, Role as RoleModel, Session as SessionModel, Subscription as SubscriptionModel, Invoice as InvoiceModel, DatabaseInstance as DatabaseInstanceModel, ApiKey as ApiKeyModel, AuditLog as AuditLogModel } from './prisma/client';
 import type { UserView as UserViewModel } from '../db';
 import type { PlatformEventView as PlatformEventViewModel } from '../modules/events/platform-events.stream';
-import type { PlatformContext } from '../context';
+import type { PlatformContext } from '../subgraph';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
@@ -536,7 +536,7 @@ export type Tenant = {
 };
 
 export type UpdateTenantInput = {
-  /** Replaces the enabled modules (crm, office, hr, identity, erp). */
+  /** Replaces the enabled modules: each one a tenant can switch on and off (the manifest's gated modules); another is BAD_USER_INPUT naming them. */
   enabledModules?: InputMaybe<Array<Scalars['String']['input']>>;
   name?: InputMaybe<Scalars['String']['input']>;
   /** Merged into the current settings; a key set to null is removed. settings.timeZone is an IANA zone. */

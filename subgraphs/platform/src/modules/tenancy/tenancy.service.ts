@@ -5,13 +5,13 @@ import type { PlatformContext } from '../../context';
 import type { Tenant } from '../../generated/prisma/client';
 import type { PublicUser as User } from '../../db';
 
-/** Modules a tenant may enable: the gated ones, plus `erp` (the seed's default; no subgraph yet). */
-const KNOWN_MODULES = [...GATED_MODULES, 'erp'];
+/** Modules a tenant may enable: the manifest's gated modules, nothing else (a name no subgraph serves gates nothing). */
+const UNKNOWN_MODULE = `each module must be one of ${GATED_MODULES.join(', ')}`;
 
 const updateSchema = z.object({
   name: z.string().trim().min(1).max(255).nullish(),
   settings: z.record(z.string(), z.unknown()).nullish(),
-  enabledModules: z.array(z.enum(KNOWN_MODULES as [string, ...string[]])).max(20).nullish(),
+  enabledModules: z.array(z.enum(GATED_MODULES, { error: UNKNOWN_MODULE })).max(20).nullish(),
 });
 
 function validTimeZone(zone: unknown): boolean {

@@ -1,12 +1,11 @@
-import type { SearchContext } from '../../context';
-import type { SearchArgs } from './search.service';
+import type { Resolvers } from '../../generated/graphql';
 
-export const searchResolvers = {
+export const searchResolvers: Resolvers = {
   Query: {
-    search: (_: unknown, args: SearchArgs, ctx: SearchContext) => ctx.search.search(args),
-    searchSuggest: (_: unknown, args: { prefix: string; first?: number | null }, ctx: SearchContext) => ctx.search.suggest(args),
+    search: (_, args, ctx) => ctx.search.search(args),
+    searchSuggest: (_, args, ctx) => ctx.search.suggest(args),
   },
   SearchResult: {
-    __resolveType: (node: { __typename: string }) => node.__typename,
+    __resolveType: (node) => node.__typename ?? null,
   },
 };

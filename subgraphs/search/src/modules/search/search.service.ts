@@ -3,9 +3,11 @@
 // through each type's owner, highlights named with the owner's field names, opaque cursors.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { badInput, pageSize, unauthenticated, type CallerIdentity } from '@bacbos/common';
-import { SEARCH_TYPES, type SearchAfter, type SearchEngine, type SearchHit, type SearchType } from '../../engine/engine';
+import { badInput, internalEnumValue, pageSize, unauthenticated } from '@bacbos/common';
+import type { SearchContext } from '../../context';
+import { SEARCH_TYPES, type SearchAfter, type SearchHit, type SearchType } from '../../engine/engine';
 import { queryTerms } from '../../engine/text';
+import type { PageInfo, QuerySearchArgs, QuerySearchSuggestArgs, ResolversParentTypes, SearchHighlight, SearchType as SearchTypeValue } from '../../generated/graphql';
 import { TYPE_RULES, visibilityOf } from '../../rules';
 
 const MAX_QUERY_LENGTH = 500;
@@ -13,21 +15,27 @@ const MAX_SUGGESTIONS = 20;
 
 const cursorSchema = z.object({ s: z.number(), k: z.string().max(200), q: z.string() });
 
-export interface SearchArgs {
-  query: string;
-  types?: SearchType[] | null;
-  first?: number | null;
-  after?: string | null;
+/** What `search` returns: the contract's SearchConnection (codegen.ts maps it here). */
+export interface SearchPage {
+  totalCount: number;
+  facets: { type: SearchTypeValue; count: number }[];
+  pageInfo: PageInfo;
+  edges: { cursor: string; score: number; highlights: SearchHighlight[]; node: ResolversParentTypes['SearchResult'] }[];
 }
 
+// The index keys a type by the enum value's name (CONTACT, as stored); resolvers hold its internal
+// value (contact), by the one rule of enums.ts. These two convert at the service's edge.
+const indexType = (value: SearchTypeValue): SearchType => SEARCH_TYPES.find((t) => internalEnumValue(t) === value)!;
+const enumValue = (type: SearchType): SearchTypeValue => internalEnumValue(type);
+
 export class SearchService {
-  constructor(private readonly caller: CallerIdentity, private readonly engine: SearchEngine) {}
+  constructor(private readonly ctx: SearchContext) {}
 
   /** Every signed-in caller may search; what they find is limited per type by rules.ts. */
   private visibility() {
-    const { tenantId } = this.caller;
-    if (!tenantId || this.caller.kind === 'anonymous') throw unauthenticated();
-    return visibilityOf({ ...this.caller, tenantId });
+    const { caller } = this.ctx;
+    if (!caller.tenantId || caller.kind === 'anonymous') throw unauthenticated();
+    return visibilityOf({ ...caller, tenantId: caller.tenantId });
   }
 
   private static text(value: string, field: string): string {
@@ -55,17 +63,18 @@ export class SearchService {
     throw badInput('after is not a cursor of this search', 'after');
   }
 
-  async search(args: SearchArgs) {
+  async search(args: QuerySearchArgs): Promise<SearchPage> {
     const visibility = this.visibility();
     const first = pageSize(args.first ?? 20);
     const text = SearchService.text(args.query, 'query');
-    const requested = args.types?.length ? SEARCH_TYPES.filter((t) => args.types?.includes(t)) : visibility.types;
+    const asked = args.types?.map(indexType);
+    const requested = asked?.length ? SEARCH_TYPES.filter((t) => asked.includes(t)) : visibility.types;
     const types = requested.filter((t) => visibility.types.includes(t));
     const q = SearchService.fingerprint(text, requested);
     const after = args.after ? SearchService.decodeCursor(args.after, q) : undefined;
     const empty = { totalCount: 0, facets: [], edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: Boolean(after), startCursor: null, endCursor: null } };
     if (!queryTerms(text).length) return empty;
-    const result = await this.engine.search({ text, visibility, types, first, after });
+    const result = await this.ctx.engine.search({ text, visibility, types, first, after });
     const edges = result.hits.map((hit) => ({
       cursor: SearchService.encodeCursor(hit, q),
       score: hit.score,
@@ -74,18 +83,18 @@ export class SearchService {
     }));
     return {
       totalCount: result.totalCount,
-      facets: result.facets,
+      facets: result.facets.map((f) => ({ type: enumValue(f.type), count: f.count })),
       edges,
       pageInfo: { hasNextPage: result.hasNextPage, hasPreviousPage: Boolean(after), startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
     };
   }
 
-  async suggest(args: { prefix: string; first?: number | null }) {
+  async suggest(args: QuerySearchSuggestArgs) {
     const visibility = this.visibility();
     const first = args.first ?? 8;
     if (!Number.isInteger(first) || first < 0 || first > MAX_SUGGESTIONS) throw badInput(`first must be between 0 and ${MAX_SUGGESTIONS}`, 'first');
     const prefix = SearchService.text(args.prefix, 'prefix');
     if (!queryTerms(prefix).length) return [];
-    return this.engine.suggest({ prefix, visibility, first });
+    return (await this.ctx.engine.suggest({ prefix, visibility, first })).map((s) => ({ ...s, type: enumValue(s.type) }));
   }
 }
