@@ -168,13 +168,13 @@ class SocketHistory {
 
 /**
  * The HTTP side: gateways round robin; a connect refusal goes to the other (a load balancer's
- * retry). Idle connections are dropped after 1 s, well before the servers' 5 s keep-alive timeout:
- * otherwise a request sent on a connection the server is closing at that moment fails
- * (UND_ERR_SOCKET), a client-side race that says nothing about the platform.
+ * retry). Idle connections are kept up to 30 s, as a load balancer or the gateway's own subgraph
+ * pool does: below the servers' keep-alive (HTTP_KEEP_ALIVE_TIMEOUT_MS, 65 s), so a connection the
+ * client writes on is one the server still holds.
  */
 class Http {
   private next = 0;
-  private readonly dispatcher = new Agent({ keepAliveTimeout: 1_000, keepAliveMaxTimeout: 1_000 });
+  private readonly dispatcher = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 30_000 });
   private readonly sockets = new SocketHistory();
   constructor(private readonly gateways: string[]) {}
 
