@@ -21,6 +21,7 @@
 // subscriber (must be 0), per fault how long requests failed and how long after the restore the
 // last failure was, and memory (RSS) growth per process. Exits 1 when a must-be-0 number is not.
 import { randomUUID } from 'node:crypto';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,6 +89,8 @@ export interface SoakReport {
   faults: FaultReport[];
   /** RSS in MB: after the warm-up (or the process's restart) and at the end. */
   memory: Record<string, { startMb: number; endMb: number; growthMb: number; restarted: boolean }>;
+  /** Servers that exited (or were replaced) while no fault of theirs ran: crashes, must be none. */
+  processExits: string[];
   ok: boolean;
 }
 
@@ -98,7 +101,10 @@ const TOKEN_REFRESH_MS = 10 * 60_000;
 
 interface Tenant { slug: string; tenantId: string; accessToken: string; refreshToken: string; contacts: { id: string; busy: boolean }[] }
 interface Window { fault: FaultName; start: number; restoredAt?: number; end?: number }
-interface Sample { op: string; start: number; ms: number; error?: string }
+interface Sample { op: string; start: number; ms: number; error?: string; detail?: string }
+/** A failed request: what it answered (grouped by in the report) and, for a network failure, the evidence. */
+interface Failure { error: string; detail?: string }
+type Answer = { data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[]; detail?: string };
 /** A contact mutation as the stream must show it. `sure`: its answer arrived (it committed). */
 interface Commit { tenant: number; contactId: string; type: 'created' | 'updated'; title: string | null; at: number }
 
@@ -108,21 +114,76 @@ function quantile(sorted: number[], q: number): number {
 }
 
 /**
+ * Evidence for a request that failed on its connection, from undici's diagnostics channels: the
+ * error's cause chain, how many answers the connection had carried before (0: a new connection)
+ * and how long it had been idle when this request was written on it. A reused connection closed by
+ * the server after an idle time near its keep-alive timeout is the keep-alive race; a busy or new
+ * one is something else (a process that died, a server that dropped it).
+ */
+class SocketHistory {
+  private readonly sockets = new WeakMap<object, { answered: number; lastAnswerAt?: number }>();
+  private readonly requests = new WeakMap<object, { socket: object; sentAt: number; idleMs?: number; answeredBefore: number }>();
+  private readonly failures = new WeakMap<object, { idleMs?: number; answeredBefore: number; sinceSentMs: number }>();
+  private readonly handlers: [string, (message: unknown) => void][] = [
+    ['undici:client:sendHeaders', (m) => {
+      const { request, socket } = m as { request: object; socket: object };
+      const seen = this.sockets.get(socket) ?? { answered: 0 };
+      this.sockets.set(socket, seen);
+      this.requests.set(request, { socket, sentAt: Date.now(), idleMs: seen.lastAnswerAt === undefined ? undefined : Date.now() - seen.lastAnswerAt, answeredBefore: seen.answered });
+    }],
+    ['undici:request:trailers', (m) => {
+      const sent = this.requests.get((m as { request: object }).request);
+      const seen = sent && this.sockets.get(sent.socket);
+      if (seen) Object.assign(seen, { answered: seen.answered + 1, lastAnswerAt: Date.now() });
+    }],
+    ['undici:request:error', (m) => {
+      const { request, error } = m as { request: object; error: object };
+      const sent = this.requests.get(request);
+      if (sent) this.failures.set(error, { idleMs: sent.idleMs, answeredBefore: sent.answeredBefore, sinceSentMs: Date.now() - sent.sentAt });
+    }],
+  ];
+
+  constructor() {
+    for (const [name, handler] of this.handlers) subscribe(name, handler);
+  }
+
+  close(): void {
+    for (const [name, handler] of this.handlers) unsubscribe(name, handler);
+  }
+
+  /** `cause chain; connection: reused after N answers, idle X ms before the request, failed Y ms after it was sent`. */
+  explain(error: unknown): string {
+    const chain: string[] = [];
+    let socket: { idleMs?: number; answeredBefore: number; sinceSentMs: number } | undefined;
+    for (let e = error as { name?: string; code?: string; message?: string; cause?: unknown } | undefined; e && chain.length < 5; e = e.cause as typeof e) {
+      chain.push([e.name, e.code, e.message].filter(Boolean).join(' '));
+      socket ??= typeof e === 'object' ? this.failures.get(e) : undefined;
+    }
+    const connection = !socket ? 'connection: unknown'
+      : socket.answeredBefore === 0 ? `connection: new, failed ${socket.sinceSentMs} ms after the request was sent`
+        : `connection: reused after ${socket.answeredBefore} answers, idle ${socket.idleMs} ms before the request, failed ${socket.sinceSentMs} ms after it was sent`;
+    return `${chain.join(' <- ')}; ${connection}`;
+  }
+}
+
+/**
  * The HTTP side: gateways round robin; a connect refusal goes to the other (a load balancer's
- * retry). Idle connections are dropped after 1 s, well before the servers' 5 s keep-alive timeout:
- * otherwise a request sent on a connection the server is closing at that moment fails
- * (UND_ERR_SOCKET), a client-side race that says nothing about the platform.
+ * retry). Idle connections are kept up to 30 s, as a load balancer or the gateway's own subgraph
+ * pool does: below the servers' keep-alive (HTTP_KEEP_ALIVE_TIMEOUT_MS, 65 s), so a connection the
+ * client writes on is one the server still holds.
  */
 class Http {
   private next = 0;
-  private readonly dispatcher = new Agent({ keepAliveTimeout: 1_000, keepAliveMaxTimeout: 1_000 });
+  private readonly dispatcher = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 30_000 });
+  private readonly sockets = new SocketHistory();
   constructor(private readonly gateways: string[]) {}
 
   close(): Promise<void> {
+    this.sockets.close();
     return this.dispatcher.close();
   }
 
-  async post(body: unknown, headers: Record<string, string>): Promise<{ data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] }> {
+  async post(body: unknown, headers: Record<string, string>): Promise<Answer> {
     const first = this.next++ % this.gateways.length;
     for (let attempt = 0; attempt < this.gateways.length; attempt += 1) {
       const url = this.gateways[(first + attempt) % this.gateways.length];
@@ -137,7 +198,7 @@ class Http {
       } catch (error) {
         const code = (error as { cause?: { code?: string } }).cause?.code;
         if (code === 'ECONNREFUSED' && attempt < this.gateways.length - 1) continue; // never reached a server
-        return { errors: [{ message: `network: ${code ?? (error as Error).message}` }] };
+        return { errors: [{ message: `network: ${code ?? (error as Error).message}` }], detail: `${url} ${this.sockets.explain(error)}` };
       }
     }
     return { errors: [{ message: 'no gateway' }] };
@@ -282,11 +343,11 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
     const uncertain = new Set<string>();
     let titleSeq = 0;
 
-    type Operation = { name: string; weight: number; run: (t: Tenant, ti: number) => Promise<string | undefined> };
+    type Operation = { name: string; weight: number; run: (t: Tenant, ti: number) => Promise<Failure | undefined> };
     const query = (name: string, file: string, variables: (t: Tenant) => Record<string, unknown> = () => ({})) =>
       async (t: Tenant) => {
         const res = await http.post({ query: op(file, name), variables: variables(t) }, auth(t));
-        return res.errors ? describeError(res.errors) : undefined;
+        return describeError(res);
       };
     const operations: Operation[] = [
       { name: 'Me', weight: 15, run: query('Me', 'identity') },
@@ -299,7 +360,7 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
       {
         name: 'CreateContact', weight: 15, run: async (t, ti) => {
           const res = await http.post({ query: op('crm', 'CreateContact'), variables: { input: { firstName: 'Soak', lastName: 'Contact', email: `${randomUUID()}@soak.example` } } }, auth(t));
-          if (res.errors) return describeError(res.errors);
+          if (res.errors) return describeError(res);
           const id = res.data.createContact.id as string;
           commits.push({ tenant: ti, contactId: id, type: 'created', title: null, at: Date.now() });
           t.contacts.push({ id, busy: false });
@@ -318,7 +379,7 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
             const res = await http.post({ query: op('crm', 'UpdateContact'), variables: { id: contact.id, input: { title } } }, auth(t));
             if (res.errors) {
               uncertain.add(contact.id); // it may have committed before the answer was lost
-              return describeError(res.errors);
+              return describeError(res);
             }
             commits.push({ tenant: ti, contactId: contact.id, type: 'updated', title, at: Date.now() });
             return undefined;
@@ -345,6 +406,8 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
         schedule.push({ at, fault: options.faults[i % options.faults.length] });
       }
     }
+    /** The servers a running fault kills and restarts (their exit is the fault's, not a crash). */
+    const faulted = new Set<string>();
     const inject = async (fault: FaultName): Promise<void> => {
       const window: Window = { fault, start: Date.now() };
       windows.push(window);
@@ -364,10 +427,13 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
         case 'subgraph':
         case 'gateway': {
           const id = fault === 'subgraph' ? 'crm' : 'gateway';
+          faulted.add(id);
           const pid = runningPid(dir, instance(id));
           if (pid) process.kill(pid, 'SIGKILL');
           await sleep(downMs);
           await restart(topology, id);
+          pids.set(id, runningPid(dir, instance(id)));
+          faulted.delete(id);
           break;
         }
         case 'kafka': {
@@ -400,6 +466,19 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
     };
     sampleMemory(false);
     const memoryTimer = setInterval(() => sampleMemory(Date.now() - started >= warmupMs), 10_000);
+
+    // Crashes: a server gone (or another pid) while no fault of its own ran. Nothing restarts it, and
+    // clients fail over to the other gateway silently, so only its dropped connections would show.
+    const processExits: string[] = [];
+    const pids = new Map(servers.map((i) => [i.id, runningPid(dir, i)]));
+    const exitTimer = setInterval(() => {
+      for (const i of servers) {
+        const pid = runningPid(dir, i);
+        if (faulted.has(i.id) || pid === pids.get(i.id)) continue;
+        processExits.push(`+${((Date.now() - started) / 1000).toFixed(1)} s ${i.id} (pid ${pids.get(i.id)}) ${pid ? `replaced by pid ${pid}` : 'exited'}`);
+        pids.set(i.id, pid);
+      }
+    }, 1_000);
 
     // Token refresh per tenant.
     const refreshTimer = setInterval(() => {
@@ -436,7 +515,7 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
       const operation = pick();
       const startedAt = Date.now();
       const p: Promise<void> = operation.run(tenants[ti], ti).then(
-        (error) => void samples.push({ op: operation.name, start: startedAt, ms: Date.now() - startedAt, error }),
+        (failure) => void samples.push({ op: operation.name, start: startedAt, ms: Date.now() - startedAt, error: failure?.error, detail: failure?.detail }),
         (error: unknown) => void samples.push({ op: operation.name, start: startedAt, ms: Date.now() - startedAt, error: `thrown: ${(error as Error).message}` }),
       ).finally(() => inFlight.delete(p));
       inFlight.add(p);
@@ -446,6 +525,7 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
     clearInterval(refreshTimer);
     sampleMemory(true);
     clearInterval(memoryTimer);
+    clearInterval(exitTimer);
 
     // Drain: every committed event must reach every subscriber of its tenant.
     log(`soak: traffic done (${samples.length} requests, ${skipped} skipped as ${maxInFlight} were in flight); waiting for the subscribers`);
@@ -533,7 +613,9 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
       errorsInFaultWindows: samples.filter((s) => s.error && inWindow(s)).length,
       outsideSamples: outside.slice(0, 20).map((s) => {
         const before = windows.filter((w) => w.restoredAt !== undefined && w.restoredAt <= s.start).at(-1);
-        return `+${Math.round((s.start - started) / 1000)} s ${s.op}: ${s.error}${before ? ` (${Math.round((s.start - before.restoredAt!) / 1000)} s after ${before.fault} was restored)` : ''}`;
+        const next = windows.find((w) => w.start > s.start);
+        const relative = [before ? `${Math.round((s.start - before.restoredAt!) / 1000)} s after ${before.fault} was restored` : undefined, next ? `${Math.round((next.start - s.start) / 1000)} s before ${next.fault}` : undefined].filter(Boolean).join(', ');
+        return `+${((s.start - started) / 1000).toFixed(1)} s ${s.op}: ${s.error}${relative ? ` (${relative})` : ''}${s.detail ? `; ${s.detail}` : ''}`;
       }),
       operations: operationsReport,
       subscribers: subscribers.length,
@@ -546,9 +628,10 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
       maxEventDelayOutsideFaultsMs: maxDelayOutside,
       faults,
       memory: memoryReport,
+      processExits,
       ok: false,
     };
-    report.ok = report.errorsOutsideFaultWindows === 0 && lost === 0 && duplicated === 0 && outOfOrder === 0 && foreign === 0;
+    report.ok = report.errorsOutsideFaultWindows === 0 && processExits.length === 0 && lost === 0 && duplicated === 0 && outOfOrder === 0 && foreign === 0;
     return report;
   } finally {
     for (const cleanup of cleanups) await cleanup().catch(() => undefined);
@@ -558,10 +641,11 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
 }
 
 /** One line per distinct failure: the contract code, and whether it is the retryable outage answer. */
-function describeError(errors: { message: string; extensions?: Record<string, unknown> }[]): string {
-  const e = errors[0];
+function describeError(res: Answer): Failure | undefined {
+  const e = res.errors?.[0];
+  if (!e) return undefined;
   const code = e.extensions?.code as string | undefined;
-  return code ? `${code}${e.extensions?.unavailable ? ' (unavailable)' : ''}` : e.message;
+  return { error: code ? `${code}${e.extensions?.unavailable ? ' (unavailable)' : ''}` : e.message, detail: res.detail };
 }
 
 /** The broker leading most partitions of the crm topic: the one whose loss matters most. */
@@ -586,6 +670,7 @@ export function formatReport(r: SoakReport): string {
     'operation          count  errors  p50 ms  p99 ms  max ms',
     ...Object.entries(r.operations).map(([name, o]) => `${name.padEnd(18)} ${String(o.count).padStart(5)}  ${String(o.errors).padStart(6)}  ${String(o.p50Ms).padStart(6)}  ${String(o.p99Ms).padStart(6)}  ${String(o.maxMs).padStart(6)}`),
     ...r.faults.map((f) => `fault ${f.fault.padEnd(8)} at ${f.atSecond} s, down ${f.downMs} ms: ${f.failedRequests} requests failed over ${f.requestsFailedForMs} ms; last failure ${f.lastFailureAfterRestoreMs ?? '-'} ms after the restore; slowest event ${f.maxEventDelayMs ?? '-'} ms; ${Object.entries(f.errors).map(([e, n]) => `${n}× ${e}`).join(', ') || 'no errors'}`),
+    ...r.processExits.map((e) => `  a server exited outside its faults: ${e}`),
     'memory (RSS MB, after warm-up → end): ' + Object.entries(r.memory).map(([id, m]) => `${id} ${m.startMb}→${m.endMb}${m.restarted ? ' (restarted)' : ''}`).join(', '),
     r.ok ? 'soak: OK' : 'soak: FAILED',
   ];

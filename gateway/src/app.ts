@@ -5,12 +5,11 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Supergraph } from '@apollo/federation-internals';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import {
-  ALL_TOPICS, CONTEXT_HEADER, REQUEST_ID_HEADER, busReadiness, createKeyValueStore, disableApolloTelemetry, kvReadiness, maskError, observeGraphQLRequests,
+  ALL_TOPICS, CONTEXT_HEADER, REQUEST_ID_HEADER, busReadiness, createHttpServer, createKeyValueStore, disableApolloTelemetry, kvReadiness, maskError, observeGraphQLRequests,
   operationalRoutes, operationRecorderPlugin, operationSpan, operationSpanPlugin, requestIdMiddleware, resumeRequestContext, rootLogger,
   setInternalErrorReporter, setting, shutdownTimeoutMs, unavailable, useJsonErrors, type CallerIdentity, type EventBus, type KeyValueStore,
 } from '@bacbos/common';
@@ -36,6 +35,17 @@ export interface GatewayContext {
   caller: CallerIdentity;
 }
 
+const fetchLog = rootLogger.child({ component: 'gateway' });
+
+/** `TypeError fetch failed <- SocketError UND_ERR_SOCKET other side closed`: names, codes and messages, outermost first. */
+export function causeChain(error: unknown): string {
+  const links: string[] = [];
+  for (let e = error as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown } | undefined; e && typeof e === 'object' && links.length < 5; e = e.cause as typeof e) {
+    links.push([e.name, e.code, e.message].filter((part) => typeof part === 'string' && part).join(' '));
+  }
+  return links.join(' <- ');
+}
+
 /**
  * A subgraph answers HTTP 400 when a variable fails its scalar (a Date "2026-02-30", a float for a
  * Decimal): the client's mistake, with a BAD_USER_INPUT error in the body. Apollo's data source
@@ -55,7 +65,10 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     // A subgraph that cannot be reached (stopped, restarting) fails its fields with the retryable
     // outage answer; HTTP answers already arrive as GraphQLErrors (errorFromResponse).
     return observeSubgraphFetch(this.subgraph, options, () => super.process(options)).catch((error: unknown) => {
-      throw error instanceof GraphQLError ? error : unavailable(error);
+      if (error instanceof GraphQLError) throw error;
+      // The client reads only "unavailable"; the operator reads why (refused, reset, closed by the peer).
+      fetchLog.warn({ subgraph: this.subgraph, cause: causeChain(error) }, 'subgraph fetch failed; answered unavailable');
+      throw unavailable(error);
     });
   }
 
@@ -138,7 +151,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', setting('TRUST_PROXY'));
-  const httpServer = http.createServer(app);
+  const httpServer = createHttpServer(app);
   const limits = requestLimits();
   const persisted = persistedOperations(kv);
   const server = new ApolloServer<GatewayContext>({

@@ -45,12 +45,19 @@ export interface SubgraphFetcher {
   close(): Promise<void>;
 }
 
+/** How long an idle connection to a subgraph is kept: far below the subgraphs' own keep-alive (HTTP_KEEP_ALIVE_TIMEOUT_MS, 65 s). */
+export const SUBGRAPH_IDLE_MS = 30_000;
+
 /**
  * One undici Agent for every subgraph: keep-alive connections per origin, reused across client
- * requests. `connections` bounds the sockets per subgraph origin (excess requests queue).
+ * requests. `connections` bounds the sockets per subgraph origin (excess requests queue). A
+ * connection idles at most SUBGRAPH_IDLE_MS, whatever the subgraph's `Keep-Alive: timeout=` hint
+ * says (undici would otherwise keep it until 2 s before the subgraph closes it): the subgraph never
+ * closes a connection this side may still write a request on (packages/common/src/http-server.ts).
  */
 export function createSubgraphFetcher(options: { connections?: number; keepAliveTimeoutMs?: number } = {}): SubgraphFetcher {
-  const agent = new Agent({ connections: options.connections ?? 128, keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000, pipelining: 1 });
+  const idleMs = options.keepAliveTimeoutMs ?? SUBGRAPH_IDLE_MS;
+  const agent = new Agent({ connections: options.connections ?? 128, keepAliveTimeout: idleMs, keepAliveMaxTimeout: idleMs, pipelining: 1 });
   const fetch: Fetcher = async (url: string, init: FetcherRequestInit = {}) => {
     const response = await request(url, {
       method: (init.method ?? 'GET') as 'GET' | 'POST',

@@ -4,8 +4,14 @@
 //   the contract's INTERNAL_SERVER_ERROR marked `unavailable`, platform's keep answering, and crm's
 //   answer again once it is started again, without touching the gateways;
 // - a gateway is SIGKILLed under a live subscriber: the subscriber reconnects to the other gateway
-//   with `after:` its last event id and receives every event exactly once, in order.
+//   with `after:` its last event id and receives every event exactly once, in order;
+// - a gateway or a subgraph that does not run for 6 s (SIGSTOP: what a starved machine or a long
+//   pause does to it) answers the requests that reached it meanwhile on its keep-alive connections:
+//   with Node's default 5 s keep-alive it closed them on resuming, before reading them (the soak's
+//   UND_ERR_SOCKET clusters outside fault windows; packages/common/src/http-server.ts).
 import { randomUUID } from 'node:crypto';
+import { subscribe as subscribeChannel, unsubscribe as unsubscribeChannel } from 'node:diagnostics_channel';
+import { Agent, request } from 'undici';
 import { down, instances, restart, runningPid, up, type TopologyOptions } from '../../scripts/topology';
 import { contractOperation as op, gql, signUpTenant, type GraphQLResponse, type TestTenant } from '../helpers/graphql';
 import { STACK_LINE } from '../helpers/process';
@@ -128,4 +134,58 @@ test('a gateway killed under a live subscriber: it resumes on the other gateway 
   expect(mine.map((e) => e.contact.email)).toEqual(emails.slice(emails.indexOf(mine[0].contact.email))); // no gap, in order
   expect(mine.every((e) => e.type === 'created')).toBe(true);
   process.stdout.write(`faults/gateway: ${mine.length} events, ${received.length - mine.length} others; socket dropped and resumed on the other gateway ${resumedAt - killedAt} ms after the kill; 0 lost, 0 duplicated\n`);
+});
+
+test('a gateway or a subgraph that stalls past 5 s answers the requests that reached it meanwhile, on the same keep-alive connection', async () => {
+  const port = Number(new URL(gatewayA).port);
+  let connections = 0;
+  const onConnected = (message: unknown) => {
+    if (Number((message as { connectParams: { port: string | number } }).connectParams.port) === port) connections += 1;
+  };
+  subscribeChannel('undici:client:connected', onConnected);
+  // A client that keeps its connection idle up to 20 s (a load balancer keeps it 60 s).
+  const agent = new Agent({ connections: 1, keepAliveTimeout: 20_000, keepAliveMaxTimeout: 20_000 });
+  const ask = async (): Promise<{ status?: number; errors?: unknown; totalCount?: number; failed?: string }> => {
+    try {
+      const res = await request(gatewayA, {
+        method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json', ...tenant.headers },
+        body: JSON.stringify({ query: '{ contacts(first: 1) { totalCount } }' }),
+      });
+      const body = (await res.body.json()) as { data?: { contacts?: { totalCount: number } }; errors?: unknown };
+      return { status: res.statusCode, errors: body.errors, totalCount: body.data?.contacts?.totalCount };
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause;
+      return { failed: `${(error as { code?: string }).code ?? ''} ${(error as Error).message} ${cause?.code ?? ''}` };
+    }
+  };
+  const answered = { status: 200, errors: undefined, totalCount: expect.any(Number) };
+  try {
+    expect(await ask()).toEqual(answered);
+    // Idle past Node's default keep-alive: the gateway still holds the connection.
+    await sleep(6_000);
+    expect(await ask()).toEqual(answered);
+    expect(connections).toBe(1);
+
+    const answers: { process: string; answer: Awaited<ReturnType<typeof ask>> }[] = [];
+    for (const id of ['gateway', 'crm', 'gateway', 'crm']) {
+      await sleep(300); // back in its event loop, its connections idle
+      const pid = runningPid(options.dir, instance(id))!;
+      process.kill(pid, 'SIGSTOP');
+      let pending: ReturnType<typeof ask>;
+      try {
+        // Written on the idle keep-alive connections (client → gateway, gateway → crm) while the process is stopped.
+        pending = ask();
+        await sleep(6_000);
+      } finally {
+        process.kill(pid, 'SIGCONT');
+      }
+      answers.push({ process: id, answer: await pending });
+    }
+    expect(answers).toEqual(['gateway', 'crm', 'gateway', 'crm'].map((id) => ({ process: id, answer: answered })));
+    expect(connections).toBe(1); // none closed under a request
+    process.stdout.write(`faults/stall: 4 stalls of 6 s (gateway, crm, twice each): every request sent meanwhile answered on the same connection\n`);
+  } finally {
+    unsubscribeChannel('undici:client:connected', onConnected);
+    await agent.close();
+  }
 });

@@ -211,6 +211,10 @@ export const SETTINGS = {
     schema: z.coerce.number().int().min(0).default(10_000), defaultText: '10000',
     meaning: 'how long a stopping process (SIGTERM/SIGINT) waits for in-flight requests and WebSocket close handshakes', readBy: ALL_SERVICES,
   }),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: define({
+    schema: z.coerce.number().int().min(1_000).default(65_000), defaultText: '65000',
+    meaning: "how long the gateway and the subgraphs keep an idle keep-alive connection open; keep it above every client's idle time (the gateway's subgraph pool: 30 s; a load balancer's idle timeout)", readBy: ALL_SERVICES,
+  }),
   APOLLO_TELEMETRY_DISABLED: define({
     schema: bool.optional(), defaultText: 'true (set by the platform)', meaning: "`false` opts in to @apollo/gateway's usage telemetry to Apollo (off otherwise: nothing leaves the machine)", readBy: ['gateway', 'start'],
   }),

@@ -4,6 +4,7 @@ export * from './config';
 export * from './db';
 export * from './errors';
 export * from './http-errors';
+export * from './http-server';
 export * from './identity';
 export * from './lifecycle';
 export * from './logger';

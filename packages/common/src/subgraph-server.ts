@@ -7,13 +7,13 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLSchemaModule } from '@apollo/subgraph/dist/schema-helper';
 import express from 'express';
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
 import { databaseUrlFor, internalContextSecret, outboxRetentionMs, type SubgraphName } from './config';
 import { OutboxRelay, type EventBus } from './events';
 import { maskError, setInternalErrorReporter } from './errors';
 import { useJsonErrors } from './http-errors';
+import { createHttpServer } from './http-server';
 import { shutdownTimeoutMs } from './lifecycle';
 import { CONTEXT_HEADER, verifyCallerIdentity, type CallerIdentity } from './identity';
 import type { KeyValueStore } from './kv';
@@ -76,7 +76,7 @@ export async function startSubgraph<Context extends object>(
   setInternalErrorReporter((error) => rootLogger.error({ err: error }, 'internal error (masked for the client)'));
   const schema = buildSchema(definition.modules);
   const app = express();
-  const httpServer = http.createServer(app);
+  const httpServer = createHttpServer(app);
   const server = new ApolloServer<Context>({
     schema,
     formatError: maskError,
