@@ -6,7 +6,7 @@
 import type { Pool } from 'pg';
 import { withTenant } from '@bacbos/common';
 import {
-  SEARCH_TYPES, hitKey, roundScore, type SearchAfter, type SearchDocument, type SearchEngine, type SearchKey, type SearchRequest, type SearchResult,
+  SEARCH_TYPES, hitKey, roundScore, type ExpiringReader, type SearchAfter, type SearchDocument, type SearchEngine, type SearchKey, type SearchRequest, type SearchResult,
   type SearchType, type SuggestRequest, type Suggestion, type Visibility,
 } from './engine';
 import { TYPO_SIMILARITY, highlightsOf, prefixTsQuery, queryTerms } from './text';
@@ -55,18 +55,18 @@ export class PostgresEngine implements SearchEngine {
       }
       const batch = [...newest.values()];
       await db.query(
-        `INSERT INTO search.entries AS e (tenant_id, type, id, title, subtitle, body, readers, position, deleted, changed_at)
+        `INSERT INTO search.entries AS e (tenant_id, type, id, title, subtitle, body, readers, reader_until, position, deleted, changed_at)
          SELECT r.tenant_id, r.type, r.id, r.title, r.subtitle, r.body,
                 CASE WHEN r.readers IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(r.readers)::uuid) END,
-                r.position, false, r.changed_at
-           FROM jsonb_to_recordset($1::jsonb) AS r(tenant_id uuid, type text, id uuid, title text, subtitle text, body text, readers jsonb, position bigint, changed_at timestamptz)
+                r.reader_until, r.position, false, r.changed_at
+           FROM jsonb_to_recordset($1::jsonb) AS r(tenant_id uuid, type text, id uuid, title text, subtitle text, body text, readers jsonb, reader_until jsonb, position bigint, changed_at timestamptz)
          ON CONFLICT (tenant_id, type, id) DO UPDATE
-           SET title = EXCLUDED.title, subtitle = EXCLUDED.subtitle, body = EXCLUDED.body, readers = EXCLUDED.readers,
+           SET title = EXCLUDED.title, subtitle = EXCLUDED.subtitle, body = EXCLUDED.body, readers = EXCLUDED.readers, reader_until = EXCLUDED.reader_until,
                position = EXCLUDED.position, deleted = false, changed_at = EXCLUDED.changed_at
            WHERE e.position < EXCLUDED.position`,
         [JSON.stringify(batch.map((d) => ({
           tenant_id: d.tenantId, type: d.type, id: d.id, title: clean(d.title), subtitle: clean(d.subtitle), body: clean(d.body),
-          readers: d.readers, position: d.position.toString(), changed_at: d.updatedAt,
+          readers: d.readers, reader_until: untilOf(d.readers, d.expiring), position: d.position.toString(), changed_at: d.updatedAt,
         })))],
       );
     });
@@ -79,19 +79,19 @@ export class PostgresEngine implements SearchEngine {
         `INSERT INTO search.entries AS e (tenant_id, type, id, position, deleted, changed_at)
          SELECT r.tenant_id, r.type, r.id, $2::bigint, true, now() FROM jsonb_to_recordset($1::jsonb) AS r(tenant_id uuid, type text, id uuid)
          ON CONFLICT (tenant_id, type, id) DO UPDATE
-           SET title = '', subtitle = '', body = '', readers = NULL, position = EXCLUDED.position, deleted = true
+           SET title = '', subtitle = '', body = '', readers = NULL, reader_until = NULL, position = EXCLUDED.position, deleted = true
            WHERE e.position < EXCLUDED.position`,
         [JSON.stringify(rows.map((k) => ({ tenant_id: k.tenantId, type: k.type, id: k.id }))), position.toString()],
       );
     });
   }
 
-  async setReaders(key: SearchKey, readers: string[] | null, position: bigint): Promise<void> {
+  async setReaders(key: SearchKey, readers: string[] | null, position: bigint, expiring: ExpiringReader[] = []): Promise<void> {
     await this.perTenant([key], async (db) => {
       await db.query(
-        `UPDATE search.entries SET readers = $4::uuid[], position = $5::bigint
+        `UPDATE search.entries SET readers = $4::uuid[], reader_until = $6::jsonb, position = $5::bigint
           WHERE tenant_id = $1 AND type = $2 AND id = $3 AND position < $5::bigint AND NOT deleted`,
-        [key.tenantId, key.type, key.id, readers, position.toString()],
+        [key.tenantId, key.type, key.id, readers, position.toString(), jsonOrNull(untilOf(readers, expiring))],
       );
     });
   }
@@ -99,7 +99,8 @@ export class PostgresEngine implements SearchEngine {
   async removeReader(tenantId: string, userId: string): Promise<void> {
     await this.perTenant([{ tenantId }], async (db) => {
       await db.query(
-        `UPDATE search.entries SET readers = array_remove(readers, $2::uuid) WHERE tenant_id = $1 AND readers @> ARRAY[$2::uuid]`,
+        `UPDATE search.entries SET readers = array_remove(readers, $2::uuid), reader_until = NULLIF(reader_until - $2::text, '{}'::jsonb)
+          WHERE tenant_id = $1 AND (readers @> ARRAY[$2::uuid] OR reader_until ? $2::text)`,
         [tenantId, userId],
       );
     });
@@ -109,7 +110,7 @@ export class PostgresEngine implements SearchEngine {
   private static readonly MATCHES = `
     FROM search.entries e, (SELECT to_tsquery('simple', search.fold($2)) AS tsq, search.fold($3) AS fq) q
     WHERE e.tenant_id = $1::uuid AND NOT e.deleted AND e.type = ANY($4::text[])
-      AND (e.readers IS NULL OR e.type = ANY($5::text[]) OR e.readers @> ARRAY[$6::uuid])
+      AND (e.readers IS NULL OR e.type = ANY($5::text[]) OR e.readers @> ARRAY[$6::uuid] OR (e.reader_until ->> $6::text)::timestamptz > now())
       AND (e.document @@ q.tsq OR q.fq <% e.words)`;
 
   /** One page in (score desc, key asc) order after the search-after position ($7, $8), $9 rows. */
@@ -162,7 +163,7 @@ export class PostgresEngine implements SearchEngine {
     const rows = (await this.pools.read.query<{ title: string; type: SearchType; id: string }>(
       `SELECT e.title, e.type, e.id FROM search.entries e
         WHERE e.tenant_id = $1::uuid AND NOT e.deleted AND e.type = ANY($3::text[])
-          AND (e.readers IS NULL OR e.type = ANY($4::text[]) OR e.readers @> ARRAY[$5::uuid])
+          AND (e.readers IS NULL OR e.type = ANY($4::text[]) OR e.readers @> ARRAY[$5::uuid] OR (e.reader_until ->> $5::text)::timestamptz > now())
           AND e.document @@ to_tsquery('simple', search.fold($2))
         ORDER BY ts_rank('{0, 0, 0, 1.0}', e.document, to_tsquery('simple', search.fold($2))) DESC, length(e.title), e.title, e.id
         LIMIT $6`,
@@ -190,6 +191,12 @@ export class PostgresEngine implements SearchEngine {
     await Promise.allSettled([this.pools.read.end(), this.pools.write.end()]);
   }
 }
+
+/** The reader_until column: expiring readers as { userId: until }, null without any (or without an access list). */
+const untilOf = (readers: string[] | null, expiring: ExpiringReader[] | undefined): Record<string, string> | null =>
+  readers !== null && expiring?.length ? Object.fromEntries(expiring.map((r) => [r.userId, new Date(r.until).toISOString()])) : null;
+
+const jsonOrNull = (value: unknown): string | null => (value === null ? null : JSON.stringify(value));
 
 /** PostgreSQL text cannot hold NUL; the index keeps everything else as given. */
 const clean = (s: string) => s.replace(/\0/g, '');
