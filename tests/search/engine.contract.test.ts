@@ -72,7 +72,10 @@ describe.each(ENGINES)('$name engine', ({ make, skip }) => {
     await engine.index([doc(a, { title: 'Quetzalcoatl project' })]);
     expect(await search(everyone(b), 'quetzalcoatl')).toEqual({ hits: [], totalCount: 0, facets: [], hasNextPage: false });
     expect(await suggest(everyone(b), 'quetz')).toEqual([]);
+    // Misspelt too: the typo matching (PostgreSQL: search.typo_matches, as the owner) stays in the tenant.
+    expect(await search(everyone(b), 'quetzalcoatel')).toEqual({ hits: [], totalCount: 0, facets: [], hasNextPage: false });
     expect((await search(everyone(a), 'quetzalcoatl')).totalCount).toBe(1);
+    expect((await search(everyone(a), 'quetzalcoatel')).totalCount).toBe(1);
   });
 
   maybe('hides an object from callers not on its access list, counts included, unless unrestricted for its type', async () => {
