@@ -72,7 +72,10 @@ describe.each(ENGINES)('$name engine', ({ make, skip }) => {
     await engine.index([doc(a, { title: 'Quetzalcoatl project' })]);
     expect(await search(everyone(b), 'quetzalcoatl')).toEqual({ hits: [], totalCount: 0, facets: [], hasNextPage: false });
     expect(await suggest(everyone(b), 'quetz')).toEqual([]);
+    // Misspelt too: the typo matching (PostgreSQL: search.typo_matches, as the owner) stays in the tenant.
+    expect(await search(everyone(b), 'quetzalcoatel')).toEqual({ hits: [], totalCount: 0, facets: [], hasNextPage: false });
     expect((await search(everyone(a), 'quetzalcoatl')).totalCount).toBe(1);
+    expect((await search(everyone(a), 'quetzalcoatel')).totalCount).toBe(1);
   });
 
   maybe('hides an object from callers not on its access list, counts included, unless unrestricted for its type', async () => {
@@ -98,6 +101,34 @@ describe.each(ENGINES)('$name engine', ({ make, skip }) => {
     expect((await search(everyone(t, colleague), 'secret')).totalCount).toBe(1);
     await engine.removeReader(t, colleague);
     expect((await search(everyone(t, colleague), 'secret')).totalCount).toBe(0);
+  });
+
+  maybe('shows an expiring reader the object only until its expiry, in hits, counts and suggestions; setReaders and removeReader cover them', async () => {
+    const t = tenant();
+    const owner = randomUUID();
+    const guest = randomUUID();
+    const later = randomUUID();
+    const soon = new Date(Date.now() + 1500).toISOString();
+    const file = doc(t, { type: 'FILE', title: 'Vermilion report.pdf', readers: [owner], expiring: [{ userId: guest, until: soon }, { userId: later, until: new Date(Date.now() + 3_600_000).toISOString() }] });
+    await engine.index([file]);
+    expect((await search(everyone(t, guest), 'vermilion')).totalCount).toBe(1);
+    expect(await suggest(everyone(t, guest), 'vermil')).toEqual([{ text: 'Vermilion report.pdf', type: 'FILE', id: file.id }]);
+    expect((await search(everyone(t, randomUUID()), 'vermilion')).totalCount).toBe(0);
+    await new Promise((r) => setTimeout(r, Date.parse(soon) - Date.now() + 50));
+    // No write happened: the expiry is compared with the clock at query time.
+    expect(await search(everyone(t, guest), 'vermilion')).toEqual({ hits: [], totalCount: 0, facets: [], hasNextPage: false });
+    expect(await suggest(everyone(t, guest), 'vermil')).toEqual([]);
+    expect((await search(everyone(t, later), 'vermilion')).totalCount).toBe(1);
+    expect((await search(everyone(t, owner), 'vermilion')).totalCount).toBe(1);
+
+    // A new share replaces the whole list; a removed user leaves the expiring list too.
+    const key = { tenantId: t, type: 'FILE' as const, id: file.id };
+    await engine.setReaders(key, [owner], next(), [{ userId: guest, until: new Date(Date.now() + 3_600_000).toISOString() }]);
+    expect((await search(everyone(t, guest), 'vermilion')).totalCount).toBe(1);
+    expect((await search(everyone(t, later), 'vermilion')).totalCount).toBe(0);
+    await engine.removeReader(t, guest);
+    expect((await search(everyone(t, guest), 'vermilion')).totalCount).toBe(0);
+    expect((await search(everyone(t, owner), 'vermilion')).totalCount).toBe(1);
   });
 
   maybe('applies only newer positions: replays, late duplicates and deletions are idempotent', async () => {

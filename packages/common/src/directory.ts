@@ -17,6 +17,8 @@ import { withTenant } from './tenant-context';
 import { isUuid } from './validation';
 
 export const USER_EVENTS = new Set(['platform.user.created', 'platform.user.invited', 'platform.user.updated']);
+/** The event that takes a user out of the directories (removeUser). */
+export const USER_REMOVED = 'platform.user.removed';
 
 /** The subgraphs the manifest marks `userDirectory`. */
 export type DirectorySchema = DirectorySubgraph;
@@ -36,6 +38,13 @@ export async function startUserDirectorySync(bus: EventBus, options: { schema: D
     topics: [topicFor('platform')],
     fromBeginning: true,
     onEvent: async (event: EventEnvelope) => {
+      if (event.type === USER_REMOVED) {
+        // A removed user is no longer a user of the tenant: nothing new may name them.
+        await withTenant(event.tenantId, () =>
+          options.db.$executeRawUnsafe(`DELETE FROM ${options.schema}.directory_users WHERE tenant_id = $1::uuid AND user_id = $2::uuid`, event.tenantId, event.aggregateId),
+        ).catch((error: unknown) => options.log.warn({ err: error, eventId: event.id }, 'could not update the user directory'));
+        return;
+      }
       if (!USER_EVENTS.has(event.type)) return;
       const email = event.payload.data.email;
       if (typeof email !== 'string') return;

@@ -7,29 +7,50 @@
 import { createHash } from 'node:crypto';
 import { Histogram } from 'prom-client';
 import { metricsRegistry, topicFor, type EventBus, type EventEnvelope, type Logger } from '@bacbos/common';
-import type { SearchDocument, SearchEngine, SearchKey, SearchType } from './engine/engine';
+import type { ExpiringReader, SearchDocument, SearchEngine, SearchKey, SearchType } from './engine/engine';
 
 export type IndexOperation =
   | { kind: 'index'; document: SearchDocument }
   | { kind: 'delete'; key: SearchKey; position: bigint }
-  | { kind: 'readers'; key: SearchKey; readers: string[] | null; position: bigint };
+  | { kind: 'readers'; key: SearchKey; readers: string[] | null; expiring: ExpiringReader[]; position: bigint }
+  /** The user was removed from the tenant: out of every access list. */
+  | { kind: 'removeReader'; tenantId: string; userId: string };
 
 /** The topics whose events carry searchable objects. */
 export const INDEXED_TOPICS = ['crm', 'office', 'hr', 'platform'].map(topicFor);
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 const words = (...parts: unknown[]): string => parts.flatMap((p) => (Array.isArray(p) ? p.map(str) : [str(p)])).filter(Boolean).join(' ');
+/** Worksheet names: `[{ name }]` (spreadsheet created) or `[name]` (cell commits). */
+const worksheetNames = (v: unknown): string => words(Array.isArray(v) ? v.map((w: unknown) => (typeof w === 'string' ? w : (w as { name?: unknown } | null)?.name)) : []);
 const ids = (v: unknown): string[] => (Array.isArray(v) ? [...new Set(v.filter((x): x is string => typeof x === 'string'))] : []);
+
+/**
+ * A file's access list as office sends it (EVENTS.md): `readerIds` is everyone who may open it,
+ * `readerExpiry` maps those whose every grant expires to when the last one does. Those are indexed
+ * as expiring readers (checked against the clock at query time), the rest as readers.
+ */
+function fileAccess(file: { readerIds?: unknown; readerExpiry?: unknown }): { readers: string[]; expiring: ExpiringReader[] } {
+  const expiry = file.readerExpiry && typeof file.readerExpiry === 'object' ? (file.readerExpiry as Record<string, unknown>) : {};
+  const expiring: ExpiringReader[] = [];
+  const readers: string[] = [];
+  for (const id of ids(file.readerIds)) {
+    const until = expiry[id];
+    if (typeof until === 'string' && !Number.isNaN(Date.parse(until))) expiring.push({ userId: id, until });
+    else readers.push(id);
+  }
+  return { readers, expiring };
+}
 
 /** The index operations of one event; none for events that change nothing searchable. */
 export function operationsOf(event: EventEnvelope): IndexOperation[] {
   const data = event.payload.data;
   const position = BigInt(event.seq);
-  const doc = (type: SearchType, fields: { id?: string; title: string; subtitle?: string; body?: string; readers: string[] | null }): IndexOperation => ({
+  const doc = (type: SearchType, fields: { id?: string; title: string; subtitle?: string; body?: string; readers: string[] | null; expiring?: ExpiringReader[] }): IndexOperation => ({
     kind: 'index',
     document: {
       tenantId: event.tenantId, type, id: fields.id ?? event.aggregateId, title: fields.title, subtitle: fields.subtitle ?? '', body: fields.body ?? '',
-      readers: fields.readers, position, updatedAt: event.occurredAt,
+      readers: fields.readers, ...(fields.expiring?.length ? { expiring: fields.expiring } : {}), position, updatedAt: event.occurredAt,
     },
   });
   const remove = (type: SearchType): IndexOperation => ({ kind: 'delete', key: { tenantId: event.tenantId, type, id: event.aggregateId }, position });
@@ -38,8 +59,10 @@ export function operationsOf(event: EventEnvelope): IndexOperation[] {
     case 'crm.contact.updated':
       return [doc('CONTACT', { title: words(data.firstName, data.lastName), subtitle: words(data.email, data.company), body: words(data.title, data.phone, data.tags), readers: null })];
     case 'crm.contact.deleted':
-      return [remove('CONTACT')];
+      // Its leads went with it (cascade); the event names them.
+      return [remove('CONTACT'), ...ids(data.leadIds).map((id): IndexOperation => ({ kind: 'delete', key: { tenantId: event.tenantId, type: 'LEAD', id }, position }))];
     case 'crm.lead.created':
+    case 'crm.lead.updated':
     case 'crm.lead.converted':
       return [doc('LEAD', { title: str(data.title), subtitle: words(data.source, data.status), body: words(data.tags), readers: null })];
     case 'crm.opportunity.created':
@@ -52,17 +75,27 @@ export function operationsOf(event: EventEnvelope): IndexOperation[] {
       return [doc('DOCUMENT', { title: str(data.title), body: str(data.text), readers: readers.length ? readers : ids([data.ownerId]) })];
     }
     case 'office.spreadsheet.created':
-      return [doc('SPREADSHEET', { title: str(data.title), subtitle: words(Array.isArray(data.worksheets) ? data.worksheets.map((w: { name?: unknown }) => w.name) : []), body: str(data.cellText), readers: null })];
+      return [doc('SPREADSHEET', { title: str(data.title), subtitle: worksheetNames(data.worksheets), body: str(data.cellText), readers: null })];
+    // A commit's last cellsChanged event and a worksheet's removal carry the whole spreadsheet's
+    // search data (title, worksheet names, the first 64 KiB of cell text); the other events do not.
+    case 'office.worksheet.cells_changed':
+    case 'office.worksheet.deleted':
+      if (typeof data.cellText !== 'string' || typeof data.spreadsheetId !== 'string') return [];
+      return [doc('SPREADSHEET', { id: data.spreadsheetId, title: str(data.title), subtitle: worksheetNames(data.worksheets), body: data.cellText, readers: null })];
     case 'office.presentation.created':
       return [doc('PRESENTATION', { title: str(data.title), body: str(data.slideText), readers: null })];
+    // Each new slide's event carries the whole presentation's title and slide text (first 64 KiB).
+    case 'office.slide.created':
+      if (typeof data.slideText !== 'string' || typeof data.presentationId !== 'string') return [];
+      return [doc('PRESENTATION', { id: data.presentationId, title: str(data.title), body: data.slideText, readers: null })];
     case 'office.file.uploaded':
-      return [doc('FILE', { title: str(data.name), subtitle: str(data.path), body: str(data.contentType), readers: ids(data.readerIds ?? [data.ownerId]) })];
+      return [doc('FILE', { title: str(data.name), subtitle: str(data.path), body: str(data.contentType), ...fileAccess({ readerIds: data.readerIds ?? [data.ownerId], readerExpiry: data.readerExpiry }) })];
     case 'office.share.created':
     case 'office.share.updated': {
       // Keyed by the share, but carrying the file's whole access list after it.
-      const file = (data.file ?? {}) as { id?: unknown; readerIds?: unknown };
+      const file = (data.file ?? {}) as { id?: unknown; readerIds?: unknown; readerExpiry?: unknown };
       if (typeof file.id !== 'string') return [];
-      return [{ kind: 'readers', key: { tenantId: event.tenantId, type: 'FILE', id: file.id }, readers: ids(file.readerIds), position }];
+      return [{ kind: 'readers', key: { tenantId: event.tenantId, type: 'FILE', id: file.id }, ...fileAccess(file), position }];
     }
     case 'office.email.sent': {
       const copies = Array.isArray(data.copies) ? (data.copies as { id?: unknown; userId?: unknown }[]) : [];
@@ -78,6 +111,8 @@ export function operationsOf(event: EventEnvelope): IndexOperation[] {
     case 'platform.user.invited':
     case 'platform.user.updated':
       return [doc('USER', { title: words(data.firstName, data.lastName) || str(data.email), subtitle: str(data.email), readers: null })];
+    case 'platform.user.removed':
+      return [remove('USER'), { kind: 'removeReader', tenantId: event.tenantId, userId: event.aggregateId }];
     default:
       return [];
   }
@@ -99,7 +134,8 @@ export async function applyEvent(engine: SearchEngine, event: EventEnvelope): Pr
   if (documents.length) await engine.index(documents);
   for (const op of ops) {
     if (op.kind === 'delete') await engine.delete([op.key], op.position);
-    if (op.kind === 'readers') await engine.setReaders(op.key, op.readers, op.position);
+    if (op.kind === 'readers') await engine.setReaders(op.key, op.readers, op.position, op.expiring);
+    if (op.kind === 'removeReader') await engine.removeReader(op.tenantId, op.userId);
   }
   return ops.length;
 }

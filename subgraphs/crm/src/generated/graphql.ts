@@ -171,6 +171,8 @@ export type Mutation = {
   deleteContact: Scalars['Boolean']['output'];
   moveOpportunity: Opportunity;
   updateContact: Contact;
+  /** Changes a lead (crm:write); an unknown id is NOT_FOUND. */
+  updateLead: Lead;
 };
 
 
@@ -205,6 +207,12 @@ export type MutationMoveOpportunityArgs = {
 export type MutationUpdateContactArgs = {
   id: Scalars['ID']['input'];
   input: UpdateContactInput;
+};
+
+
+export type MutationUpdateLeadArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateLeadInput;
 };
 
 export type Opportunity = {
@@ -319,6 +327,19 @@ export type UpdateContactInput = {
   status?: InputMaybe<Scalars['String']['input']>;
   tags?: InputMaybe<Array<Scalars['String']['input']>>;
   title?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Omitted fields stay; null clears an optional one. The status moves through convertLead. */
+export type UpdateLeadInput = {
+  currency?: InputMaybe<Scalars['String']['input']>;
+  ownerId?: InputMaybe<Scalars['ID']['input']>;
+  /** low | medium | high | urgent. */
+  priority?: InputMaybe<Scalars['String']['input']>;
+  source?: InputMaybe<Scalars['String']['input']>;
+  stage?: InputMaybe<Scalars['String']['input']>;
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+  title?: InputMaybe<Scalars['String']['input']>;
+  value?: InputMaybe<Scalars['Decimal']['input']>;
 };
 
 /** The platform's user, extended with the leads the user owns. */
@@ -470,6 +491,7 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UpdateContactInput: UpdateContactInput;
+  UpdateLeadInput: UpdateLeadInput;
   User: ResolverTypeWrapper<{ __typename?: 'User'; id: string }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -503,6 +525,7 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   Subscription: Record<PropertyKey, never>;
   UpdateContactInput: UpdateContactInput;
+  UpdateLeadInput: UpdateLeadInput;
   User: { __typename?: 'User'; id: string };
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
@@ -616,6 +639,7 @@ export type MutationResolvers<ContextType = CrmContext, ParentType extends Resol
   deleteContact?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteContactArgs, 'id'>>;
   moveOpportunity?: Resolver<ResolversTypes['Opportunity'], ParentType, ContextType, RequireFields<MutationMoveOpportunityArgs, 'id' | 'stage'>>;
   updateContact?: Resolver<ResolversTypes['Contact'], ParentType, ContextType, RequireFields<MutationUpdateContactArgs, 'id' | 'input'>>;
+  updateLead?: Resolver<ResolversTypes['Lead'], ParentType, ContextType, RequireFields<MutationUpdateLeadArgs, 'id' | 'input'>>;
 };
 
 export type OpportunityResolvers<ContextType = CrmContext, ParentType extends ResolversParentTypes['Opportunity'] = ResolversParentTypes['Opportunity'], FederationReferenceType extends FederationReferenceTypes['Opportunity'] = FederationReferenceTypes['Opportunity']> = {

@@ -254,6 +254,8 @@ export type Mutation = {
   revokeBiometricDevice: BiometricDevice;
   /** An employee has at most one session in progress: starting a second is CONFLICT. */
   startRemoteSession: RemoteWorkSession;
+  /** Needs hr:write. An unknown id is NOT_FOUND; a taken email is CONFLICT on email. */
+  updateEmployee: Employee;
 };
 
 
@@ -301,6 +303,12 @@ export type MutationRevokeBiometricDeviceArgs = {
 
 export type MutationStartRemoteSessionArgs = {
   input: StartRemoteSessionInput;
+};
+
+
+export type MutationUpdateEmployeeArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateEmployeeInput;
 };
 
 /** Minutes worked beyond workHoursPerDay, written at clock-out. */
@@ -448,6 +456,19 @@ export type Timesheet = {
   totalOvertimeMinutes: Scalars['Int']['output'];
   /** Sum of the listed records' workedMinutes (open records count 0). */
   totalWorkedMinutes: Scalars['Int']['output'];
+};
+
+/** Omitted fields stay; null clears an optional one. */
+export type UpdateEmployeeInput = {
+  department?: InputMaybe<Scalars['String']['input']>;
+  /** Unique per tenant (stored lower-case). */
+  email?: InputMaybe<Scalars['String']['input']>;
+  firstName?: InputMaybe<Scalars['String']['input']>;
+  lastName?: InputMaybe<Scalars['String']['input']>;
+  phone?: InputMaybe<Scalars['String']['input']>;
+  position?: InputMaybe<Scalars['String']['input']>;
+  /** active, on_leave, suspended or terminated. */
+  status?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A platform user (owned by the platform subgraph), extended with the user's employee record. */
@@ -607,6 +628,7 @@ export type ResolversTypes = {
   RequestLeaveInput: RequestLeaveInput;
   StartRemoteSessionInput: StartRemoteSessionInput;
   Timesheet: ResolverTypeWrapper<Omit<Timesheet, 'employee' | 'leave' | 'records'> & { employee: ResolversTypes['Employee'], leave: Array<ResolversTypes['LeaveRequest']>, records: Array<ResolversTypes['AttendanceRecord']> }>;
+  UpdateEmployeeInput: UpdateEmployeeInput;
   User: ResolverTypeWrapper<{ __typename?: 'User'; id: string }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -643,6 +665,7 @@ export type ResolversParentTypes = {
   RequestLeaveInput: RequestLeaveInput;
   StartRemoteSessionInput: StartRemoteSessionInput;
   Timesheet: Omit<Timesheet, 'employee' | 'leave' | 'records'> & { employee: ResolversParentTypes['Employee'], leave: Array<ResolversParentTypes['LeaveRequest']>, records: Array<ResolversParentTypes['AttendanceRecord']> };
+  UpdateEmployeeInput: UpdateEmployeeInput;
   User: { __typename?: 'User'; id: string };
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
@@ -803,6 +826,7 @@ export type MutationResolvers<ContextType = HrContext, ParentType extends Resolv
   requestLeave?: Resolver<ResolversTypes['LeaveRequest'], ParentType, ContextType, RequireFields<MutationRequestLeaveArgs, 'input'>>;
   revokeBiometricDevice?: Resolver<ResolversTypes['BiometricDevice'], ParentType, ContextType, RequireFields<MutationRevokeBiometricDeviceArgs, 'id'>>;
   startRemoteSession?: Resolver<ResolversTypes['RemoteWorkSession'], ParentType, ContextType, RequireFields<MutationStartRemoteSessionArgs, 'input'>>;
+  updateEmployee?: Resolver<ResolversTypes['Employee'], ParentType, ContextType, RequireFields<MutationUpdateEmployeeArgs, 'id' | 'input'>>;
 };
 
 export type OvertimeRecordResolvers<ContextType = HrContext, ParentType extends ResolversParentTypes['OvertimeRecord'] = ResolversParentTypes['OvertimeRecord']> = {

@@ -287,6 +287,12 @@ export type Mutation = {
   provisionDatabase: DatabaseInstance;
   /** Public. Rotates the refresh token; reusing an old one revokes the whole session. */
   refreshSession: AuthPayload;
+  /**
+   * Removes a user from the tenant (platform:admin): their sessions end at once, they no longer count
+   * against limits.maxUsers, are no longer listed, and every module forgets their access. An unknown id
+   * is NOT_FOUND on id; removing yourself is BAD_USER_INPUT on id.
+   */
+  removeUser: Scalars['Boolean']['output'];
   /** The key fails with UNAUTHENTICATED from its very next request. */
   revokeApiKey: ApiKey;
   /** Revokes one of your sessions (any session of the tenant with platform:admin). */
@@ -346,6 +352,11 @@ export type MutationProvisionDatabaseArgs = {
 
 export type MutationRefreshSessionArgs = {
   refreshToken: Scalars['String']['input'];
+};
+
+
+export type MutationRemoveUserArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -948,6 +959,7 @@ export type MutationResolvers<ContextType = PlatformContext, ParentType extends 
   logOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   provisionDatabase?: Resolver<ResolversTypes['DatabaseInstance'], ParentType, ContextType, RequireFields<MutationProvisionDatabaseArgs, 'input'>>;
   refreshSession?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRefreshSessionArgs, 'refreshToken'>>;
+  removeUser?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveUserArgs, 'id'>>;
   revokeApiKey?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
   revokeSession?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeSessionArgs, 'id'>>;
   signUp?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSignUpArgs, 'input'>>;

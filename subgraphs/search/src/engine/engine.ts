@@ -33,6 +33,12 @@ export interface SearchDocument {
    */
   readers: string[] | null;
   /**
+   * Readers whose access ends (a drive share with an expiry), besides `readers`: each may open the
+   * object only while now < until. Checked at query time, so an expiry needs no event. Only with
+   * a `readers` list; omitted = none.
+   */
+  expiring?: ExpiringReader[];
+  /**
    * Position of the change this state comes from (the event's outbox seq, per source subgraph;
    * monotonic per object). An engine never replaces a newer state with an older one, and a
    * delete at position p is not undone by a write at a position <= p.
@@ -40,6 +46,12 @@ export interface SearchDocument {
   position: bigint;
   /** When the owner last changed it (ISO 8601); a tie-breaker of nothing, shown nowhere. */
   updatedAt: string;
+}
+
+export interface ExpiringReader {
+  userId: string;
+  /** ISO 8601 instant the access ends. */
+  until: string;
 }
 
 /** Identifies one object in the index. */
@@ -132,9 +144,9 @@ export interface SearchEngine {
   index(documents: SearchDocument[]): Promise<void>;
   /** Removes objects as of `position`; a later index() with position <= it is ignored. */
   delete(keys: SearchKey[], position: bigint): Promise<void>;
-  /** Replaces the readers of one object without touching its text (a share added or removed). */
-  setReaders(key: SearchKey, readers: string[] | null, position: bigint): Promise<void>;
-  /** Removes a user from every access list of the tenant (the user was removed). */
+  /** Replaces the readers (and expiring readers) of one object without touching its text (a share added or removed). */
+  setReaders(key: SearchKey, readers: string[] | null, position: bigint, expiring?: ExpiringReader[]): Promise<void>;
+  /** Removes a user from every access list of the tenant, expiring ones included (the user was removed). */
   removeReader(tenantId: string, userId: string): Promise<void>;
   search(request: SearchRequest): Promise<SearchResult>;
   suggest(request: SuggestRequest): Promise<Suggestion[]>;

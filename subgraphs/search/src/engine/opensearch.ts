@@ -21,7 +21,7 @@
 // is exactly what a cursor gives back (search_after with the `TYPE:id` key as the tiebreaker).
 import { Client } from '@opensearch-project/opensearch';
 import {
-  SCORE_DECIMALS, SEARCH_TYPES, hitKey, roundScore, type SearchDocument, type SearchEngine, type SearchField, type SearchHighlight,
+  SCORE_DECIMALS, SEARCH_TYPES, hitKey, roundScore, type ExpiringReader, type SearchDocument, type SearchEngine, type SearchField, type SearchHighlight,
   type SearchKey, type SearchRequest, type SearchResult, type SearchType, type SuggestRequest, type Suggestion, type Visibility,
 } from './engine';
 import { queryTerms, snippet } from './text';
@@ -53,6 +53,9 @@ const textField = {
 } as const;
 /** Title and subtitle: also trigrams, for misspellings fuzziness does not reach. */
 const nameField = { ...textField, fields: { ...textField.fields, trigram: { type: 'text', analyzer: 'folded_trigrams' } } } as const;
+
+/** Added to an index created before it by `init` (put mapping: an added field needs no reindex). */
+const EXPIRING_MAPPING = { type: 'nested', properties: { user: { type: 'keyword' }, until: { type: 'date' } } } as const;
 
 /** Settings and mappings of the index; `init` creates it with these. */
 export const INDEX_BODY = {
@@ -92,6 +95,8 @@ export const INDEX_BODY = {
       /** false: every caller the type's module and permission allow; true: only `readers`. */
       restricted: { type: 'boolean' },
       readers: { type: 'keyword' },
+      /** Readers whose access ends: each matches only while now < until (a nested pair, so both hold for one reader). */
+      expiring: EXPIRING_MAPPING,
       deleted: { type: 'boolean' },
       position: { type: 'long' },
       updatedAt: { type: 'date' },
@@ -105,8 +110,9 @@ const WRITE_IF_NEWER = `
   else { ctx._source.clear(); ctx._source.putAll(params.doc); }`;
 const SET_READERS_IF_NEWER = `
   if (ctx._source.deleted == true || ctx._source.position >= params.position) { ctx.op = 'none'; }
-  else { ctx._source.restricted = params.restricted; ctx._source.readers = params.readers; ctx._source.position = params.position; }`;
-const REMOVE_READER = `ctx._source.readers.removeIf(r -> r == params.userId)`;
+  else { ctx._source.restricted = params.restricted; ctx._source.readers = params.readers; ctx._source.expiring = params.expiring; ctx._source.position = params.position; }`;
+const REMOVE_READER = `ctx._source.readers.removeIf(r -> r == params.userId);
+  if (ctx._source.expiring != null) { ctx._source.expiring.removeIf(g -> g.user == params.userId); }`;
 // s/(1+s) keeps every score in (0, 1), where a float has room for all six decimals: the score the
 // node sorts on, prints and reads back from a cursor is the same float.
 const SCORE = `double s = _score / (1 + _score); return Math.round(s * 1e${SCORE_DECIMALS}) / 1e${SCORE_DECIMALS};`;
@@ -155,7 +161,11 @@ export class OpenSearchEngine implements SearchEngine {
 
   async init(): Promise<void> {
     const exists = await this.client.indices.exists({ index: this.indexName });
-    if (exists.body) return;
+    if (exists.body) {
+      // An index of an earlier version: add the fields since (idempotent when present).
+      await this.client.indices.putMapping({ index: this.indexName, body: { properties: { expiring: EXPIRING_MAPPING } } });
+      return;
+    }
     try {
       await this.client.indices.create({ index: this.indexName, body: INDEX_BODY as unknown as Record<string, unknown>, wait_for_active_shards: 1 });
     } catch (error) {
@@ -194,7 +204,7 @@ export class OpenSearchEngine implements SearchEngine {
       doc: {
         tenantId: d.tenantId, type: d.type, id: d.id, key: hitKey(d.type, d.id),
         title: d.title, titleLength: d.title.length, subtitle: d.subtitle, body: d.body,
-        restricted: d.readers !== null, readers: d.readers ?? [], deleted: false,
+        restricted: d.readers !== null, readers: d.readers ?? [], expiring: expiringOf(d.readers, d.expiring), deleted: false,
         position: positionOf(d.position), updatedAt: d.updatedAt,
       },
     })));
@@ -206,17 +216,17 @@ export class OpenSearchEngine implements SearchEngine {
       tenantId: k.tenantId, type: k.type, id: k.id,
       doc: {
         tenantId: k.tenantId, type: k.type, id: k.id, key: hitKey(k.type, k.id), title: '', titleLength: 0, subtitle: '', body: '',
-        restricted: true, readers: [], deleted: true, position: at, updatedAt: new Date().toISOString(),
+        restricted: true, readers: [], expiring: [], deleted: true, position: at, updatedAt: new Date().toISOString(),
       },
     })));
   }
 
-  async setReaders(key: SearchKey, readers: string[] | null, position: bigint): Promise<void> {
+  async setReaders(key: SearchKey, readers: string[] | null, position: bigint, expiring: ExpiringReader[] = []): Promise<void> {
     try {
       await this.client.update({
         index: this.indexName, id: OpenSearchEngine.docId(key.tenantId, key.type, key.id), routing: OpenSearchEngine.scope(key.tenantId).routing,
         retry_on_conflict: RETRY_ON_CONFLICT, refresh: true,
-        body: { script: { lang: 'painless', source: SET_READERS_IF_NEWER, params: { restricted: readers !== null, readers: readers ?? [], position: positionOf(position) } } },
+        body: { script: { lang: 'painless', source: SET_READERS_IF_NEWER, params: { restricted: readers !== null, readers: readers ?? [], expiring: expiringOf(readers, expiring), position: positionOf(position) } } },
       });
     } catch (error) {
       // Not indexed (yet): its first state brings its readers.
@@ -240,7 +250,8 @@ export class OpenSearchEngine implements SearchEngine {
   }
 
   async removeReader(tenantId: string, userId: string): Promise<void> {
-    await this.byQuery(tenantId, { term: { readers: userId } }, { source: REMOVE_READER, params: { userId } });
+    const holds = { bool: { should: [{ term: { readers: userId } }, { nested: { path: 'expiring', query: { term: { 'expiring.user': userId } } } }], minimum_should_match: 1 } };
+    await this.byQuery(tenantId, holds, { source: REMOVE_READER, params: { userId } });
   }
 
   async dropTenant(tenantId: string): Promise<void> {
@@ -251,7 +262,11 @@ export class OpenSearchEngine implements SearchEngine {
   private static visible(v: Visibility, types: SearchType[]): Query[] {
     const access: Query[] = [{ term: { restricted: false } }];
     if (v.unrestricted.length) access.push({ terms: { type: v.unrestricted } });
-    if (v.userId) access.push({ term: { readers: v.userId } });
+    if (v.userId) {
+      access.push({ term: { readers: v.userId } });
+      // Compared with the node's clock per request: an expired share stops matching without an event.
+      access.push({ nested: { path: 'expiring', query: { bool: { filter: [{ term: { 'expiring.user': v.userId } }, { range: { 'expiring.until': { gt: 'now' } } }] } } } });
+    }
     return [
       OpenSearchEngine.scope(v.tenantId).filter,
       { term: { deleted: false } },
@@ -381,6 +396,10 @@ export class OpenSearchEngine implements SearchEngine {
     await this.client.close();
   }
 }
+
+/** The `expiring` field: `{ user, until }` pairs, only with an access list. */
+const expiringOf = (readers: string[] | null, expiring: ExpiringReader[] | undefined): { user: string; until: string }[] =>
+  readers !== null && expiring ? expiring.map((r) => ({ user: r.userId, until: new Date(r.until).toISOString() })) : [];
 
 /** The OpenSearch error type of a failed request (`resource_already_exists_exception`...). */
 function errorType(error: unknown): string | undefined {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
-  assertTenantUser, conflict, diffFields, isUuid, notFound, paginate, parseInput, recordChange, snapshot, tenantScope, unknownReference, type PageArgs,
+  assertTenantUser, conflict, diffFields, isUuid, lockRow, notFound, paginate, parseInput, recordChange, snapshot, tenantScope, unknownReference, type PageArgs,
 } from '@bacbos/common';
 import type { CrmContext } from '../../context';
 import type { Lead, Opportunity, Prisma } from '../../generated/prisma/client';
@@ -19,6 +19,18 @@ const createSchema = z.object({
   ownerId: z.string().refine(isUuid, 'not an id').nullish(),
   priority: z.enum(['low', 'medium', 'high', 'urgent']).nullish(),
   tags: z.array(z.string().trim().min(1).max(100)).max(100).nullish(),
+});
+
+/** What updateLead may change (status moves through convertLead); an omitted field stays, null clears an optional one. */
+const updateSchema = z.object({
+  title: z.string().trim().min(1).max(200).optional(),
+  value: decimal.nullish(),
+  currency: currency.nullish(),
+  source: z.string().trim().max(50).nullish(),
+  stage: z.string().trim().min(1).max(50).nullish(),
+  ownerId: z.string().refine(isUuid, 'not an id').nullish(),
+  priority: z.enum(['low', 'medium', 'high', 'urgent']).optional(),
+  tags: z.array(z.string().trim().min(1).max(100)).max(100).optional(),
 });
 
 const LEAD_FIELDS = ['contactId', 'title', 'value', 'currency', 'source', 'status', 'stage', 'ownerId', 'priority', 'tags'];
@@ -91,6 +103,24 @@ export class LeadService {
       await recordChange(tx, this.ctx.caller, {
         type: 'crm.lead.created', aggregateType: 'Lead', aggregateId: lead.id, action: 'create',
         changes: diffFields(null, lead, LEAD_FIELDS), data: snapshot(lead, ['id', ...LEAD_FIELDS]),
+      });
+      return lead;
+    });
+  }
+
+  /** Changes the given fields under the lead's row lock; one crm.lead.updated event with the whole lead. */
+  async update(id: string, input: unknown): Promise<Lead> {
+    const { tenantId } = this.scope('crm:write');
+    const data = parseInput(updateSchema, input);
+    if (!isUuid(id)) throw notFound('Lead');
+    if (data.ownerId) await assertTenantUser(this.ctx.db, 'crm', this.ctx.caller, data.ownerId, 'ownerId');
+    return this.ctx.db.$transaction(async (tx) => {
+      if (!(await lockRow(tx, 'crm.leads', id, tenantId))) throw notFound('Lead');
+      const existing = await tx.lead.findFirstOrThrow({ where: { id, tenantId } });
+      const lead = await tx.lead.update({ where: { id: existing.id }, data });
+      await recordChange(tx, this.ctx.caller, {
+        type: 'crm.lead.updated', aggregateType: 'Lead', aggregateId: lead.id, action: 'update',
+        changes: diffFields(existing, lead, LEAD_FIELDS), data: snapshot(lead, ['id', ...LEAD_FIELDS]),
       });
       return lead;
     });

@@ -6,6 +6,7 @@ export const leadResolvers: Resolvers = {
   },
   Mutation: {
     createLead: (_, args, ctx) => ctx.leads.create(args.input),
+    updateLead: (_, args, ctx) => ctx.leads.update(args.id, args.input),
     convertLead: (_, args, ctx) => ctx.leads.convert(args.id, args.input),
   },
   Lead: {

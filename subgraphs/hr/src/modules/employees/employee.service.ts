@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
-  assertTenantUser, authorize, conflict, containsText, diffFields, forbidden, hasPermission, isUniqueViolation, isUuid, notFound, paginate, parseInput, recordChange, snapshot, tenantScope, unknownReference, type PageArgs,
+  assertTenantUser, authorize, conflict, containsText, diffFields, forbidden, hasPermission, isUniqueViolation, isUuid, lockRow, notFound, paginate, parseInput, recordChange, snapshot, tenantScope, unknownReference, type PageArgs,
 } from '@bacbos/common';
 import type { HrContext } from '../../context';
 import type { Employee, Prisma } from '../../generated/prisma/client';
@@ -32,6 +32,17 @@ const createSchema = z.object({
     .refine((v) => Number(v) > 0 && Number(v) <= 24, 'between 0 (excluded) and 24 hours')
     .nullish(),
   timeZone: text(64).refine(isTimeZone, 'an IANA time zone such as Europe/Paris').nullish(),
+});
+
+/** What updateEmployee may change; an omitted field stays, null clears an optional one. */
+const updateSchema = z.object({
+  firstName: text(100).min(1).optional(),
+  lastName: text(100).min(1).optional(),
+  email: z.string().trim().toLowerCase().email().max(255).optional(),
+  phone: text(50).nullish(),
+  department: text(255).nullish(),
+  position: text(255).nullish(),
+  status: z.enum(['active', 'on_leave', 'suspended', 'terminated']).optional(),
 });
 
 /** Fields an event and an audit entry carry. */
@@ -115,6 +126,28 @@ export class EmployeeService {
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw duplicate(error, data);
+      throw error;
+    }
+  }
+
+  /** Changes the given fields under the employee's row lock; one hr.employee.updated event with the whole record. */
+  async update(id: string, input: unknown): Promise<Employee> {
+    const { tenantId } = this.scope('hr:write');
+    const data = parseInput(updateSchema, input);
+    if (!isUuid(id)) throw notFound('Employee', 'id');
+    try {
+      return await this.ctx.db.$transaction(async (tx) => {
+        if (!(await lockRow(tx, 'hr.employees', id, tenantId))) throw notFound('Employee', 'id');
+        const existing = await tx.employee.findFirstOrThrow({ where: { id, tenantId } });
+        const employee = await tx.employee.update({ where: { id: existing.id }, data });
+        await recordChange(tx, this.ctx.caller, {
+          type: 'hr.employee.updated', aggregateType: 'Employee', aggregateId: employee.id, action: 'update',
+          changes: diffFields(existing, employee, EMPLOYEE_FIELDS), data: snapshot(employee, ['id', ...EMPLOYEE_FIELDS]),
+        });
+        return employee;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`An employee with email ${data.email ?? ''} already exists`, 'email');
       throw error;
     }
   }

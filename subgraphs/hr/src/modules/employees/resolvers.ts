@@ -8,6 +8,7 @@ export const employeeResolvers: Resolvers = {
   },
   Mutation: {
     createEmployee: (_, args, ctx) => ctx.employees.create(args.input),
+    updateEmployee: (_, args, ctx) => ctx.employees.update(args.id, args.input),
   },
   Employee: {
     __resolveReference: (ref, ctx) => ctx.employees.get(ref.id),

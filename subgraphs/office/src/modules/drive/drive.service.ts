@@ -89,7 +89,8 @@ export class DriveService {
   /**
    * What the search index needs of a file (EVENTS.md): its path and who may open it, the whole list
    * (the owner, the owners of the folders above it, users with an unexpired permission on it or on a
-   * folder above it), read inside the writing transaction so it includes the change being made.
+   * folder above it), read inside the writing transaction so it includes the change being made, and
+   * when the access of those whose every grant expires ends (readerExpiry).
    */
   private async fileSearchData(tx: Prisma.TransactionClient, file: { id: string; tenantId: string; folderId: string | null; ownerId: string; name: string }) {
     const chain = file.folderId ? await tx.$queryRaw<{ id: string; owner_id: string; path: string }[]>`
@@ -103,13 +104,18 @@ export class DriveService {
         tenantId: file.tenantId, principalType: 'user', OR: [{ fileId: file.id }, ...(chain.length ? [{ folderId: { in: chain.map((f) => f.id) } }] : [])],
         AND: [{ OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] }],
       },
-      select: { principalId: true },
+      select: { principalId: true, expiresAt: true },
     });
-    return {
-      ownerId: file.ownerId,
-      path: chain[0]?.path ?? '/',
-      readerIds: [...new Set([file.ownerId, ...chain.map((f) => f.owner_id), ...grants.map((g) => g.principalId)])],
-    };
+    const readerIds = [...new Set([file.ownerId, ...chain.map((f) => f.owner_id), ...grants.map((g) => g.principalId)])];
+    // Users whose every grant expires, with the latest expiry: the index stops showing them the file then.
+    const permanent = new Set([file.ownerId, ...chain.map((f) => f.owner_id), ...grants.filter((g) => !g.expiresAt).map((g) => g.principalId)]);
+    const readerExpiry: Record<string, string> = {};
+    for (const { principalId: user, expiresAt } of grants) {
+      if (!user || !expiresAt || permanent.has(user)) continue;
+      const until = expiresAt.toISOString();
+      if (!readerExpiry[user] || readerExpiry[user] < until) readerExpiry[user] = until;
+    }
+    return { ownerId: file.ownerId, path: chain[0]?.path ?? '/', readerIds, readerExpiry };
   }
 
   /**

@@ -251,7 +251,7 @@ export class SheetService {
       await recordChange(tx, this.ctx.caller, {
         type: 'office.worksheet.deleted', aggregateType: 'Worksheet', aggregateId: id, action: 'delete',
         changes: { name: { from: worksheet.name, to: null }, namedRanges: { from: names, to: null } },
-        data: { worksheetId: id, spreadsheetId: commit.spreadsheetId, name: worksheet.name },
+        data: { worksheetId: id, spreadsheetId: commit.spreadsheetId, name: worksheet.name, ...(await commit.searchData()) },
       });
       await commit.publish(this.ctx.caller, null);
       return true;

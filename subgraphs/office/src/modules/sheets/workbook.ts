@@ -17,6 +17,7 @@ import {
   type Dependency, type Rect, type Scalar, type Stored, type Workbook,
 } from './formula';
 import { FormulaGraph, cellKey, type FormulaNode } from './graph';
+import { SEARCH_TEXT_MAX_CHARS } from '../../search-text';
 
 type Tx = Prisma.TransactionClient;
 
@@ -342,14 +343,38 @@ export class SpreadsheetCommit {
   }
 
   /**
+   * What the search index needs of the spreadsheet after this commit (EVENTS.md): its title, its
+   * worksheets' names and the text typed into its cells (literal values, not formula results),
+   * worksheet by worksheet in row then column order, cut to SEARCH_TEXT_MAX_CHARS. Each worksheet
+   * reads at most that many cells (each takes at least one character and a space), in the order
+   * of the cells' unique (worksheet, row, column) index, so a huge sheet costs a bounded read.
+   */
+  async searchData(): Promise<{ title: string; worksheets: string[]; cellText: string }> {
+    const [row] = await this.tx.$queryRaw<Array<{ title: string; text: string | null }>>`
+      SELECT s.title, (
+        SELECT left(string_agg(cell.value, ' ' ORDER BY w.index, cell."row", cell."column"), ${SEARCH_TEXT_MAX_CHARS}::int)
+          FROM office.worksheets w
+          CROSS JOIN LATERAL (
+            SELECT c.value, c."row", c."column" FROM office.cells c
+             WHERE c.tenant_id = w.tenant_id AND c.worksheet_id = w.id AND c.formula IS NULL AND c.value IS NOT NULL AND c.value <> ''
+             ORDER BY c."row", c."column" LIMIT ${Math.ceil(SEARCH_TEXT_MAX_CHARS / 2)}::int) cell
+         WHERE w.tenant_id = s.tenant_id AND w.spreadsheet_id = s.id) AS text
+        FROM office.spreadsheets s WHERE s.tenant_id = ${this.tenantId}::uuid AND s.id = ${this.spreadsheetId}::uuid`;
+    return { title: row?.title ?? '', worksheets: this.worksheets.map((w) => w.name), cellText: row?.text ?? '' };
+  }
+
+  /**
    * One cellsChanged event per worksheet the commit changed. `primary` carries the caller's audit
    * entry (the others are consequences, not separate actions); the cells are stored beside the
-   * outbox row, so the event on the bus stays small whatever the number of cells.
+   * outbox row, so the event on the bus stays small whatever the number of cells. The last event
+   * of the commit also carries the spreadsheet's search data (searchData), once per commit.
    */
   async publish(caller: CallerIdentity, primary: { worksheetId: string; order: CellEdit[]; changes: FieldChanges } | null): Promise<void> {
-    for (const worksheetId of this.touchedWorksheets()) {
-      const cells = this.changedCells(worksheetId, primary?.worksheetId === worksheetId ? primary.order : []);
-      if (!cells.length) continue;
+    const events = this.touchedWorksheets()
+      .map((worksheetId) => ({ worksheetId, cells: this.changedCells(worksheetId, primary?.worksheetId === worksheetId ? primary.order : []) }))
+      .filter((e) => e.cells.length);
+    const search = events.length ? await this.searchData() : null;
+    for (const [n, { worksheetId, cells }] of events.entries()) {
       const id = randomUUID();
       const audited = primary?.worksheetId === worksheetId;
       await recordChange({
@@ -361,7 +386,7 @@ export class SpreadsheetCommit {
       }, caller, {
         type: CELLS_CHANGED, aggregateType: 'Worksheet', aggregateId: worksheetId, action: 'update',
         changes: audited ? primary.changes : {},
-        data: { worksheetId, spreadsheetId: this.spreadsheetId, cellCount: cells.length },
+        data: { worksheetId, spreadsheetId: this.spreadsheetId, cellCount: cells.length, ...(n === events.length - 1 ? search : {}) },
       });
       // Raw, with the JSON as one text parameter: the client's own JSON handling of 10,000 cells costs ~0.5 s.
       await this.tx.$executeRaw`INSERT INTO office.cell_change_sets (event_id, tenant_id, cells) VALUES (${id}::uuid, ${this.tenantId}::uuid, ${JSON.stringify(cells)}::jsonb)`;

@@ -4,10 +4,31 @@ import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { z } from 'zod';
 import {
-  authorize, byId, diffFields, forbidden, isUuid, lockRow, manyByKey, notFound, parseInput, recordChange, snapshot, unknownReference,
+  authorize, byId, diffFields, forbidden, isUuid, lockRow, manyByKey, notFound, parseInput, plainText, recordChange, snapshot, unknownReference,
 } from '@bacbos/common';
 import type { OfficeContext } from '../../context';
 import type { Animation, Element, Presentation, Prisma, Slide, Theme } from '../../generated/prisma/client';
+import { SEARCH_TEXT_MAX_CHARS, boundedText } from '../../search-text';
+
+/**
+ * What the search index needs of a presentation (EVENTS.md): its title and its slide text (the
+ * text of each element, then the speaker notes, slide by slide), cut to SEARCH_TEXT_MAX_CHARS.
+ * Slides past the bound are not read: each gives at least one character and a space.
+ */
+async function searchData(tx: Prisma.TransactionClient, tenantId: string, presentationId: string): Promise<{ title: string; slideText: string }> {
+  const presentation = await tx.presentation.findFirst({ where: { tenantId, id: presentationId }, select: { title: true } });
+  const slides = await tx.slide.findMany({
+    where: { tenantId, presentationId }, orderBy: [{ index: 'asc' }, { id: 'asc' }], take: Math.ceil(SEARCH_TEXT_MAX_CHARS / 2),
+    select: { notes: true, elements: { select: { content: true }, orderBy: [{ zIndex: 'asc' }, { id: 'asc' }] } },
+  });
+  const parts = function* () {
+    for (const slide of slides) {
+      for (const element of slide.elements) yield plainText(element.content);
+      yield slide.notes;
+    }
+  };
+  return { title: presentation?.title ?? '', slideText: boundedText(parts()) };
+}
 
 const coordinate = z.number().finite().min(-100_000).max(100_000);
 const size = z.number().finite().min(0).max(100_000);
@@ -128,7 +149,7 @@ export class PresentationService {
       await recordChange(tx, this.ctx.caller, {
         type: 'office.slide.created', aggregateType: 'Slide', aggregateId: slide.id, action: 'create',
         changes: { ...diffFields(null, slide, ['index', 'layout', 'notes']), elements: { from: null, to: elements.map((e) => ({ id: e.id, type: e.type })) } },
-        data: { ...snapshot(slide, ['id', 'presentationId', 'index', 'layout', 'createdAt']), elementIds: elements.map((e) => e.id) },
+        data: { ...snapshot(slide, ['id', 'presentationId', 'index', 'layout', 'createdAt']), elementIds: elements.map((e) => e.id), ...(await searchData(tx, tenantId, presentationId)) },
       });
       return slide;
     });

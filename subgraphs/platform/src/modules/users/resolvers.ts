@@ -6,5 +6,6 @@ export const userResolvers: Resolvers = {
   },
   Mutation: {
     inviteUser: (_, args, ctx) => ctx.users.invite(args.input),
+    removeUser: (_, args, ctx) => ctx.users.remove(args.id),
   },
 };

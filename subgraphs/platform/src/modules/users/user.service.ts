@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
-  appError, badInput, conflict, containsText, isUniqueViolation, isUuid, paginate, parseInput, recordChange, snapshot, tenantScope, type PageArgs, type SortSpec,
+  appError, badInput, conflict, containsText, isUniqueViolation, isUuid, notFound, paginate, parseInput, recordChange, snapshot, tenantScope, type PageArgs, type SortSpec,
 } from '@bacbos/common';
 import { hashPassword } from '../auth';
 import type { PlatformContext } from '../../context';
@@ -42,7 +42,8 @@ export class UserService {
   }
 
   async list(args: PageArgs & { filter?: UserFilter | null }) {
-    const where = this.scope('platform:read');
+    // Removed users (status deleted) are kept for the history that names them, not listed.
+    const where = this.scope('platform:read', COUNTED_USER);
     const filtered: Prisma.UserWhereInput = { AND: [where, filterWhere(where.tenantId, args.filter)] };
     return paginate<User>({
       args,
@@ -100,6 +101,46 @@ export class UserService {
     } catch (error) {
       throw isUniqueViolation(error) ? conflict(`A user with email ${data.email} already exists`, 'email') : error;
     }
+  }
+
+  /**
+   * Removes a user from the tenant (platform:admin): the account is marked deleted (kept, since
+   * history names it) and no longer counts against limits.maxUsers, and every open session is
+   * revoked, so the user's tokens stop working at once on every gateway. One platform.user.removed
+   * event (consumers drop the user from their directories and the search index from its access
+   * lists) and one platform.session.revoked per session. Removing yourself is BAD_USER_INPUT.
+   */
+  async remove(id: string): Promise<boolean> {
+    const tenantId = this.scope('platform:admin').tenantId;
+    if (!isUuid(id)) throw notFound('User', 'id');
+    if (id === this.ctx.caller.userId) throw badInput('You cannot remove yourself', 'id');
+    const revoked = await this.ctx.db.$transaction(async (tx) => {
+      const tenant = await lockTenant(tx, tenantId);
+      const user = await tx.user.findFirst({ where: { id, tenantId, ...COUNTED_USER } });
+      if (!user) throw notFound('User', 'id');
+      const removed = await tx.user.update({ where: { id: user.id }, data: { status: 'deleted' } });
+      const sessions = await tx.session.findMany({ where: { tenantId, userId: id, revokedAt: null }, select: { id: true } });
+      if (sessions.length) await tx.session.updateMany({ where: { id: { in: sessions.map((x) => x.id) } }, data: { revokedAt: new Date(), status: 'revoked' } });
+      for (const session of sessions) {
+        await recordChange(tx, this.ctx.caller, {
+          type: 'platform.session.revoked', aggregateType: 'Session', aggregateId: session.id, action: 'revoke',
+          changes: { status: { from: 'active', to: 'revoked' }, reason: { from: null, to: 'user removed' } }, data: { id: session.id, userId: id },
+        });
+        // Before the commit, as a log-out does: a removal that cannot reach the gateways fails whole.
+        await this.ctx.access.revokeSession(session.id);
+      }
+      await tx.tenant.update({ where: { id: tenantId }, data: { usage: withUsage(tenant, 'users', await tx.user.count({ where: { tenantId, ...COUNTED_USER } })) } });
+      await recordChange(tx, this.ctx.caller, {
+        type: 'platform.user.removed', aggregateType: 'User', aggregateId: user.id, action: 'delete',
+        changes: { status: { from: user.status, to: removed.status } }, data: snapshot(removed, USER_FIELDS),
+      });
+      return sessions.map((x) => x.id);
+    });
+    // Written again after the commit (a gateway may have cached the session as active meanwhile); best effort.
+    for (const sessionId of revoked) {
+      await this.ctx.access.revokeSession(sessionId).catch((error: unknown) => this.ctx.log.warn({ err: error, sessionId }, 'could not re-mark a revoked session in the shared store'));
+    }
+    return true;
   }
 }
 
