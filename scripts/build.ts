@@ -9,69 +9,15 @@
 //   `main` and `exports` at the compiled files. Node looks there first from anything under dist/, so
 //   `require('@bacbos/common')` loads JavaScript while tsx, jest and tsc keep using the sources.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { BUILD_STAMP, DIST, filesUnder, root, workspaces } from './build-inputs';
 
-const root = join(__dirname, '..');
-export const DIST = join(root, 'dist');
-/** Written last: its mtime says when the output was complete. */
-export const BUILD_STAMP = join(DIST, '.build-complete');
-
-export interface Workspace {
-  dir: string;
-  name: string;
-  version: string;
-  main: string;
-  /** The package's public entry points (package.json `exports`): subpath to source file. */
-  exports: Record<string, string>;
-}
-
-/** The npm workspaces of package.json, with their package names and entry points. */
-export function workspaces(): Workspace[] {
-  const patterns = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces;
-  const dirs = patterns.flatMap((pattern) => {
-    if (!pattern.endsWith('/*')) return [pattern];
-    const parent = pattern.slice(0, -2);
-    return readdirSync(join(root, parent)).map((entry) => `${parent}/${entry}`);
-  });
-  return dirs
-    .filter((dir) => existsSync(join(root, dir, 'package.json')))
-    .map((dir) => {
-      const pkg = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as { name: string; version: string; main: string; exports?: Record<string, string> };
-      return { dir, name: pkg.name, version: pkg.version, main: pkg.main, exports: pkg.exports ?? { '.': `./${pkg.main}` } };
-    });
-}
-
-/** Every file under `dir`, recursively (paths relative to the repository root). */
-function filesUnder(dir: string): string[] {
-  const abs = join(root, dir);
-  if (!existsSync(abs)) return [];
-  return readdirSync(abs, { recursive: true, encoding: 'utf8' })
-    .map((entry) => join(dir, entry))
-    .filter((file) => statSync(join(root, file)).isFile());
-}
+export { BUILD_STAMP, DIST, buildIsFresh, newestSourceMtime, workspaces, type Workspace } from './build-inputs';
 
 function copy(file: string): void {
   mkdirSync(dirname(join(DIST, file)), { recursive: true });
   cpSync(join(root, file), join(DIST, file));
-}
-
-/** The newest modification time of any input of the build (sources, SDL, migrations, supergraph). */
-export function newestSourceMtime(): number {
-  const inputs = [
-    ...workspaces().flatMap((w) => filesUnder(`${w.dir}/src`)),
-    ...filesUnder('scripts').filter((file) => file !== 'scripts/topology.ts' && file !== 'scripts/soak.ts'),
-    ...filesUnder('prisma'),
-    'schema/supergraph.graphql',
-    'tsconfig.build.json',
-    'package.json',
-  ];
-  return Math.max(...inputs.map((file) => statSync(join(root, file)).mtimeMs));
-}
-
-/** True when dist/ holds a complete build newer than every input. */
-export function buildIsFresh(): boolean {
-  return existsSync(BUILD_STAMP) && statSync(BUILD_STAMP).mtimeMs >= newestSourceMtime();
 }
 
 export function build(log: (line: string) => void = console.log): void {

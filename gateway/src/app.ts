@@ -24,7 +24,8 @@ import { legacyJsonStatusPlugin } from './http-conformance';
 import { inputGuardPlugin } from './input-guard';
 import { bodyLimit, requestLimits } from './limits';
 import { oauthTokenRouter } from './oauth';
-import { persistedOperations } from './persisted';
+import { manifestOperations, persistedOperations } from './persisted';
+import { PlanCache, type WarmedPlans } from './plan-cache';
 import { playgroundRouter } from './playground';
 import { SubscriptionHub } from './subscriptions/hub';
 import { subscriptionRoutes } from './subscriptions/routes';
@@ -104,6 +105,8 @@ export interface GatewayOptions {
 
 export interface RunningGateway {
   url: string;
+  /** The persisted manifest's queries and mutations planned before the gateway listened. */
+  warmedPlans: WarmedPlans;
   /** The live-subscription hub (absent without a bus). */
   hub?: SubscriptionHub;
   stop(): Promise<void>;
@@ -122,10 +125,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const log = rootLogger.child({ component: 'gateway' });
   setInternalErrorReporter((error) => log.error({ err: error }, 'internal error (masked for the client)'));
   disableApolloTelemetry(); // read by the ApolloGateway constructor
+  const planCache = new PlanCache();
+  planCache.checkCapacity(manifestOperations()); // before anything is started that would need stopping
   const subgraphFetcher = createSubgraphFetcher();
   const dedup = inflightDedupEnabled();
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
+    queryPlannerConfig: { cache: planCache },
     buildService: ({ name, url }) =>
       new SubgraphDataSource(name, {
         url: options.subgraphUrls?.[name] ?? url,
@@ -175,6 +181,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     ],
   });
   await server.start();
+  // After the gateway loaded the supergraph (a load clears the plan cache), before it listens.
+  const supergraph = Supergraph.build(options.supergraphSdl);
+  const warmed = planCache.warm(supergraph, manifestOperations());
+  log.info({ ...warmed, cached: planCache.size, capacity: planCache.capacity }, 'query plans of the persisted manifest warmed');
 
   app.use(requestIdMiddleware);
   app.use(operationalRoutes({
@@ -217,7 +227,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     subscriptions = attachSubscriptionServer({
       httpServer,
       path: '/graphql',
-      schema: Supergraph.build(options.supergraphSdl).apiSchema().toGraphQLJSSchema(),
+      schema: supergraph.apiSchema().toGraphQLJSSchema(),
       routes: subscriptionRoutes(options.supergraphSdl),
       hub,
       authenticate: (credentials) => access.authenticate(credentials),
@@ -233,6 +243,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   log.info({ url, subscriptions: Boolean(hub) }, 'gateway listening');
   return {
     url,
+    warmedPlans: warmed,
     hub,
     // WebSockets get 1001 (going away: clients reconnect, to another instance, and resume with
     // `after:`) while HTTP drains; then the hub leaves its consumer group.

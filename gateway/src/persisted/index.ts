@@ -21,13 +21,26 @@ const APQ_TTL_SECONDS = 24 * 60 * 60;
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+export interface PersistedOperation {
+  /** sha256 of body. */
+  id: string;
+  name: string;
+  type: 'query' | 'mutation' | 'subscription';
+  body: string;
+}
+
+let operations: PersistedOperation[] | undefined;
 let manifest: Map<string, string> | undefined;
+
+/** The manifest's operations. */
+export function manifestOperations(): PersistedOperation[] {
+  operations ??= (JSON.parse(readFileSync(join(__dirname, 'manifest.json'), 'utf8')) as { operations: PersistedOperation[] }).operations;
+  return operations;
+}
 
 /** The manifest's hash → document. */
 export function persistedManifest(): Map<string, string> {
-  manifest ??= new Map(
-    (JSON.parse(readFileSync(join(__dirname, 'manifest.json'), 'utf8')) as { operations: { id: string; body: string }[] }).operations.map((o) => [o.id, o.body]),
-  );
+  manifest ??= new Map(manifestOperations().map((o) => [o.id, o.body]));
   return manifest;
 }
 

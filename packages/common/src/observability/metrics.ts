@@ -50,6 +50,9 @@ export const subgraphFetchDuration = new Histogram({
 export const subgraphFetchErrors = new Counter({
   name: 'bacbos_gateway_subgraph_fetch_errors_total', help: 'Gateway fetches to a subgraph that failed, once per distinct error code', labelNames: ['subgraph', 'code'], registers,
 });
+export const queryPlans = new Counter({
+  name: 'bacbos_gateway_query_plans_total', help: 'Query plans the gateway built: at start for the persisted manifest (warm_up), or for a request that missed the plan cache (request)', labelNames: ['source'], registers,
+});
 export const subgraphRequests = new Counter({
   name: 'bacbos_subgraph_requests_total', help: 'GraphQL HTTP requests served by a subgraph', labelNames: ['subgraph', 'operation', 'type'], registers,
 });
