@@ -23,7 +23,7 @@ afterAll(async () => {
   await platform.stop();
 });
 
-async function eventsFor(aggregateId: string, count: number, ms = 15_000): Promise<EventEnvelope[]> {
+async function eventsFor(aggregateId: string, count: number, ms = 45_000): Promise<EventEnvelope[]> {
   const deadline = Date.now() + ms;
   for (;;) {
     const found = received.filter((e) => e.aggregateId === aggregateId);

@@ -49,10 +49,12 @@ async function connect(token: string): Promise<Conversation> {
     },
   };
   socket.on('message', (data) => c.messages.push(JSON.parse(String(data))));
-  socket.on('close', () => { c.closed = true; });
+  let closeCode: number | undefined;
+  socket.on('close', (code) => { c.closed = true; closeCode = code; });
   await new Promise<void>((resolve, reject) => { socket.once('open', () => resolve()); socket.once('error', reject); });
   c.send({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } });
-  await waitFor(() => c.messages.some((m) => m.type === 'connection_ack'), 'connection_ack');
+  await waitFor(() => c.messages.some((m) => m.type === 'connection_ack') || c.closed, 'connection_ack');
+  if (c.closed) throw new Error(`the gateway closed the socket (${closeCode}) instead of acknowledging it: ${JSON.stringify(c.messages)}`);
   return c;
 }
 
