@@ -12,4 +12,10 @@ module.exports = {
   globalTeardown: '<rootDir>/tests/helpers/global-teardown.ts',
   // A platform boot (six subgraphs, their consumers joining groups on three brokers) can take over 30 s on a loaded machine.
   testTimeout: 60000,
+  // Each file boots a whole platform in the test process and not all of it is garbage after
+  // platform.stop() (module registries, Prisma engines): run in band, the suite's one process grew
+  // to a 4 GB heap, spent ~75% of its time in GC and died of it near the end (CI, 2026-12-07).
+  // With this limit jest runs the files in a worker (scripts/test.sh: --maxWorkers=1) and
+  // replaces it once it holds more than this after a file.
+  workerIdleMemoryLimit: '1GB',
 };

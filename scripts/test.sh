@@ -64,7 +64,8 @@ npm run --silent build
 step "jest"
 results="$(mktemp)"
 status=0
-npx jest --runInBand --json --outputFile="$results" "$@" || status=$?
+# One file at a time, in a worker jest replaces when it grows past workerIdleMemoryLimit (jest.config.js).
+npx jest --maxWorkers=1 --json --outputFile="$results" "$@" || status=$?
 # One plain closing line for tools that read it: "N passed, N failed".
 node -e 'const r = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8")); console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed`)' "$results" || true
 rm -f "$results"
