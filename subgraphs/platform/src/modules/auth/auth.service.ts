@@ -13,6 +13,7 @@ import type { Session, Tenant } from '../../generated/prisma/client';
 import { withoutSecrets, type PublicUser as User } from '../../db';
 import { DEFAULT_MODULES, PLANS, SYSTEM_ROLES, TRIAL_DAYS } from '../tenancy';
 import { hashPassword, verifyPassword } from './password-hashing';
+import { markRevokedAfterCommit, revokeSessions } from './session-revocation';
 
 const REFRESH_TOKEN_TTL_DAYS = 30;
 const LOGIN_WINDOW_SECONDS = 15 * 60;
@@ -284,7 +285,7 @@ export class AuthService {
     const now = new Date();
     const session = await this.ctx.db.session.findUnique({ where: { refreshTokenHash: hash }, include: { user: { include: { tenant: true } } } });
     if (!session) {
-      await this.revokeReused(hash, now);
+      await this.revokeReused(hash);
       throw unauthenticated('Invalid refresh token');
     }
     if (session.revokedAt || session.expiresAt <= now || session.user.status !== 'active') throw unauthenticated('Invalid refresh token');
@@ -299,29 +300,14 @@ export class AuthService {
   }
 
   /** A rotated-away refresh token came back: it leaked, so the whole session is revoked. */
-  private async revokeReused(hash: string, now: Date): Promise<void> {
-    const sessionId = await this.ctx.db.$transaction(async (tx) => {
+  private async revokeReused(hash: string): Promise<void> {
+    const revoked = await this.ctx.db.$transaction(async (tx) => {
       const reused = await tx.session.findFirst({ where: { previousRefreshTokenHash: hash, revokedAt: null } });
-      if (!reused) return null;
-      await tx.session.update({ where: { id: reused.id }, data: { revokedAt: now, status: 'revoked' } });
-      await recordChange(tx, this.ctx.caller, {
-        type: 'platform.session.revoked', aggregateType: 'Session', aggregateId: reused.id, action: 'revoke', tenantId: reused.tenantId, userId: reused.userId,
-        changes: { status: { from: 'active', to: 'revoked' }, reason: { from: null, to: 'refresh token reuse' } }, data: { id: reused.id, userId: reused.userId },
-      });
+      if (!reused) return [];
       this.ctx.log.warn({ sessionId: reused.id }, 'refresh token reuse detected; session revoked');
-      await this.ctx.access.revokeSession(reused.id); // before the commit, as in revoke()
-      return reused.id;
+      return revokeSessions(tx, this.ctx, [reused], 'revoke', 'refresh token reuse');
     });
-    if (sessionId) await this.revokedSession(sessionId);
-  }
-
-  /**
-   * After the commit, the revocation is written again: a gateway that found the store emptied
-   * between the first write and the commit read the session as active from Postgres and may have
-   * cached that (credential-state.ts). Best effort: the first write already reached the store.
-   */
-  private async revokedSession(sessionId: string): Promise<void> {
-    await this.ctx.access.revokeSession(sessionId).catch((error: unknown) => this.ctx.log.warn({ err: error, sessionId }, 'could not re-mark a revoked session in the shared store'));
+    await markRevokedAfterCommit(this.ctx, revoked);
   }
 
   /** Revokes the caller's current session; the gateway ends its live subscriptions too. */
@@ -347,22 +333,11 @@ export class AuthService {
   private async revoke(sessionId: string, action: string): Promise<void> {
     const { tenantId } = this.ctx.caller;
     if (!tenantId) throw unauthenticated();
-    await this.ctx.db.$transaction(async (tx) => {
-      const revoked = await tx.session.updateMany({
-        where: { id: sessionId, tenantId, revokedAt: null },
-        data: { revokedAt: new Date(), status: 'revoked' },
-      });
-      if (revoked.count === 0) return;
-      const session = await tx.session.findUniqueOrThrow({ where: { id: sessionId } });
-      await recordChange(tx, this.ctx.caller, {
-        type: 'platform.session.revoked', aggregateType: 'Session', aggregateId: sessionId, action,
-        changes: { status: { from: 'active', to: 'revoked' } }, data: { id: sessionId, userId: session.userId },
-      });
-      // Before the commit: without the shared store the revocation could not reach the gateways,
-      // so the whole log-out fails (and is retried) rather than leave a revoked session usable.
-      await this.ctx.access.revokeSession(sessionId);
+    const revoked = await this.ctx.db.$transaction(async (tx) => {
+      const session = await tx.session.findFirst({ where: { id: sessionId, tenantId, revokedAt: null } });
+      return session ? revokeSessions(tx, this.ctx, [session], action) : [];
     });
-    await this.revokedSession(sessionId);
+    await markRevokedAfterCommit(this.ctx, revoked);
   }
 
   /** A user's live sessions; only the user themself may see them. */

@@ -2,3 +2,4 @@
 export { AuthService, type AuthResult } from './auth.service';
 export { hashPassword, verifyPassword } from './password-hashing';
 export { authResolvers } from './resolvers';
+export { markRevokedAfterCommit, revokeSessions } from './session-revocation';

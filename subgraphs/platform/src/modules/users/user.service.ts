@@ -5,7 +5,7 @@ import { z } from 'zod';
 import {
   appError, badInput, conflict, containsText, isUniqueViolation, isUuid, notFound, paginate, parseInput, recordChange, snapshot, tenantScope, type PageArgs, type SortSpec,
 } from '@bacbos/common';
-import { hashPassword } from '../auth';
+import { hashPassword, markRevokedAfterCommit, revokeSessions } from '../auth';
 import type { PlatformContext } from '../../context';
 import type { Prisma } from '../../generated/prisma/client';
 import type { PublicUser as User } from '../../db';
@@ -119,27 +119,16 @@ export class UserService {
       const user = await tx.user.findFirst({ where: { id, tenantId, ...COUNTED_USER } });
       if (!user) throw notFound('User', 'id');
       const removed = await tx.user.update({ where: { id: user.id }, data: { status: 'deleted' } });
-      const sessions = await tx.session.findMany({ where: { tenantId, userId: id, revokedAt: null }, select: { id: true } });
-      if (sessions.length) await tx.session.updateMany({ where: { id: { in: sessions.map((x) => x.id) } }, data: { revokedAt: new Date(), status: 'revoked' } });
-      for (const session of sessions) {
-        await recordChange(tx, this.ctx.caller, {
-          type: 'platform.session.revoked', aggregateType: 'Session', aggregateId: session.id, action: 'revoke',
-          changes: { status: { from: 'active', to: 'revoked' }, reason: { from: null, to: 'user removed' } }, data: { id: session.id, userId: id },
-        });
-        // Before the commit, as a log-out does: a removal that cannot reach the gateways fails whole.
-        await this.ctx.access.revokeSession(session.id);
-      }
+      const sessions = await tx.session.findMany({ where: { tenantId, userId: id, revokedAt: null }, select: { id: true, tenantId: true, userId: true } });
+      const revokedIds = await revokeSessions(tx, this.ctx, sessions, 'revoke', 'user removed');
       await tx.tenant.update({ where: { id: tenantId }, data: { usage: withUsage(tenant, 'users', await tx.user.count({ where: { tenantId, ...COUNTED_USER } })) } });
       await recordChange(tx, this.ctx.caller, {
         type: 'platform.user.removed', aggregateType: 'User', aggregateId: user.id, action: 'delete',
         changes: { status: { from: user.status, to: removed.status } }, data: snapshot(removed, USER_FIELDS),
       });
-      return sessions.map((x) => x.id);
+      return revokedIds;
     });
-    // Written again after the commit (a gateway may have cached the session as active meanwhile); best effort.
-    for (const sessionId of revoked) {
-      await this.ctx.access.revokeSession(sessionId).catch((error: unknown) => this.ctx.log.warn({ err: error, sessionId }, 'could not re-mark a revoked session in the shared store'));
-    }
+    await markRevokedAfterCommit(this.ctx, revoked);
     return true;
   }
 }
