@@ -7,6 +7,7 @@ export type { SearchAfter, SearchDocument, SearchEngine, SearchKey, SearchType, 
 export { createEngine, OpenSearchEngine, PostgresEngine, SEARCH_TYPES } from './engine';
 export { applyEvent, operationsOf, startIndexer } from './indexer';
 export { createSearchPools } from './db';
+export { TYPO_SIMILARITY } from './engine/text';
 export { reindexTenant, type SubgraphUrls } from './reindex';
 
 export const searchModules = search.modules;
