@@ -84,8 +84,10 @@ export function operationsOf(event: EventEnvelope): IndexOperation[] {
       return [doc('SPREADSHEET', { id: data.spreadsheetId, title: str(data.title), subtitle: worksheetNames(data.worksheets), body: data.cellText, readers: null })];
     case 'office.presentation.created':
       return [doc('PRESENTATION', { title: str(data.title), body: str(data.slideText), readers: null })];
-    // Each new slide's event carries the whole presentation's title and slide text (first 64 KiB).
+    // Each new or removed slide's event carries the whole presentation's title and slide text
+    // after it (first 64 KiB): a removed slide's words leave the index with it.
     case 'office.slide.created':
+    case 'office.slide.deleted':
       if (typeof data.slideText !== 'string' || typeof data.presentationId !== 'string') return [];
       return [doc('PRESENTATION', { id: data.presentationId, title: str(data.title), body: data.slideText, readers: null })];
     case 'office.file.uploaded':

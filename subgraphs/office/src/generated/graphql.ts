@@ -547,6 +547,11 @@ export type Mutation = {
   /** Removes a named range; formulas that read it show #REF! in place of the name, recomputed in the same commit. */
   deleteNamedRange: Scalars['Boolean']['output'];
   /**
+   * Removes a slide with its elements and animations; later slides move down by one. Its text
+   * leaves the presentation's search text. An unknown id (or another tenant's) is NOT_FOUND.
+   */
+  deleteSlide: Scalars['Boolean']['output'];
+  /**
    * Removes a worksheet with its cells and the named ranges on it (not the last one of its
    * spreadsheet: BAD_USER_INPUT). Formulas of other worksheets that read it show #REF! in place of
    * the reference and are recomputed in the same commit.
@@ -635,6 +640,11 @@ export type MutationDefineNamedRangeArgs = {
 
 
 export type MutationDeleteNamedRangeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteSlideArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -1740,6 +1750,7 @@ export type MutationResolvers<ContextType = OfficeContext, ParentType extends Re
   createSpreadsheet?: Resolver<ResolversTypes['Spreadsheet'], ParentType, ContextType, RequireFields<MutationCreateSpreadsheetArgs, 'input'>>;
   defineNamedRange?: Resolver<ResolversTypes['NamedRange'], ParentType, ContextType, RequireFields<MutationDefineNamedRangeArgs, 'name' | 'range' | 'worksheetId'>>;
   deleteNamedRange?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteNamedRangeArgs, 'id'>>;
+  deleteSlide?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteSlideArgs, 'id'>>;
   deleteWorksheet?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteWorksheetArgs, 'id'>>;
   editDocument?: Resolver<ResolversTypes['Document'], ParentType, ContextType, RequireFields<MutationEditDocumentArgs, 'id' | 'input'>>;
   joinRoom?: Resolver<ResolversTypes['Room'], ParentType, ContextType, RequireFields<MutationJoinRoomArgs, 'roomId'>>;

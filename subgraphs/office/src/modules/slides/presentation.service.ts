@@ -13,9 +13,10 @@ import { SEARCH_TEXT_MAX_CHARS, boundedText } from '../../search-text';
 /**
  * What the search index needs of a presentation (EVENTS.md): its title and its slide text (the
  * text of each element, then the speaker notes, slide by slide), cut to SEARCH_TEXT_MAX_CHARS.
- * Slides past the bound are not read: each gives at least one character and a space.
+ * Slides past the bound are not read: each gives at least one character and a space. The slide
+ * events and search:reindex's listing (search-listing.ts) both read it here.
  */
-async function searchData(tx: Prisma.TransactionClient, tenantId: string, presentationId: string): Promise<{ title: string; slideText: string }> {
+export async function presentationSearchData(tx: Prisma.TransactionClient, tenantId: string, presentationId: string): Promise<{ title: string; slideText: string }> {
   const presentation = await tx.presentation.findFirst({ where: { tenantId, id: presentationId }, select: { title: true } });
   const slides = await tx.slide.findMany({
     where: { tenantId, presentationId }, orderBy: [{ index: 'asc' }, { id: 'asc' }], take: Math.ceil(SEARCH_TEXT_MAX_CHARS / 2),
@@ -149,9 +150,32 @@ export class PresentationService {
       await recordChange(tx, this.ctx.caller, {
         type: 'office.slide.created', aggregateType: 'Slide', aggregateId: slide.id, action: 'create',
         changes: { ...diffFields(null, slide, ['index', 'layout', 'notes']), elements: { from: null, to: elements.map((e) => ({ id: e.id, type: e.type })) } },
-        data: { ...snapshot(slide, ['id', 'presentationId', 'index', 'layout', 'createdAt']), elementIds: elements.map((e) => e.id), ...(await searchData(tx, tenantId, presentationId)) },
+        data: { ...snapshot(slide, ['id', 'presentationId', 'index', 'layout', 'createdAt']), elementIds: elements.map((e) => e.id), ...(await presentationSearchData(tx, tenantId, presentationId)) },
       });
       return slide;
+    });
+  }
+
+  /** Removes the slide (its elements and animations go with it) and closes the gap in the order. */
+  async deleteSlide(id: string): Promise<boolean> {
+    const tenantId = this.tenant('office:write');
+    if (!isUuid(id)) throw notFound('Slide', 'id');
+    const found = await this.ctx.db.slide.findFirst({ where: { tenantId, id }, select: { presentationId: true } });
+    if (!found) throw notFound('Slide', 'id');
+    return this.ctx.db.$transaction(async (tx) => {
+      // The presentation's lock orders this against addSlide and other deletions (indexes stay dense).
+      if (!(await lockRow(tx, 'office.presentations', found.presentationId, tenantId))) throw notFound('Slide', 'id');
+      const slide = await tx.slide.findFirst({ where: { tenantId, id } });
+      if (!slide) throw notFound('Slide', 'id');
+      await tx.slide.delete({ where: { id } });
+      await tx.slide.updateMany({ where: { tenantId, presentationId: slide.presentationId, index: { gt: slide.index } }, data: { index: { decrement: 1 } } });
+      await tx.presentation.update({ where: { id: slide.presentationId }, data: { updatedAt: new Date() } });
+      await recordChange(tx, this.ctx.caller, {
+        type: 'office.slide.deleted', aggregateType: 'Slide', aggregateId: slide.id, action: 'delete',
+        changes: diffFields(slide, null, ['index', 'layout', 'notes']),
+        data: { ...snapshot(slide, ['id', 'presentationId', 'index']), ...(await presentationSearchData(tx, tenantId, slide.presentationId)) },
+      });
+      return true;
     });
   }
 }

@@ -8,6 +8,7 @@ export const slidesResolvers: Resolvers = {
   Mutation: {
     createPresentation: (_, args, ctx) => ctx.presentations.create(args),
     addSlide: (_, args, ctx) => ctx.presentations.addSlide(args.presentationId, args.input),
+    deleteSlide: (_, args, ctx) => ctx.presentations.deleteSlide(args.id),
   },
   Presentation: {
     __resolveReference: (ref, ctx) => ctx.presentations.get(ref.id),
