@@ -3,6 +3,7 @@ import { createOfficeDb, type OfficeDb } from './db';
 import { cellsChangedStream } from './modules/sheets';
 import { roomEventStream } from './modules/meet';
 import { documentActivityStream } from './modules/writer';
+import { searchListingRoutes } from './search-listing';
 import { office, type OfficeContext } from './subgraph';
 
 /** The modules, then the event streams (each declared once, EVENTS.md). */
@@ -14,6 +15,8 @@ export function officeSubgraph(db: OfficeDb = createOfficeDb(), objects: ObjectS
     modules: officeModules,
     createContext: (caller, log) => office.createContext({ db, objects }, caller, log),
     healthCheck: async () => { await db.$queryRaw`SELECT 1`; },
+    // What search:reindex reads (internal, office:admin).
+    routes: searchListingRoutes(db),
     // Keeps the office's replica of the platform's users (for mail and calendar) from its events.
     consume: (bus) => startUserDirectorySync(bus, { schema: 'office', db, databaseUrl: databaseUrlFor('office'), log: rootLogger.child({ subgraph: 'office', component: 'directory' }) }),
     close: async () => { await objects.close(); await db.$disconnect(); },

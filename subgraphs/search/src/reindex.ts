@@ -1,8 +1,11 @@
-// Rebuilds one tenant's index from the owning subgraphs, through their GraphQL with a caller the
-// gateway's secret signs (never their tables): contacts with their leads and opportunities (crm),
-// documents with their readers (office), employees (hr), users (platform). Each object goes through
-// the indexer's own mapping (operationsOf) as if its latest event had arrived, at position 0, so
-// any event that arrives meanwhile or later wins over the reindexed state.
+// Rebuilds one tenant's index from the owning subgraphs with a caller the gateway's secret signs
+// (never their tables): through their GraphQL, contacts with their leads and opportunities (crm),
+// documents with their readers (office), employees (hr), users (platform); through office's
+// internal search listing (GraphQL lists no one's mail to another user), spreadsheets,
+// presentations, drive files with their access lists, every mail copy with its reader and
+// calendar events with theirs. Each object goes through the indexer's own mapping (operationsOf)
+// as if its latest event had arrived, at position 0, so any event that arrives meanwhile or later
+// wins over the reindexed state.
 import { randomUUID } from 'node:crypto';
 import { CONTEXT_HEADER, GATED_MODULES, plainText, signCallerIdentitySync, type CallerIdentity, type EventEnvelope } from '@bacbos/common';
 import type { SearchEngine } from './engine/engine';
@@ -46,6 +49,25 @@ async function* pages<T>(url: string, query: string, tenantId: string, secret: s
   }
 }
 
+/** office's internal listings (subgraphs/office/src/search-listing.ts), in the order they are read. */
+const OFFICE_LISTINGS = ['spreadsheets', 'presentations', 'files', 'emails', 'events'] as const;
+
+/** The pages of one office listing: each item is an event type and the data that event would carry. */
+async function* officeListing(graphqlUrl: string, kind: string, tenantId: string, secret: string): AsyncGenerator<{ type: string; data: Record<string, unknown> }[]> {
+  const base = graphqlUrl.replace(/\/graphql$/, '/internal/search-listing/');
+  let after: string | null = null;
+  for (;;) {
+    const res = await fetch(`${base}${kind}${after ? `?after=${after}` : ''}`, {
+      headers: { [CONTEXT_HEADER]: signCallerIdentitySync(reindexCaller(tenantId), secret) },
+    });
+    const body = (await res.json().catch(() => null)) as { items?: { type: string; data: Record<string, unknown> }[]; next?: string | null } | null;
+    if (!res.ok || !Array.isArray(body?.items)) throw new Error(`reindex: office's ${kind} listing answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
+    yield body.items;
+    if (!body.next) return;
+    after = body.next;
+  }
+}
+
 /** An event-shaped record of an object's current state, for the indexer's mapping. */
 const stateOf = (tenantId: string, type: string, data: Record<string, unknown>): EventEnvelope => ({
   id: randomUUID(), seq: '0', source: type.split('.')[0], tenantId, type, aggregateType: '', aggregateId: String(data.id),
@@ -75,6 +97,11 @@ export async function reindexTenant(options: { tenantId: string; engine: SearchE
       id: d.id, title: d.title, text: plainText(d.content), ownerId: d.owner?.id,
       readerIds: [d.owner?.id, ...d.collaborators.map((c) => c.user?.id)].filter(Boolean),
     })));
+  }
+  for (const kind of OFFICE_LISTINGS) {
+    for await (const items of officeListing(urls.office, kind, tenantId, secret)) {
+      await put(items.map((item) => stateOf(tenantId, item.type, item.data)));
+    }
   }
   for await (const employees of pages<Record<string, unknown>>(urls.hr, QUERIES.hr, tenantId, secret)) {
     await put(employees.map((e) => stateOf(tenantId, 'hr.employee.created', e)));

@@ -58,6 +58,14 @@ export interface AgendaItem {
 
 const EVENT_FIELDS = ['title', 'description', 'location', 'startsAt', 'endsAt', 'recurrence', 'calendarId'];
 
+/**
+ * Who may open an event (the search index's access list, EVENTS.md), as `visible` decides: the
+ * calendar's owner, the organizer and the attendees who are users. The event's created event and
+ * search:reindex's listing (search-listing.ts) both name them here.
+ */
+export const eventReaderIds = (calendarOwnerId: string, organizerId: string, attendeeUserIds: (string | null)[]): string[] =>
+  [...new Set([calendarOwnerId, organizerId, ...attendeeUserIds.filter((id): id is string => Boolean(id))])];
+
 export class CalendarService {
   private readonly directory: UserDirectory;
 
@@ -222,8 +230,7 @@ export class CalendarService {
         changes: { ...diffFields(null, event, EVENT_FIELDS), attendeeEmails: { from: null, to: emails } },
         data: {
           ...snapshot(event, ['id', ...EVENT_FIELDS, 'organizerId']), attendeeEmails: emails, reminderMinutes: data.reminderMinutes ?? [],
-          // Who may open it (the search index's access list): the calendar's owner, the organizer, attendees who are users.
-          readerIds: [...new Set([calendar.ownerId, user, ...users.filter((u) => emails.includes(u.email)).map((u) => u.id)])],
+          readerIds: eventReaderIds(calendar.ownerId, user, users.filter((u) => emails.includes(u.email)).map((u) => u.id)),
         },
       });
       return event;

@@ -1,3 +1,3 @@
 // The door of this module: what the subgraph and sibling modules may use. Everything else here is private.
-export { CalendarService, type AgendaItem } from './calendar.service';
+export { CalendarService, eventReaderIds, type AgendaItem } from './calendar.service';
 export { calendarResolvers } from './resolvers';

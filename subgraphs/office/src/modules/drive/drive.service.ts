@@ -29,6 +29,39 @@ export type FolderView = Folder & { root?: boolean };
 type Access = 'none' | 'view' | 'edit';
 const FILE_FIELDS = ['name', 'contentType', 'size', 'checksum', 'status', 'version', 'folderId', 'storageKey'];
 
+/**
+ * What the search index needs of a file (EVENTS.md): its path and who may open it, the whole list
+ * (the owner, the owners of the folders above it, users with an unexpired permission on it or on a
+ * folder above it), read inside the writing transaction so it includes the change being made, and
+ * when the access of those whose every grant expires ends (readerExpiry). The file's events and
+ * search:reindex's listing (search-listing.ts) both read it here.
+ */
+export async function fileSearchData(tx: Prisma.TransactionClient, file: { id: string; tenantId: string; folderId: string | null; ownerId: string }) {
+  const chain = file.folderId ? await tx.$queryRaw<{ id: string; owner_id: string; path: string }[]>`
+    WITH RECURSIVE up(id, parent_id, owner_id, path, depth) AS (
+      SELECT id, parent_id, owner_id, path, 0 FROM office.folders WHERE id = ${file.folderId}::uuid AND tenant_id = ${file.tenantId}::uuid
+      UNION ALL
+      SELECT f.id, f.parent_id, f.owner_id, f.path, up.depth + 1 FROM office.folders f JOIN up ON f.id = up.parent_id WHERE up.depth < 100
+    ) SELECT id::text, owner_id::text, path FROM up` : [];
+  const grants = await tx.permission.findMany({
+    where: {
+      tenantId: file.tenantId, principalType: 'user', OR: [{ fileId: file.id }, ...(chain.length ? [{ folderId: { in: chain.map((f) => f.id) } }] : [])],
+      AND: [{ OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] }],
+    },
+    select: { principalId: true, expiresAt: true },
+  });
+  const readerIds = [...new Set([file.ownerId, ...chain.map((f) => f.owner_id), ...grants.map((g) => g.principalId)])];
+  // Users whose every grant expires, with the latest expiry: the index stops showing them the file then.
+  const permanent = new Set([file.ownerId, ...chain.map((f) => f.owner_id), ...grants.filter((g) => !g.expiresAt).map((g) => g.principalId)]);
+  const readerExpiry: Record<string, string> = {};
+  for (const { principalId: user, expiresAt } of grants) {
+    if (!user || !expiresAt || permanent.has(user)) continue;
+    const until = expiresAt.toISOString();
+    if (!readerExpiry[user] || readerExpiry[user] < until) readerExpiry[user] = until;
+  }
+  return { ownerId: file.ownerId, path: chain[0]?.path ?? '/', readerIds, readerExpiry };
+}
+
 export class DriveService {
   constructor(private readonly ctx: OfficeContext) {}
 
@@ -84,38 +117,6 @@ export class DriveService {
         UNION ALL
         SELECT f.id, f.parent_id, f.owner_id, up.depth + 1 FROM office.folders f JOIN up ON f.id = up.parent_id WHERE up.depth < 100
       ) SELECT id::text, owner_id::text FROM up`;
-  }
-
-  /**
-   * What the search index needs of a file (EVENTS.md): its path and who may open it, the whole list
-   * (the owner, the owners of the folders above it, users with an unexpired permission on it or on a
-   * folder above it), read inside the writing transaction so it includes the change being made, and
-   * when the access of those whose every grant expires ends (readerExpiry).
-   */
-  private async fileSearchData(tx: Prisma.TransactionClient, file: { id: string; tenantId: string; folderId: string | null; ownerId: string; name: string }) {
-    const chain = file.folderId ? await tx.$queryRaw<{ id: string; owner_id: string; path: string }[]>`
-      WITH RECURSIVE up(id, parent_id, owner_id, path, depth) AS (
-        SELECT id, parent_id, owner_id, path, 0 FROM office.folders WHERE id = ${file.folderId}::uuid AND tenant_id = ${file.tenantId}::uuid
-        UNION ALL
-        SELECT f.id, f.parent_id, f.owner_id, f.path, up.depth + 1 FROM office.folders f JOIN up ON f.id = up.parent_id WHERE up.depth < 100
-      ) SELECT id::text, owner_id::text, path FROM up` : [];
-    const grants = await tx.permission.findMany({
-      where: {
-        tenantId: file.tenantId, principalType: 'user', OR: [{ fileId: file.id }, ...(chain.length ? [{ folderId: { in: chain.map((f) => f.id) } }] : [])],
-        AND: [{ OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] }],
-      },
-      select: { principalId: true, expiresAt: true },
-    });
-    const readerIds = [...new Set([file.ownerId, ...chain.map((f) => f.owner_id), ...grants.map((g) => g.principalId)])];
-    // Users whose every grant expires, with the latest expiry: the index stops showing them the file then.
-    const permanent = new Set([file.ownerId, ...chain.map((f) => f.owner_id), ...grants.filter((g) => !g.expiresAt).map((g) => g.principalId)]);
-    const readerExpiry: Record<string, string> = {};
-    for (const { principalId: user, expiresAt } of grants) {
-      if (!user || !expiresAt || permanent.has(user)) continue;
-      const until = expiresAt.toISOString();
-      if (!readerExpiry[user] || readerExpiry[user] < until) readerExpiry[user] = until;
-    }
-    return { ownerId: file.ownerId, path: chain[0]?.path ?? '/', readerIds, readerExpiry };
   }
 
   /**
@@ -390,7 +391,7 @@ export class DriveService {
       await recordChange(tx, this.ctx.caller, {
         type: 'office.file.uploaded', aggregateType: 'File', aggregateId: file.id, action: 'update',
         changes: diffFields(before, file, FILE_FIELDS.filter((f) => f !== 'storageKey')),
-        data: { ...snapshot(file, ['id', 'name', 'folderId', 'status', 'version', 'size', 'contentType', 'checksum']), ...(await this.fileSearchData(tx, file)) },
+        data: { ...snapshot(file, ['id', 'name', 'folderId', 'status', 'version', 'size', 'contentType', 'checksum']), ...(await fileSearchData(tx, file)) },
       });
       return file;
     });
@@ -429,7 +430,7 @@ export class DriveService {
       await recordChange(tx, this.ctx.caller, {
         type: before ? 'office.share.updated' : 'office.share.created', aggregateType: 'FileShare', aggregateId: share.id, action: before ? 'update' : 'create',
         changes: diffFields(before, share, ['fileId', 'userId', 'permission', 'expiresAt']),
-        data: { ...snapshot(share, ['id', 'fileId', 'userId', 'permission', 'expiresAt']), file: { id: file.id, ...(await this.fileSearchData(tx, file)) } },
+        data: { ...snapshot(share, ['id', 'fileId', 'userId', 'permission', 'expiresAt']), file: { id: file.id, ...(await fileSearchData(tx, file)) } },
       });
       return share;
     });

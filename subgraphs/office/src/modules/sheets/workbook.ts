@@ -26,6 +26,32 @@ export const CHUNK = 2_000;
 
 export const CELLS_CHANGED = 'office.worksheet.cells_changed';
 
+export interface SpreadsheetSearchData { title: string; worksheets: string[]; cellText: string }
+
+/**
+ * What the search index needs of a spreadsheet (EVENTS.md): its title, its worksheets' names and
+ * the text typed into its cells (literal values, not formula results), worksheet by worksheet in
+ * row then column order, cut to SEARCH_TEXT_MAX_CHARS. Each worksheet reads at most that many
+ * cells (each takes at least one character and a space), in the order of the cells' unique
+ * (worksheet, row, column) index, so a huge sheet costs a bounded read. The commit's events and
+ * search:reindex's listing (search-listing.ts) both read it here. `worksheets`: the names when the
+ * caller has them loaded, else read in their order.
+ */
+export async function spreadsheetSearchData(tx: Tx, tenantId: string, spreadsheetId: string, worksheets?: string[]): Promise<SpreadsheetSearchData> {
+  const [row] = await tx.$queryRaw<Array<{ title: string; text: string | null; names: string[] | null }>>`
+    SELECT s.title, (
+      SELECT left(string_agg(cell.value, ' ' ORDER BY w.index, cell."row", cell."column"), ${SEARCH_TEXT_MAX_CHARS}::int)
+        FROM office.worksheets w
+        CROSS JOIN LATERAL (
+          SELECT c.value, c."row", c."column" FROM office.cells c
+           WHERE c.tenant_id = w.tenant_id AND c.worksheet_id = w.id AND c.formula IS NULL AND c.value IS NOT NULL AND c.value <> ''
+           ORDER BY c."row", c."column" LIMIT ${Math.ceil(SEARCH_TEXT_MAX_CHARS / 2)}::int) cell
+       WHERE w.tenant_id = s.tenant_id AND w.spreadsheet_id = s.id) AS text,
+      (SELECT array_agg(w.name ORDER BY w.index, w.id) FROM office.worksheets w WHERE w.tenant_id = s.tenant_id AND w.spreadsheet_id = s.id) AS names
+      FROM office.spreadsheets s WHERE s.tenant_id = ${tenantId}::uuid AND s.id = ${spreadsheetId}::uuid`;
+  return { title: row?.title ?? '', worksheets: worksheets ?? row?.names ?? [], cellText: row?.text ?? '' };
+}
+
 export interface CellView { row: number; column: number; value: string | null; formula: string | null }
 
 /** A cell as a commit writes it; neither value nor formula clears it. */
@@ -342,25 +368,9 @@ export class SpreadsheetCommit {
     return this.worksheets.map((w) => w.id).filter((id) => ids.has(id));
   }
 
-  /**
-   * What the search index needs of the spreadsheet after this commit (EVENTS.md): its title, its
-   * worksheets' names and the text typed into its cells (literal values, not formula results),
-   * worksheet by worksheet in row then column order, cut to SEARCH_TEXT_MAX_CHARS. Each worksheet
-   * reads at most that many cells (each takes at least one character and a space), in the order
-   * of the cells' unique (worksheet, row, column) index, so a huge sheet costs a bounded read.
-   */
-  async searchData(): Promise<{ title: string; worksheets: string[]; cellText: string }> {
-    const [row] = await this.tx.$queryRaw<Array<{ title: string; text: string | null }>>`
-      SELECT s.title, (
-        SELECT left(string_agg(cell.value, ' ' ORDER BY w.index, cell."row", cell."column"), ${SEARCH_TEXT_MAX_CHARS}::int)
-          FROM office.worksheets w
-          CROSS JOIN LATERAL (
-            SELECT c.value, c."row", c."column" FROM office.cells c
-             WHERE c.tenant_id = w.tenant_id AND c.worksheet_id = w.id AND c.formula IS NULL AND c.value IS NOT NULL AND c.value <> ''
-             ORDER BY c."row", c."column" LIMIT ${Math.ceil(SEARCH_TEXT_MAX_CHARS / 2)}::int) cell
-         WHERE w.tenant_id = s.tenant_id AND w.spreadsheet_id = s.id) AS text
-        FROM office.spreadsheets s WHERE s.tenant_id = ${this.tenantId}::uuid AND s.id = ${this.spreadsheetId}::uuid`;
-    return { title: row?.title ?? '', worksheets: this.worksheets.map((w) => w.name), cellText: row?.text ?? '' };
+  /** What the search index needs of the spreadsheet after this commit (spreadsheetSearchData). */
+  async searchData(): Promise<SpreadsheetSearchData> {
+    return spreadsheetSearchData(this.tx, this.tenantId, this.spreadsheetId, this.worksheets.map((w) => w.name));
   }
 
   /**
