@@ -57,9 +57,9 @@ const unique = (stem: string) => `${stem}${Math.random().toString(36).slice(2, 8
  * against) follows platform events from the start of a shared topic, so on a busy broker it may
  * trail by more than addTenantUser's 15 s: wait for it here, longer.
  */
-async function addMember(name: string): Promise<TenantUser> {
+async function addMember(name: string, role = 'member'): Promise<TenantUser> {
   const email = `${name.toLowerCase()}-${a.slug}@example.com`;
-  const invited = await ok(run('platform', 'InviteUser', { input: { email, firstName: name, lastName: 'Searcher', roleNames: ['member'], password: a.password } }, a.headers), 'inviteUser');
+  const invited = await ok(run('platform', 'InviteUser', { input: { email, firstName: name, lastName: 'Searcher', roleNames: [role], password: a.password } }, a.headers), 'inviteUser');
   const login = await ok(run('identity', 'LogIn', { input: { tenantSlug: a.slug, email, password: a.password } }, {}), 'logIn');
   return { userId: invited.id, email, token: login.accessToken, headers: bearer(login.accessToken) };
 }
@@ -275,6 +275,31 @@ describe('spreadsheets and presentations', () => {
   }, 240_000);
 });
 
+describe('deleteSlide', () => {
+  const DELETE_SLIDE = 'mutation DeleteSlide($id: ID!) { deleteSlide(id: $id) }';
+  const DECK = 'query Deck($id: ID!) { presentation(id: $id) { slides { id index notes } } }';
+
+  it('removes the slide, closes the gap, and its words leave the presentation\'s search text; another tenant cannot', async () => {
+    const gone = unique('Goneslide');
+    const kept = unique('Keptslide');
+    const deck = await ok(run('office', 'CreatePresentation', { title: 'Quarterly review' }, a.headers), 'createPresentation');
+    const first = await ok(run('office', 'AddSlide', { presentationId: deck.id, input: { elements: [{ type: 'text', content: { text: `Intro ${gone}` } }] } }, a.headers), 'addSlide');
+    await ok(run('office', 'AddSlide', { presentationId: deck.id, input: { notes: `remember ${kept}` } }, a.headers), 'addSlide');
+    await within(SETTLES_WITHIN_MS, Date.now(), async () => (await search(a.headers, kept)).totalCount === 1 && (await search(a.headers, gone)).totalCount === 1, 'both slides');
+
+    expect(codeOf(await gql(url, DELETE_SLIDE, { id: first.id }, b.headers))).toBe('NOT_FOUND');
+    expect(codeOf(await gql(url, DELETE_SLIDE, { id: randomUUID() }, a.headers))).toBe('NOT_FOUND');
+    expect(codeOf(await gql(url, DELETE_SLIDE, { id: 'not-an-id' }, a.headers))).toBe('NOT_FOUND');
+    expect(codeOf(await gql(url, DELETE_SLIDE, { id: first.id }, (await addMember('Vera', 'viewer')).headers))).toBe('FORBIDDEN');
+    expect(await ok(gql(url, DELETE_SLIDE, { id: first.id }, a.headers), 'deleteSlide')).toBe(true);
+    const started = Date.now(); // committed
+    console.log(`search: a deleted slide's words left the index in ${await within(SETTLES_WITHIN_MS, started, async () => (await search(a.headers, gone)).totalCount === 0, 'the deleted slide')} ms`);
+    expect((await search(a.headers, kept)).edges.map((e) => e.node)).toEqual([{ __typename: 'Presentation', id: deck.id, title: 'Quarterly review' }]);
+    expect((await ok(gql(url, DECK, { id: deck.id }, a.headers), 'presentation')).slides).toEqual([{ id: expect.any(String), index: 0, notes: `remember ${kept}` }]);
+    expect(codeOf(await gql(url, DELETE_SLIDE, { id: first.id }, a.headers))).toBe('NOT_FOUND');
+  }, 240_000);
+});
+
 describe('leads, employees and users', () => {
   const UPDATE_LEAD = 'mutation UpdateLead($id: ID!, $input: UpdateLeadInput!) { updateLead(id: $id, input: $input) { id title } }';
   const UPDATE_EMPLOYEE = 'mutation UpdateEmployee($id: ID!, $input: UpdateEmployeeInput!) { updateEmployee(id: $id, input: $input) { id department } }';
@@ -368,6 +393,91 @@ describe('drive', () => {
 });
 
 describe('search:reindex', () => {
+  /** Drops tenant A's index through the engine the platform searches with (SEARCH_ENGINE), as the reindex command opens it, and rebuilds it. */
+  async function dropAndReindex(word: string): Promise<Record<string, number>> {
+    const engine = setting('SEARCH_ENGINE') === 'opensearch'
+      ? createEngine('opensearch')
+      : new PostgresEngine(createSearchPools({ read: appDatabaseUrlFor('search'), write: databaseUrlFor('search') }));
+    try {
+      await engine.dropTenant(a.tenantId);
+      expect((await search(a.headers, word)).totalCount).toBe(0);
+      const urls = Object.fromEntries(platform.subgraphs.map((s) => [s.name, s.url])) as SubgraphUrls;
+      return await reindexTenant({ tenantId: a.tenantId, engine, urls, secret: process.env.INTERNAL_CONTEXT_SECRET as string });
+    } finally {
+      await engine.close();
+    }
+  }
+
+  it('rebuilds spreadsheets, presentations, drive files, mail and calendar events from office, each visible exactly as before', async () => {
+    const word = unique('Reoffice');
+    const ids = (r: Result) => r.edges.map((e) => `${e.node.__typename}:${e.node.id}`).sort();
+    const sheet = await ok(run('office', 'CreateSpreadsheet', { input: { title: `Ledger ${word}`, worksheets: ['Costs'] } }, a.headers), 'createSpreadsheet');
+    const cellWord = unique('Recell');
+    await ok(run('office', 'SetCells', { worksheetId: sheet.worksheets[0].id, cells: [{ row: 2, column: 1, value: `vendor ${cellWord}` }] }, a.headers), 'setCells');
+    const deck = await ok(run('office', 'CreatePresentation', { title: `Deck ${word}` }, a.headers), 'createPresentation');
+    const slideWord = unique('Reslide');
+    await ok(run('office', 'AddSlide', { presentationId: deck.id, input: { notes: `mention ${slideWord}`, elements: [{ type: 'text', content: { text: 'Agenda' } }] } }, a.headers), 'addSlide');
+    // A file in a folder, shared with nobody: the owner finds it by name and by folder path, colleagues do not.
+    const folderWord = unique('Refolder');
+    const folder = await ok(run('office', 'CreateFolder', { name: folderWord }, a.headers), 'createFolder');
+    const bytes = Buffer.from('reindexed bytes');
+    const ticket = await ok(run('office', 'RequestUpload', { input: { name: `${word}.txt`, contentType: 'text/plain', size: bytes.length, folderId: folder.id } }, a.headers), 'requestUpload');
+    expect((await fetch(ticket.uploadUrl, { method: 'PUT', body: bytes, headers: { 'content-type': 'text/plain' } })).status).toBe(200);
+    await ok(run('office', 'CompleteUpload', { fileId: ticket.file.id }, a.headers), 'completeUpload');
+    // A mail from A to the member: each finds their own copy, the other colleague none.
+    const mailWord = unique('Remail');
+    const sent = await ok(run('office', 'SendEmail', { input: { to: [member.email], subject: `Offer ${word}`, bodyText: `terms ${mailWord}` } }, a.headers), 'sendEmail');
+    // An event A organizes with the member attending: the other colleague does not find it.
+    const startsAt = new Date(Date.now() + 86_400_000);
+    const event = await ok(run('office', 'CreateEvent', { input: { title: `Review ${word}`, location: 'Room 4', startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(), attendeeEmails: [member.email] } }, a.headers), 'createEvent');
+
+    const expectedForA = [`Spreadsheet:${sheet.id}`, `Presentation:${deck.id}`, `File:${ticket.file.id}`, `Email:${sent.id}`, `CalendarEvent:${event.id}`].sort();
+    const typenames = async (headers: Record<string, string>) => (await search(headers, word)).edges.map((e) => e.node.__typename).sort();
+    const visibility = async () => ({ a: ids(await search(a.headers, word)), member: await typenames(member.headers), other: await typenames(other.headers) });
+    await within(SETTLES_WITHIN_MS * 2, Date.now(), async () => (await search(a.headers, word)).totalCount === 5 && (await search(member.headers, word)).totalCount === 4, 'all five indexed from their events');
+    const before = await visibility();
+    expect(before.a).toEqual(expectedForA);
+    // Spreadsheets and presentations are read by every office reader; the mail copy and the event are
+    // the member's own; the file is A's alone.
+    expect(before.member).toEqual(['CalendarEvent', 'Email', 'Presentation', 'Spreadsheet']);
+    expect(before.other).toEqual(['Presentation', 'Spreadsheet']);
+
+    const counts = await dropAndReindex(word);
+    for (const type of ['SPREADSHEET', 'PRESENTATION', 'FILE', 'EMAIL', 'CALENDAR_EVENT']) expect(counts[type]).toBeGreaterThanOrEqual(1);
+
+    const after = await visibility();
+    expect(after.a).toEqual(expectedForA);
+    expect(after.member).toEqual(before.member);
+    expect(after.other).toEqual(before.other);
+    // The member's hit is their own copy of the mail, not A's.
+    const theirMail = await search(member.headers, mailWord);
+    expect(theirMail.edges.map((e) => e.node.__typename)).toEqual(['Email']);
+    expect(theirMail.edges[0].node.id).not.toBe(sent.id);
+    expect((await search(other.headers, mailWord)).totalCount).toBe(0);
+    // The text behind the titles came back too: cell text, slide notes, the folder path.
+    expect(ids(await search(a.headers, cellWord))).toEqual([`Spreadsheet:${sheet.id}`]);
+    expect(ids(await search(a.headers, slideWord))).toEqual([`Presentation:${deck.id}`]);
+    expect(ids(await search(a.headers, folderWord, { types: ['FILE'] }))).toEqual([`File:${ticket.file.id}`]);
+    expect((await search(member.headers, folderWord, { types: ['FILE'] })).totalCount).toBe(0);
+    expect(await search(b.headers, word)).toMatchObject({ totalCount: 0 });
+  }, 240_000);
+
+  it('office refuses its search listing to a caller without office:admin, and to an unsigned one', async () => {
+    const office = platform.subgraphs.find((s) => s.name === 'office')!.url.replace(/\/graphql$/, '/internal/search-listing/emails');
+    const { CONTEXT_HEADER, GATED_MODULES, signCallerIdentitySync } = await import('@bacbos/common');
+    const caller = (permissions: string[]) => signCallerIdentitySync({
+      kind: 'user', tenantId: a.tenantId, userId: member.userId, sessionId: null, apiKeyId: null, permissions, modules: [...GATED_MODULES], ipAddress: null, userAgent: 'test', requestId: randomUUID(),
+    }, process.env.INTERNAL_CONTEXT_SECRET as string);
+    const reader = await fetch(office, { headers: { [CONTEXT_HEADER]: caller(['office:read', 'office:write']) } });
+    expect(reader.status).toBe(403);
+    expect(await reader.json()).toMatchObject({ errors: [{ extensions: { code: 'FORBIDDEN' } }] });
+    const unsigned = await fetch(office);
+    expect(unsigned.status).toBe(401);
+    const admin = await fetch(`${office}?after=nope`, { headers: { [CONTEXT_HEADER]: caller(['*']) } });
+    expect(admin.status).toBe(400);
+    expect(await admin.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_USER_INPUT' } }] });
+  });
+
   it('rebuilds a tenant\'s index from the owners\' GraphQL: what was dropped is found again, access lists included', async () => {
     const word = unique('Rebuilt');
     const contact = await ok(run('crm', 'CreateContact', { input: { firstName: 'Re', lastName: word, email: `${word.toLowerCase()}@example.com` } }, a.headers), 'createContact');
