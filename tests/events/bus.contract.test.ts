@@ -1,6 +1,7 @@
 // One contract suite, run against every EventBus implementation: the Kafka adapter (against the
 // real broker of KAFKA_BROKERS) and the in-process bus that `npm start` uses without Kafka.
 import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
 import { KafkaEventBus, MemoryEventBus, topicFor, type EventBus, type EventEnvelope } from '@bacbos/common';
 
 const event = (aggregateId: string, n: number, tenantId = 't'): EventEnvelope => ({
@@ -104,3 +105,33 @@ describe.each(adapters)('EventBus contract: %s', (_name, make) => {
     await stop();
   });
 });
+
+if (process.env.KAFKA_BROKERS) {
+  describe('KafkaEventBus.createTopics', () => {
+    it('creates a new topic once however many clients race for it; each returns when it is usable', async () => {
+      const brokers = process.env.KAFKA_BROKERS!.split(',');
+      const topic = `bacbos.contract-${randomUUID().slice(0, 8)}.events`;
+      const buses = [0, 1, 2].map((n) => new KafkaEventBus({ brokers, clientId: `create-topics-${n}-${randomUUID().slice(0, 6)}` }));
+      const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
+      await admin.connect();
+      try {
+        // Three at once (the losers see TOPIC_ALREADY_EXISTS), then once more on an existing topic.
+        await Promise.all(buses.map((bus) => bus.createTopics([topic])));
+        await buses[0].createTopics([topic]);
+        const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+        expect(metadata.partitions).toHaveLength(3);
+        expect(metadata.partitions.every((p) => p.leader >= 0)).toBe(true);
+        const got: EventEnvelope[] = [];
+        const stop = await buses[1].subscribe({ groupId: `g-${randomUUID()}`, topics: [topic], fromBeginning: true, onEvent: (e) => void got.push(e) });
+        const sent = event(randomUUID(), 1);
+        await buses[2].publish(topic, [sent]);
+        await until(got, (g) => g.some((e) => e.id === sent.id));
+        await stop();
+      } finally {
+        await Promise.all(buses.map((bus) => bus.close()));
+        await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+        await admin.disconnect();
+      }
+    }, 90_000);
+  });
+}

@@ -76,30 +76,49 @@ export class KafkaEventBus implements EventBus {
 
   /** Creates the platform's topics if missing (brokers may forbid auto-creation). */
   ensureTopics(): Promise<void> {
-    this.topicsReady ??= (async () => {
-      const admin = this.kafka.admin();
-      await admin.connect();
-      try {
-        const existing = new Set(await admin.listTopics());
-        const missing = ALL_TOPICS.filter((t) => !existing.has(t));
-        if (missing.length) {
-          await admin.createTopics({
-            // kafkajs's own wait asks one broker and gives up when that broker has not yet applied
-            // the new topics (UNKNOWN_TOPIC_OR_PARTITION, common with several brokers); waitForTopics does it.
-            waitForLeaders: false,
-            // -1: the brokers' default.replication.factor (3 on the test services and in compose)
-            topics: missing.map((topic) => ({ topic, numPartitions: this.options.partitions ?? 3, replicationFactor: -1 })),
-          });
-          await waitForTopics(admin, missing);
-        }
-      } finally {
-        await admin.disconnect();
-      }
-    })().catch((error) => {
+    this.topicsReady ??= this.createTopics(ALL_TOPICS).catch((error) => {
       this.topicsReady = undefined;
       throw error;
     });
     return this.topicsReady;
+  }
+
+  /**
+   * Creates those of `topics` that do not exist (`partitions` each, the brokers' default
+   * replication factor) and waits until each partition has a leader. Safe to run from several
+   * processes at once, and on a loaded cluster: a request the controller timed out, or a broker
+   * that has not applied the topic yet, is retried for up to 30 s; a topic that exists by then
+   * (another process, or our own timed-out attempt, created it) counts as created.
+   */
+  async createTopics(topics: readonly string[], partitions = this.options.partitions ?? 3): Promise<void> {
+    const admin = this.kafka.admin();
+    await retryRetriable(() => admin.connect());
+    try {
+      const existing = new Set(await retryRetriable(() => admin.listTopics()));
+      const missing = topics.filter((t) => !existing.has(t));
+      if (!missing.length) return;
+      await retryRetriable(async () => {
+        try {
+          await admin.createTopics({
+            // kafkajs's own wait asks one broker and gives up when that broker has not yet applied
+            // the new topics (UNKNOWN_TOPIC_OR_PARTITION, common with several brokers); waitForTopics does it.
+            waitForLeaders: false,
+            // The controller's budget for creating them (kafkajs: 5 s, which a loaded machine exceeds).
+            timeout: 30_000,
+            // -1: the brokers' default.replication.factor (3 on the test services and in compose)
+            topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 })),
+          });
+        } catch (error) {
+          // kafkajs gives up at once on a per-topic error (e.g. REQUEST_TIMED_OUT); retry those that may pass.
+          const inner = (error as { errors?: { retriable?: boolean; type?: string }[] }).errors;
+          if (inner?.length && inner.every((e) => e.retriable || e.type === 'TOPIC_ALREADY_EXISTS')) throw Object.assign(new Error((error as Error).message), { retriable: true });
+          throw error;
+        }
+      }, 60_000);
+      await waitForTopics(admin, missing);
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   private getProducer(): Promise<Producer> {
