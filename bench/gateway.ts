@@ -532,8 +532,12 @@ async function main(): Promise<void> {
   const profile = flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${workDir}`] : [];
   interface HostInfo { urls: Record<string, string>; statements: string }
   /** The five subgraphs in one process, from `dist` (default: this tree's build). */
+  // Extra node flags of the subgraphs' process (BENCH_SUBGRAPH_NODE_FLAGS) and of the baseline's
+  // (BENCH_BASELINE_NODE_FLAGS, default the same): e.g. a V8 setting compared side by side.
+  const nodeFlags = (value: string | undefined) => (value ?? '').split(' ').filter(Boolean);
   const startHost = (name: string, dist?: string) => {
-    const child = startProcess(name, subgraphCpu, [...(process.env.BENCH_SUBGRAPH_NODE_FLAGS ?? '').split(' ').filter(Boolean), '--enable-source-maps', join(__dirname, 'subgraph-host.cjs')], { ...shared, ...(dist ? { BENCH_DIST: dist } : {}) }, 'pipe');
+    const flagsOf = nodeFlags(dist ? (process.env.BENCH_BASELINE_NODE_FLAGS ?? process.env.BENCH_SUBGRAPH_NODE_FLAGS) : process.env.BENCH_SUBGRAPH_NODE_FLAGS);
+    const child = startProcess(name, subgraphCpu, [...flagsOf, '--enable-source-maps', join(__dirname, 'subgraph-host.cjs')], { ...shared, ...(dist ? { BENCH_DIST: dist } : {}) }, 'pipe');
     const info = new Promise<HostInfo>((resolve, reject) => {
       let buffer = '';
       const log = createWriteStream(join(workDir, `${name}.log`), { flags: 'a' });
