@@ -6,6 +6,13 @@
 //   hive     Hive Gateway + @graphql-hive/router-runtime, in-flight dedup off (bench/peers/hive.mjs;
 //            its packages live in bench/peers/, installed on first use, never shipped)
 //   direct   the plan's first fetch sent straight to its subgraph: the floor
+//   entities the plan's second fetch (an entity fetch, e.g. platform's User `_entities` of the
+//            Contacts page's 40 lead owners) straight to its subgraph, with the representations
+//            the first fetch's answer holds; scenarios whose plan has no second fetch skip it
+//   direct-base, entities-base
+//            the same calls to a second subgraph process built from another tree (--baseline
+//            <its dist/>, e.g. main's), pinned to the same core and measured in the same rounds:
+//            a change to the subgraphs compared side by side; answers must equal the current build's
 //   dedup    our gateway with GATEWAY_INFLIGHT_DEDUP=true (identical queries of one caller share a
 //            subgraph call while in flight); not in the default list: --variants bacbos,dedup,...
 //
@@ -21,7 +28,10 @@
 //
 // Usage: eval "$(bash scripts/services.sh env)"; npm run bench:gateway -- [--duration 10]
 //   [--warmup 3] [--rounds 2] [--connections 50] [--scenarios Contacts,Me,...]
-//   [--variants bacbos,apollo,hive,direct] [--gateway-cpu 0] [--subgraph-cpu 1] [--json out.json]
+//   [--variants bacbos,apollo,hive,direct,entities] [--gateway-cpu 0] [--subgraph-cpu 1] [--json out.json]
+//   [--profile]: V8 CPU profiles of our gateway (--cpu-prof, whole run) and of the subgraphs'
+//   process per measured window (<scenario>-<variant>-r<round>.cpuprofile, the inspector started
+//   and stopped around the window: no seeding or warm-up in it)
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
@@ -53,6 +63,8 @@ const { values: flags } = parseArgs({
     'gateway-cpu': { type: 'string', default: '0' },
     'subgraph-cpu': { type: 'string', default: '1' },
     json: { type: 'string' },
+    /** A second build's dist/ folder for the direct-base and entities-base variants. */
+    baseline: { type: 'string' },
     /** Writes V8 CPU profiles of our gateway and the subgraphs (--cpu-prof) into the log folder. */
     profile: { type: 'boolean', default: false },
   },
@@ -71,7 +83,9 @@ const canPin = (() => {
   }
 })();
 
-type VariantName = 'bacbos' | 'dedup' | 'apollo' | 'hive' | 'direct';
+type VariantName = 'bacbos' | 'dedup' | 'apollo' | 'hive' | 'direct' | 'entities' | 'direct-base' | 'entities-base';
+/** Variants that call a subgraph directly, without a gateway. */
+const SUBGRAPH_ONLY = new Set<VariantName>(['direct', 'entities', 'direct-base', 'entities-base']);
 
 // ---------------------------------------------------------------- processes
 
@@ -101,6 +115,22 @@ function startProcess(name: string, cpu: string, args: string[], env: Record<str
     if (!stopping) console.error(`bench: ${name} exited (${signal ?? code}); see ${join(workDir, `${name}.log`)}`);
   });
   return child;
+}
+
+const benchDatabase = `bacbos_bench_gateway_${process.pid}`;
+/** The server's URL as given (main() points DATABASE_URL at this run's database). */
+const serverUrl = process.env.DATABASE_URL;
+
+/** Drops this run's database (after its processes stopped). */
+async function dropBenchDatabase(): Promise<void> {
+  if (!serverUrl) return;
+  const admin = new Client({ connectionString: serverUrl });
+  try {
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${benchDatabase} WITH (FORCE)`);
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
 }
 
 let stopping = false;
@@ -370,6 +400,32 @@ interface DirectCall {
   variableNames: string[];
 }
 
+/** An entity fetch: its operation and the type whose representations (`__typename`, `id`) it takes. */
+interface EntityCall {
+  url: string;
+  query: string;
+  typename: string;
+}
+
+function fetches(node: PlanNode | undefined): Extract<PlanNode, { kind: 'Fetch' }>[] {
+  if (!node) return [];
+  if (node.kind === 'Fetch') return [node];
+  if (node.kind === 'Sequence' || node.kind === 'Parallel') return node.nodes.flatMap(fetches);
+  if (node.kind === 'Flatten') return fetches(node.node);
+  return [];
+}
+
+/** Every object of `typename` in an answer, as a representation (its `__typename` and `id`). */
+function representations(value: unknown, typename: string, into: { __typename: string; id: unknown }[] = []): { __typename: string; id: unknown }[] {
+  if (Array.isArray(value)) for (const item of value) representations(item, typename, into);
+  else if (value && typeof value === 'object') {
+    const row = value as Row;
+    if (row.__typename === typename && 'id' in row) into.push({ __typename: typename, id: row.id });
+    else for (const child of Object.values(row)) representations(child, typename, into);
+  }
+  return into;
+}
+
 function firstFetch(node: PlanNode | undefined): Extract<PlanNode, { kind: 'Fetch' }> | undefined {
   if (!node) return undefined;
   if (node.kind === 'Fetch') return node;
@@ -393,6 +449,19 @@ function directCalls(supergraphSdl: string, urls: Record<string, string>): Map<s
     const fetch = plan?.kind === 'Subscription' ? undefined : firstFetch(plan);
     if (!fetch) throw new Error(`no fetch in the plan of ${scenario.name}`);
     calls.set(scenario.name, { url: urls[fetch.serviceName.toLowerCase()] ?? urls[fetch.serviceName], query: fetch.operation, variableNames: fetch.variableUsages ?? [] });
+  }
+  return calls;
+}
+
+function entityCalls(supergraphSdl: string, urls: Record<string, string>): Map<string, EntityCall> {
+  const supergraph = Supergraph.build(supergraphSdl);
+  const planner = new QueryPlanner(supergraph);
+  const calls = new Map<string, EntityCall>();
+  for (const scenario of SCENARIOS) {
+    const plan = planner.buildQueryPlan(operationFromDocument(supergraph.schema, parse(scenario.query))).node;
+    const second = plan?.kind === 'Subscription' ? undefined : fetches(plan)[1];
+    const typename = second?.requires?.[0]?.kind === 'InlineFragment' ? second.requires[0].typeCondition : undefined;
+    if (second && typename) calls.set(scenario.name, { url: urls[second.serviceName.toLowerCase()] ?? urls[second.serviceName], query: second.operation, typename });
   }
   return calls;
 }
@@ -438,10 +507,11 @@ async function main(): Promise<void> {
   const server = new URL(process.env.DATABASE_URL);
   const admin = new Client({ connectionString: server.toString() });
   await admin.connect();
-  await admin.query('DROP DATABASE IF EXISTS bacbos_bench_gateway WITH (FORCE)');
-  await admin.query('CREATE DATABASE bacbos_bench_gateway');
+  // One database per run: engineers sharing a PostgreSQL may run the bench at the same time.
+  await admin.query(`DROP DATABASE IF EXISTS ${benchDatabase} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${benchDatabase}`);
   await admin.end();
-  server.pathname = '/bacbos_bench_gateway';
+  server.pathname = `/${benchDatabase}`;
   process.env.DATABASE_URL = server.toString();
   // bacbos_app is a role of the whole server, shared with the test suite: keep the tests' password.
   process.env.APP_DB_PASSWORD ??= 'bacbos-test-app-role';
@@ -460,19 +530,34 @@ async function main(): Promise<void> {
 
   // The five subgraphs in one process.
   const profile = flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${workDir}`] : [];
-  const host = startProcess('subgraphs', subgraphCpu, [...profile, '--enable-source-maps', join(__dirname, 'subgraph-host.cjs')], shared, 'pipe');
-  const hostInfo = await new Promise<{ urls: Record<string, string>; statements: string }>((resolve, reject) => {
-    let buffer = '';
-    const log = createWriteStream(join(workDir, 'subgraphs.log'), { flags: 'a' });
-    host.stdout?.on('data', (chunk: Buffer) => {
-      log.write(chunk);
-      if (buffer.includes('{"urls"')) return;
-      buffer += chunk.toString('utf8');
-      const line = buffer.split('\n').find((l) => l.startsWith('{"urls"'));
-      if (line) resolve(JSON.parse(line) as { urls: Record<string, string>; statements: string });
+  interface HostInfo { urls: Record<string, string>; statements: string }
+  /** The five subgraphs in one process, from `dist` (default: this tree's build). */
+  // Extra node flags of the subgraphs' process (BENCH_SUBGRAPH_NODE_FLAGS) and of the baseline's
+  // (BENCH_BASELINE_NODE_FLAGS, default the same): e.g. a V8 setting compared side by side.
+  const nodeFlags = (value: string | undefined) => (value ?? '').split(' ').filter(Boolean);
+  const startHost = (name: string, dist?: string) => {
+    const flagsOf = nodeFlags(dist ? (process.env.BENCH_BASELINE_NODE_FLAGS ?? process.env.BENCH_SUBGRAPH_NODE_FLAGS) : process.env.BENCH_SUBGRAPH_NODE_FLAGS);
+    const child = startProcess(name, subgraphCpu, [...flagsOf, '--enable-source-maps', join(__dirname, 'subgraph-host.cjs')], { ...shared, ...(dist ? { BENCH_DIST: dist } : {}) }, 'pipe');
+    const info = new Promise<HostInfo>((resolve, reject) => {
+      let buffer = '';
+      const log = createWriteStream(join(workDir, `${name}.log`), { flags: 'a' });
+      child.stdout?.on('data', (chunk: Buffer) => {
+        log.write(chunk);
+        if (buffer.includes('{"urls"')) return;
+        buffer += chunk.toString('utf8');
+        const line = buffer.split('\n').find((l) => l.startsWith('{"urls"'));
+        if (line) resolve(JSON.parse(line) as HostInfo);
+      });
+      child.once('exit', () => reject(new Error(`the subgraphs exited; see ${join(workDir, `${name}.log`)}`)));
     });
-    host.once('exit', () => reject(new Error(`the subgraphs exited; see ${join(workDir, 'subgraphs.log')}`)));
-  });
+    return { child, info };
+  };
+  const started0 = startHost('subgraphs');
+  const host = started0.child;
+  const hostInfo = await started0.info;
+  const baseStart = flags.baseline ? startHost('subgraphs-base', flags.baseline) : undefined;
+  const baseInfo = await baseStart?.info;
+  if (variants.some((v) => v.endsWith('-base')) && !baseInfo) throw new Error('the -base variants need --baseline <dist folder>');
   const supergraphSdl = readFileSync(join(root, 'schema', 'supergraph.graphql'), 'utf8').replace(
     /@join__graph\(name: "(\w+)", url: "[^"]+"\)/g,
     (_m, name: string) => `@join__graph(name: "${name}", url: "${hostInfo.urls[name]}")`,
@@ -485,7 +570,7 @@ async function main(): Promise<void> {
   const pids: Partial<Record<VariantName, number>> = {};
   const spec = deployedProcess('gateway');
   for (const variant of variants) {
-    if (variant === 'direct') continue;
+    if (SUBGRAPH_ONLY.has(variant)) continue;
     const port = await freePort();
     let child: ChildProcess;
     if (variant === 'bacbos' || variant === 'dedup') {
@@ -504,7 +589,28 @@ async function main(): Promise<void> {
   console.log('bench: seeding (4 users, 100 contacts, 200 leads, a shared document, a timesheet)');
   const data = await seed();
   const direct = directCalls(supergraphSdl, hostInfo.urls);
+  const entities = entityCalls(supergraphSdl, hostInfo.urls);
+  const directBase = baseInfo ? directCalls(supergraphSdl, baseInfo.urls) : direct;
+  const entitiesBase = baseInfo ? entityCalls(supergraphSdl, baseInfo.urls) : entities;
+  /** The representations of each scenario's entity fetch, from one answer of its first fetch. */
+  const entityRepresentations = new Map<string, unknown[]>();
+  if (variants.includes('entities') || variants.includes('entities-base')) {
+    for (const scenario of scenarios) {
+      const first = direct.get(scenario.name) as DirectCall;
+      const entity = entities.get(scenario.name);
+      if (!entity) continue;
+      const variables = scenario.variables(data, 0);
+      const answer = await post(first.url, { query: first.query, variables: Object.fromEntries(first.variableNames.map((name) => [name, variables[name]])) }, { 'x-bacbos-context': await callerHeader(scenario.session(data)) });
+      entityRepresentations.set(scenario.name, representations(answer.body.data, entity.typename));
+    }
+  }
   const references = new Map<string, unknown>();
+  /** A query's answers through one path must all equal its first (both builds' included). */
+  const sameAsBefore = (key: string, data: unknown): string | undefined => {
+    if (!references.has(key)) references.set(key, data);
+    else if (!isDeepStrictEqual(references.get(key), data)) return 'the answer differs from the first one';
+    return undefined;
+  };
 
   async function run(scenario: Scenario, variant: VariantName, ms: number, counter: { n: number }): Promise<{ latencies: number[]; failed: number; firstFailure?: string }> {
     const session = scenario.session(data);
@@ -518,11 +624,19 @@ async function main(): Promise<void> {
         const started = process.hrtime.bigint();
         let problem: string | undefined;
         try {
-          if (variant === 'direct') {
-            const target = direct.get(scenario.name) as DirectCall;
+          if (variant === 'entities' || variant === 'entities-base') {
+            const target = (variant === 'entities' ? entities : entitiesBase).get(scenario.name) as EntityCall;
+            const reps = entityRepresentations.get(scenario.name) as unknown[];
+            const answer = await post(target.url, { query: target.query, variables: { representations: reps } }, { 'x-bacbos-context': await callerHeader(session) });
+            const found = list(answer.body.data?._entities).filter((e) => e && typeof e === 'object' && Object.keys(e).length > 0);
+            if (answer.status !== 200 || answer.body.errors?.length || found.length !== reps.length) problem = `${answer.status} ${found.length} of ${reps.length} entities ${JSON.stringify(answer.body).slice(0, 300)}`;
+            else problem = sameAsBefore(`entities ${scenario.name}`, answer.body.data);
+          } else if (variant === 'direct' || variant === 'direct-base') {
+            const target = (variant === 'direct' ? direct : directBase).get(scenario.name) as DirectCall;
             const vars = Object.fromEntries(target.variableNames.map((name) => [name, variables[name]]));
             const answer = await post(target.url, { query: target.query, variables: vars }, { 'x-bacbos-context': await callerHeader(session) });
             if (answer.status !== 200 || answer.body.errors?.length || !answer.body.data) problem = `${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`;
+            else if (scenario.stable) problem = sameAsBefore(`direct ${scenario.name}`, answer.body.data);
           } else {
             const headers: Record<string, string> = variant === 'bacbos' || variant === 'dedup' ? { authorization: `Bearer ${await accessToken(session)}` } : { 'x-bacbos-context': await callerHeader(session) };
             const answer = await post(urls[variant] as string, { query: scenario.query, variables }, headers);
@@ -554,14 +668,18 @@ async function main(): Promise<void> {
     for (const scenario of scenarios) {
       const order = round % 2 === 1 ? variants : [...variants].reverse();
       for (const variant of order) {
+        if (variant.startsWith('entities') && !entityRepresentations.has(scenario.name)) continue;
         await run(scenario, variant, WARMUP_MS, counter);
-        const processes: Record<string, number> = { subgraphs: host.pid as number, ...(pids[variant] ? { gateway: pids[variant] as number } : {}) };
+        const serving = variant.endsWith('-base') ? { pid: baseStart?.child.pid as number, info: baseInfo as HostInfo } : { pid: host.pid as number, info: hostInfo };
+        if (flags.profile) await fetch(`${serving.info.statements.replace(/\/statements$/, '')}/profile/start`, { method: 'POST' });
+        const processes: Record<string, number> = { subgraphs: serving.pid, ...(pids[variant] ? { gateway: pids[variant] as number } : {}) };
         const cpuBefore = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, cpuMs(pid)]));
-        const sqlBefore = await statements(hostInfo.statements);
+        const sqlBefore = await statements(serving.info.statements);
         const t0 = Date.now();
         const { latencies, failed, firstFailure } = await run(scenario, variant, DURATION_MS, counter);
         const elapsed = (Date.now() - t0) / 1000;
-        const sql = (await statements(hostInfo.statements)) - sqlBefore;
+        const sql = (await statements(serving.info.statements)) - sqlBefore;
+        if (flags.profile) await fetch(`${serving.info.statements.replace(/\/statements$/, '')}/profile/stop?file=${encodeURIComponent(join(workDir, `subgraphs-${scenario.name}-${variant}-r${round}.cpuprofile`))}`, { method: 'POST' });
         const requests = latencies.length;
         const sorted = [...latencies].sort((a, b) => a - b);
         const cpu = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, (cpuMs(pid) - cpuBefore[name]) / Math.max(1, requests + failed)]));
@@ -582,18 +700,26 @@ async function main(): Promise<void> {
     console.log('|---|---|---|---|---|---|---|---|');
     for (const variant of variants) {
       const rows = results.filter((r) => r.scenario === scenario.name && r.variant === variant);
-      console.log(`| ${variant} | ${fmt(rows.map((r) => r.rps), 0)} | ${fmt(rows.map((r) => r.p50))} | ${fmt(rows.map((r) => r.p99))} | ${variant === 'direct' ? '–' : fmt(rows.map((r) => r.cpu.gateway), 2)} | ${fmt(rows.map((r) => r.cpu.subgraphs), 2)} | ${fmt(rows.map((r) => r.sqlPerRequest))} | ${rows.reduce((a, r) => a + r.failed, 0)} |`);
+      console.log(`| ${variant} | ${fmt(rows.map((r) => r.rps), 0)} | ${fmt(rows.map((r) => r.p50))} | ${fmt(rows.map((r) => r.p99))} | ${SUBGRAPH_ONLY.has(variant) ? '–' : fmt(rows.map((r) => r.cpu.gateway), 2)} | ${fmt(rows.map((r) => r.cpu.subgraphs), 2)} | ${fmt(rows.map((r) => r.sqlPerRequest))} | ${rows.reduce((a, r) => a + r.failed, 0)} |`);
     }
     const ours = results.filter((r) => r.scenario === scenario.name && r.variant === 'bacbos');
-    for (const peer of variants.filter((v) => v !== 'bacbos' && v !== 'direct')) {
+    for (const peer of variants.filter((v) => v !== 'bacbos' && !SUBGRAPH_ONLY.has(v))) {
       const theirs = results.filter((r) => r.scenario === scenario.name && r.variant === peer);
       if (!ours.length || !theirs.length) continue;
       const ratio = (key: 'gateway' | 'subgraphs') => mean(ours.map((r) => r.cpu[key])) / mean(theirs.map((r) => r.cpu[key]));
       console.log(`\nbacbos / ${peer}: gateway CPU ×${ratio('gateway').toFixed(2)}, subgraph CPU ×${ratio('subgraphs').toFixed(2)}, RPS ×${(mean(ours.map((r) => r.rps)) / mean(theirs.map((r) => r.rps))).toFixed(2)}`);
     }
   }
+  for (const scenario of scenarios) {
+    for (const kind of ['direct', 'entities'] as const) {
+      const now = results.filter((r) => r.scenario === scenario.name && r.variant === kind);
+      const before = results.filter((r) => r.scenario === scenario.name && r.variant === `${kind}-base`);
+      if (now.length && before.length) console.log(`\n${scenario.name} ${kind} / ${kind}-base: subgraph CPU ×${(mean(now.map((r) => r.cpu.subgraphs)) / mean(before.map((r) => r.cpu.subgraphs))).toFixed(2)} (${fmt(now.map((r) => r.cpu.subgraphs), 2)} vs ${fmt(before.map((r) => r.cpu.subgraphs), 2)} CPU-ms per call)`);
+    }
+  }
   console.log('\n| process | peak RSS MB |\n|---|---|');
   console.log(`| subgraphs | ${peakRssMb(host.pid as number).toFixed(0)} |`);
+  if (baseStart) console.log(`| subgraphs-base | ${peakRssMb(baseStart.child.pid as number).toFixed(0)} |`);
   for (const [variant, pid] of Object.entries(pids)) console.log(`| ${variant} | ${peakRssMb(pid).toFixed(0)} |`);
   if (flags.json) {
     mkdirSync(join(flags.json, '..'), { recursive: true });
@@ -601,16 +727,18 @@ async function main(): Promise<void> {
   }
   const failures = results.reduce((a, r) => a + r.failed, 0);
   if (failures) console.log(`\n${failures} responses failed their check (they are not counted); logs in ${workDir}`);
-  if (flags.profile) console.log(`\nCPU profiles (written at exit): ${workDir}/*.cpuprofile; summarise with npx tsx bench/profile-top.ts <file>`);
+  if (flags.profile) console.log(`\nCPU profiles (the gateway's written at exit; the subgraphs' one per measured window): ${workDir}/*.cpuprofile; summarise with npx tsx bench/profile-top.ts <file>`);
 }
 
 main()
   .then(async () => {
     await stopAll();
+    await dropBenchDatabase();
     process.exit(0);
   }, async (error) => {
     console.error(error);
     await stopAll();
+    await dropBenchDatabase().catch(() => undefined);
     console.error(`logs: ${workDir}`);
     process.exit(1);
   });

@@ -2,7 +2,10 @@
 // query (a page of 20 contacts by created_at, from 50 tenants x 1,000 contacts) runs
 //   a) as the owner (superuser: RLS bypassed), with the explicit tenant filter;
 //   b) as bacbos_app through TenantScopedPool with RLS enforced, same tenant each time;
-//   c) as (b) but alternating tenants, so every checkout also sends set_config.
+//   c) as (b) but alternating tenants, so every checkout also sends set_config (in the same round
+//      trip as the query: packages/common/src/tenant-query.ts);
+//   d) as (c) with set_config sent on its own round trip first (what the pool did before).
+// Each prints wall-clock and this process's CPU per query (the client's side: pg and the pool).
 // Usage: eval "$(bash scripts/services.sh env)"; npm run bench:rls
 import { randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
@@ -43,9 +46,11 @@ async function main(): Promise<void> {
   async function time(label: string, run: (i: number) => Promise<unknown>): Promise<number> {
     for (let i = 0; i < 200; i += 1) await run(i); // warm-up
     const started = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
     for (let i = 0; i < ITERATIONS; i += 1) await run(i);
     const perQueryUs = Number(process.hrtime.bigint() - started) / 1000 / ITERATIONS;
-    console.log(`${label.padEnd(58)} ${perQueryUs.toFixed(1)} µs/query`);
+    const used = process.cpuUsage(cpu);
+    console.log(`${label.padEnd(64)} ${perQueryUs.toFixed(1)} µs/query, ${((used.user + used.system) / ITERATIONS).toFixed(1)} µs CPU/query`);
     return perQueryUs;
   }
 
@@ -56,7 +61,19 @@ async function main(): Promise<void> {
     const t = tenants[i % tenants.length];
     return withTenant(t, () => app.query(QUERY, [t]));
   });
-  console.log(`RLS cost: x${(same / base).toFixed(2)} per query (same tenant), x${(alternating / base).toFixed(2)} when every checkout switches tenant`);
+  const separate = new Pool({ connectionString: appUrl.toString(), max: 1 });
+  const apart = await time('bacbos_app, tenant changes every query, set_config on its own', async (i) => {
+    const t = tenants[i % tenants.length];
+    const client = await separate.connect();
+    try {
+      await client.query("SELECT set_config('app.tenant_id', $1, false)", [t]);
+      return await client.query(QUERY, [t]);
+    } finally {
+      client.release();
+    }
+  });
+  console.log(`RLS cost: x${(same / base).toFixed(2)} per query (same tenant), x${(alternating / base).toFixed(2)} when every checkout switches tenant (x${(apart / base).toFixed(2)} with set_config on its own round trip)`);
+  await separate.end();
   await owner.end();
   await app.end();
 }

@@ -3,7 +3,7 @@
 // never carries one tenant's setting into another's work.
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { APP_DB_ROLE, SUBGRAPH_MANIFEST, TenantScopedPool, appDatabaseUrlFor, withTenant } from '@bacbos/common';
+import { APP_DB_ROLE, SUBGRAPH_MANIFEST, TenantQuery, TenantScopedPool, appDatabaseUrlFor, withTenant } from '@bacbos/common';
 import { createCrmDb } from '@bacbos/crm';
 
 const SCHEMAS = SUBGRAPH_MANIFEST.map((s) => s.schema);
@@ -92,6 +92,55 @@ it('the Prisma client of a subgraph keeps concurrent requests of two tenants apa
     expect(a2).toEqual(a1);
     expect(b2).toEqual(b1);
     expect(await withTenant(null, () => db.contact.count())).toBe(0);
+  } finally {
+    delete process.env.DB_POOL_SIZE;
+    await db.$disconnect();
+  }
+});
+
+it('a checkout that switches tenant sends the setting in the same round trip as its statement, and a failed statement does not leave the pool believing it', async () => {
+  const sent: unknown[] = [];
+  const originalQuery = Client.prototype.query;
+  const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
+    sent.push(args[0]);
+    return (originalQuery as (...a: unknown[]) => unknown).apply(this, args) as never;
+  });
+  const pool = new TenantScopedPool({ connectionString: appDatabaseUrlFor('crm'), max: 1 });
+  try {
+    const seen = (tenant: string | null) => withTenant(tenant, async () => (await pool.query('SELECT DISTINCT tenant_id FROM crm.contacts')).rows.map((r) => r.tenant_id));
+    expect(await seen(tenantA)).toEqual([tenantA]);
+    expect(await seen(tenantB)).toEqual([tenantB]);
+    // Every switch went out with its statement: no set_config of its own.
+    expect(sent.filter((q) => typeof q === 'string' && q.includes('set_config'))).toEqual([]);
+    expect(sent.filter((q) => q instanceof TenantQuery)).toHaveLength(2);
+    // B's statement fails after its set_config: PostgreSQL rolls both back, the connection holds B
+    // no more (it holds A's again), and B's next statement must set it again.
+    await expect(withTenant(tenantA, () => pool.query('SELECT 1'))).resolves.toBeDefined();
+    await expect(withTenant(tenantB, () => pool.query('SELECT 1 / 0 FROM crm.contacts'))).rejects.toThrow(/division by zero/);
+    expect(await seen(tenantB)).toEqual([tenantB]);
+    expect(await seen(null)).toEqual([]);
+    expect(await seen(tenantA)).toEqual([tenantA]);
+  } finally {
+    spy.mockRestore();
+    await pool.end();
+  }
+});
+
+it('a rolled-back Prisma transaction does not undo the tenant of its connection behind the pool', async () => {
+  process.env.DB_POOL_SIZE = '1';
+  const db = createCrmDb();
+  try {
+    const tenants = (tenant: string) => withTenant(tenant, async () => [...new Set((await db.contact.findMany({ select: { tenantId: true } })).map((r) => r.tenantId))]);
+    expect(await tenants(tenantA)).toEqual([tenantA]);
+    // B's transaction starts on the connection that holds A, reads, then fails and rolls back.
+    await expect(withTenant(tenantB, () => db.$transaction(async (tx) => {
+      expect(new Set((await tx.contact.findMany({ select: { tenantId: true } })).map((r) => r.tenantId))).toEqual(new Set([tenantB]));
+      throw new Error('rolled back on purpose');
+    }))).rejects.toThrow('rolled back on purpose');
+    expect(await tenants(tenantB)).toEqual([tenantB]);
+    expect(await tenants(tenantA)).toEqual([tenantA]);
+    await expect(withTenant(tenantA, () => db.contact.findMany({ where: { email: { contains: '\u0000' } } }))).rejects.toThrow();
+    expect(await tenants(tenantB)).toEqual([tenantB]);
   } finally {
     delete process.env.DB_POOL_SIZE;
     await db.$disconnect();

@@ -1,6 +1,9 @@
-import { Pool, type PoolClient, type PoolConfig } from 'pg';
+import { Pool, type PoolClient, type PoolConfig, type QueryConfig, type QueryResult } from 'pg';
 import { guardPool } from './lifecycle';
 import { currentTenant } from './tenant-context';
+import { canCarryTenant, SET_TENANT_SQL, TenantQuery } from './tenant-query';
+
+export { TenantQuery } from './tenant-query';
 // Shared database plumbing: a counter of SQL statements per subgraph (used by the N+1 tests and
 // the metrics endpoint) and a unique-violation check for Prisma errors.
 export const sqlStatementCounts: Record<string, number> = {};
@@ -46,46 +49,75 @@ export async function lockRow(
  * connection's `app.tenant_id`, which the row-level security policies compare with each row's
  * tenant_id. Prisma takes a connection for each statement outside a transaction and for each
  * transaction, so no statement runs under another request's tenant. The setting is only sent when
- * it differs from what that connection already has.
+ * it differs from what that connection is known to hold, and then in the same round trip as the
+ * checkout's first statement (tenant-query.ts) when that statement can share its implicit
+ * transaction; otherwise (a BEGIN) on its own first. A failed statement leaves the connection's
+ * setting unknown, so the next checkout sends it again.
  */
 export class TenantScopedPool extends Pool {
-  private readonly tenantOf = new WeakMap<object, string>();
+  /** What `app.tenant_id` each connection holds, as far as this pool knows ('' = no tenant). */
+  private readonly tenantOf = new WeakMap<PoolClient, string>();
+  /** The tenant the current checkout of a connection must run its next statement under. */
+  private readonly pending = new WeakMap<PoolClient, string>();
+  private readonly carrying = new WeakSet<PoolClient>();
 
   constructor(config?: PoolConfig) {
     super(config);
     guardPool(this, 'application pool');
   }
 
-  private async applyTenant(client: PoolClient, tenant: string): Promise<void> {
-    if (this.tenantOf.get(client) === tenant) return;
-    await client.query("SELECT set_config('app.tenant_id', $1, false)", [tenant]);
-    this.tenantOf.set(client, tenant);
+  /** Makes the checkout's statements run under `tenant`: now if the connection already holds it, else with its next statement. */
+  private checkout(client: PoolClient, tenant: string): PoolClient {
+    if (!this.carrying.has(client)) this.carryTenant(client);
+    if (this.tenantOf.get(client) === tenant) this.pending.delete(client);
+    else this.pending.set(client, tenant);
+    return client;
+  }
+
+  /** Wraps the connection's `query` once: a statement with a tenant pending takes the setting along. */
+  private carryTenant(client: PoolClient): void {
+    this.carrying.add(client);
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as { query: unknown }).query = (config: unknown, values?: unknown, callback?: unknown): unknown => {
+      const tenant = this.pending.get(client);
+      if (tenant === undefined || config === null || config === undefined || typeof (config as { submit?: unknown }).submit === 'function') return query(config, values, callback);
+      this.pending.delete(client);
+      const done = typeof values === 'function' ? values : typeof callback === 'function' ? callback : undefined;
+      const queryConfig: QueryConfig = typeof config === 'string'
+        ? { text: config, values: Array.isArray(values) ? values : undefined }
+        : { ...(config as QueryConfig), ...(Array.isArray(values) ? { values } : {}) };
+      const outcome = canCarryTenant(queryConfig.text)
+        ? new Promise<QueryResult>((resolve, reject) => {
+            const carried = new TenantQuery(tenant, queryConfig);
+            carried.callback = (error, result) => (error ? reject(error) : resolve(result as QueryResult));
+            query(carried);
+          })
+        : (query(SET_TENANT_SQL, [tenant]) as Promise<unknown>).then(() => query(queryConfig) as Promise<QueryResult>);
+      const settled = outcome.then(
+        (result) => {
+          this.tenantOf.set(client, tenant);
+          return result;
+        },
+        (error: unknown) => {
+          // Rolled back with the statement, or never sent: what the connection holds is unknown.
+          this.tenantOf.delete(client);
+          throw error;
+        },
+      );
+      if (!done) return settled;
+      settled.then((result) => (done as (e: unknown, r?: unknown) => void)(undefined, result), (error) => (done as (e: unknown) => void)(error));
+      return undefined;
+    };
   }
 
   override connect(): Promise<PoolClient>;
   override connect(callback: (err: Error | undefined, client: PoolClient | undefined, done: (release?: unknown) => void) => void): void;
   override connect(callback?: (err: Error | undefined, client: PoolClient | undefined, done: (release?: unknown) => void) => void): Promise<PoolClient> | void {
     const tenant = currentTenant() ?? ''; // read now, in the caller's async context
-    if (!callback) {
-      return super.connect().then(async (client) => {
-        try {
-          await this.applyTenant(client, tenant);
-          return client;
-        } catch (error) {
-          client.release(error as Error);
-          throw error;
-        }
-      });
-    }
+    if (!callback) return super.connect().then((client) => this.checkout(client, tenant));
     super.connect((err, client, done) => {
       if (err || !client) return callback(err, client, done);
-      this.applyTenant(client, tenant).then(
-        () => callback(undefined, client, done),
-        (error: Error) => {
-          done(error);
-          callback(error, undefined, () => undefined);
-        },
-      );
+      callback(undefined, this.checkout(client, tenant), done);
     });
   }
 }

@@ -72,8 +72,8 @@ interface ContextClaims {
   exp?: unknown;
 }
 
-/** The caller of a valid header, or undefined: HS256 only, signature, issuer, audience, expiry. */
-function verifiedCaller(token: string, secret: string): CallerIdentity | undefined {
+/** The caller of a valid header and its expiry, or undefined: HS256 only, signature, issuer, audience, expiry. */
+function verifiedClaims(token: string, secret: string): { caller: CallerIdentity; exp: number } | undefined {
   const [header, payload, signature, extra] = token.split('.');
   if (extra !== undefined || !header || !payload || !signature) return undefined;
   const { alg, crit, b64 } = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { alg?: unknown; crit?: unknown; b64?: unknown };
@@ -84,19 +84,51 @@ function verifiedCaller(token: string, secret: string): CallerIdentity | undefin
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as ContextClaims;
   const audienceOk = claims.aud === AUDIENCE || (Array.isArray(claims.aud) && claims.aud.includes(AUDIENCE));
   if (claims.iss !== ISSUER || !audienceOk || typeof claims.exp !== 'number' || claims.exp <= Date.now() / 1000 || !claims.caller) return undefined;
-  return claims.caller;
+  return { caller: claims.caller, exp: claims.exp };
+}
+
+/**
+ * Headers already verified, by their exact text and secret, until they expire: the gateway sends
+ * one header to every subgraph a client request reaches (and a client retrying sends it again), so
+ * each is checked (HMAC, two JSON parses) once per process. The caller is frozen: every request
+ * holding it shares the one object.
+ */
+const verified = new Map<string, { caller: CallerIdentity; exp: number; secret: string }>();
+/** Bounds the cache (a minute of headers at a few hundred requests a second); emptied when full. */
+const VERIFIED_CACHE_ENTRIES = 10_000;
+
+function freezeCaller(caller: CallerIdentity): CallerIdentity {
+  for (const value of Object.values(caller)) if (value && typeof value === 'object') Object.freeze(value);
+  return Object.freeze(caller);
 }
 
 /** Throws UNAUTHENTICATED unless the header was signed by the gateway and is fresh. */
 export async function verifyCallerIdentity(token: string | undefined, secret: string): Promise<CallerIdentity> {
+  return verifyCallerIdentitySync(token, secret);
+}
+
+/** verifyCallerIdentity without the promise (the subgraphs' gate runs it on every request). */
+export function verifyCallerIdentitySync(token: string | undefined, secret: string): CallerIdentity {
   if (!token) throw unauthenticated('Requests must come through the gateway');
+  const now = Date.now() / 1000;
+  const known = verified.get(token);
+  if (known && known.secret === secret) {
+    if (known.exp > now) return known.caller;
+    verified.delete(token);
+    throw unauthenticated('Requests must come through the gateway');
+  }
   let caller: CallerIdentity | undefined;
+  let exp = 0;
   try {
-    caller = verifiedCaller(token, secret);
+    const claims = verifiedClaims(token, secret);
+    caller = claims?.caller;
+    exp = claims?.exp ?? 0;
   } catch {
     caller = undefined; // not base64url JSON
   }
   if (!caller) throw unauthenticated('Requests must come through the gateway');
+  if (verified.size >= VERIFIED_CACHE_ENTRIES) verified.clear();
+  verified.set(token, { caller: freezeCaller(caller), exp, secret });
   return caller;
 }
 

@@ -3,7 +3,6 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLSchemaModule } from '@apollo/subgraph/dist/schema-helper';
 import express from 'express';
@@ -15,7 +14,8 @@ import { maskError, setInternalErrorReporter } from './errors';
 import { useJsonErrors } from './http-errors';
 import { createHttpServer } from './http-server';
 import { shutdownTimeoutMs } from './lifecycle';
-import { CONTEXT_HEADER, verifyCallerIdentity, type CallerIdentity } from './identity';
+import { graphqlMiddleware } from './graphql-http';
+import { CONTEXT_HEADER, verifyCallerIdentitySync, type CallerIdentity } from './identity';
 import type { KeyValueStore } from './kv';
 import { rootLogger, type Logger } from './logger';
 import {
@@ -107,13 +107,16 @@ export async function startSubgraph<Context extends object>(
   });
 
   // The gate: only requests carrying a fresh context signed by the gateway get through.
-  const gate: express.RequestHandler = async (req, res, next) => {
+  const gate: express.RequestHandler = (req, res, next) => {
+    let caller: CallerIdentity;
     try {
-      res.locals.caller = await verifyCallerIdentity(req.header(CONTEXT_HEADER), secret);
-      next();
+      caller = verifyCallerIdentitySync(req.header(CONTEXT_HEADER), secret);
     } catch (error) {
       res.status(401).json({ errors: [{ message: (error as Error).message, extensions: { code: 'UNAUTHENTICATED' } }] });
+      return;
     }
+    res.locals.caller = caller;
+    next();
   };
   if (definition.routes) {
     const router = express.Router();
@@ -130,12 +133,10 @@ export async function startSubgraph<Context extends object>(
     // After the body is read (stream callbacks would lose the async context): everything the
     // request does from here runs with its tenant, which the database pool hands to RLS.
     (_req, res, next) => void withTenant((res.locals.caller as CallerIdentity).tenantId, next),
-    expressMiddleware(server, {
-      context: async ({ res }) => {
-        const caller = res.locals.caller as CallerIdentity;
-        // The request id comes with every line from the request's context (logger mixin).
-        return definition.createContext(caller, log.child({ tenantId: caller.tenantId }));
-      },
+    graphqlMiddleware(server, async ({ res }) => {
+      const caller = res.locals.caller as CallerIdentity;
+      // The request id comes with every line from the request's context (logger mixin).
+      return definition.createContext(caller, log.child({ tenantId: caller.tenantId }));
     }),
   );
 
