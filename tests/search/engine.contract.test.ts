@@ -55,6 +55,16 @@ describe.each(ENGINES)('$name engine', ({ make, skip }) => {
     expect(r.hits[0].key).toBe(`CONTACT:${title.id}`);
   });
 
+  maybe('finds an e-mail address, a domain and a hyphenated code typed whole, as the query splits them into words', async () => {
+    const t = tenant();
+    const person = doc(t, { title: 'Ana Leaver', subtitle: 'ana-leaver-x7@example.com', body: 'ticket REF-2666c835-edc' });
+    await engine.index([person, doc(t, { title: 'Other Person', subtitle: 'other@elsewhere.org' })]);
+    const v = everyone(t);
+    expect(await ids(v, 'ana-leaver-x7@example.com')).toEqual([person.id]);
+    expect(await ids(v, 'example.com')).toEqual([person.id]);
+    expect(await ids(v, 'REF-2666c835-edc')).toEqual([person.id]);
+  });
+
   maybe('highlights matched words in <mark>, HTML-escaped', async () => {
     const t = tenant();
     const d = doc(t, { type: 'DOCUMENT', title: 'Budget <draft> & plan', body: 'The budget for 2027 is final' });

@@ -27,8 +27,10 @@ import {
 import { queryTerms, snippet } from './text';
 
 /** The index every tenant shares (routing + filter by tenant). A change of INDEX_BODY's analysis
- * needs a new name (v2) and a reindex: an open index keeps its analyzers. */
-export const DEFAULT_INDEX = 'bacbos-search-v1';
+ * needs a new name (v3) and a reindex: an open index keeps its analyzers. v2: words split as
+ * queryTerms splits a query (v1's standard tokenizer kept `a@example.com` and `example.com` whole,
+ * so an e-mail address typed whole found nothing). */
+export const DEFAULT_INDEX = 'bacbos-search-v2';
 
 const TEXT_FIELDS: readonly SearchField[] = ['title', 'subtitle', 'body'];
 /** Relative weights of the fields, as the PostgreSQL engine's A/B/C. */
@@ -71,10 +73,15 @@ export const INDEX_BODY = {
       // tokenizer: an n-gram tokenizer gives every trigram its own position, so a query's
       // minimum_should_match counts trigrams (an n-gram filter would stack them as synonyms).
       char_filter: { trigram_pad: { type: 'pattern_replace', pattern: '([\\p{L}\\p{N}]+)', replacement: '__$1_' } },
-      tokenizer: { trigrams: { type: 'ngram', min_gram: 3, max_gram: 3, token_chars: ['letter', 'digit', 'custom'], custom_token_chars: '_' } },
+      tokenizer: {
+        trigrams: { type: 'ngram', min_gram: 3, max_gram: 3, token_chars: ['letter', 'digit', 'custom'], custom_token_chars: '_' },
+        // Words are runs of letters and digits, as text.ts's queryTerms cuts a query: every query word
+        // then has a counterpart in the index (`ana@example.com` is ana, example, com on both sides).
+        words: { type: 'pattern', pattern: '[^\\p{L}\\p{N}\\p{M}]+' },
+      },
       analyzer: {
-        folded: { type: 'custom', tokenizer: 'standard', filter: ['lowercase', 'asciifolding'] },
-        folded_prefix: { type: 'custom', tokenizer: 'standard', filter: ['lowercase', 'asciifolding', 'prefix_grams'] },
+        folded: { type: 'custom', tokenizer: 'words', filter: ['lowercase', 'asciifolding'] },
+        folded_prefix: { type: 'custom', tokenizer: 'words', filter: ['lowercase', 'asciifolding', 'prefix_grams'] },
         folded_trigrams: { type: 'custom', char_filter: ['trigram_pad'], tokenizer: 'trigrams', filter: ['lowercase', 'asciifolding'] },
       },
     },
