@@ -5,6 +5,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Supergraph } from '@apollo/federation-internals';
 import { GraphQLError, type ExecutionResult } from 'graphql';
@@ -22,7 +23,8 @@ import { authenticate } from './auth';
 import { budgetsPlugin } from './budgets';
 import { legacyJsonStatusPlugin } from './http-conformance';
 import { inputGuardPlugin } from './input-guard';
-import { bodyLimit, requestLimits } from './limits';
+import { graphqlPostHandler, isPlainGraphQLPost } from './graphql-post';
+import { bodyLimit, requestLimits, requestLimitsFromSettings } from './limits';
 import { oauthTokenRouter } from './oauth';
 import { manifestOperations, persistedOperations } from './persisted';
 import { PlanCache, type WarmedPlans } from './plan-cache';
@@ -157,7 +159,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', setting('TRUST_PROXY'));
-  const httpServer = createHttpServer(app);
+  // POST /graphql in its plain form is served without express (graphql-post.ts) once Apollo started.
+  const handlers: { graphqlPost?: (req: IncomingMessage, res: ServerResponse) => void } = {};
+  const httpServer = createHttpServer((req, res) => {
+    if (handlers.graphqlPost && isPlainGraphQLPost(req)) handlers.graphqlPost(req, res);
+    else app(req, res);
+  });
   const limits = requestLimits();
   const persisted = persistedOperations(kv);
   const server = new ApolloServer<GatewayContext>({
@@ -186,6 +193,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const warmed = planCache.warm(supergraph, manifestOperations());
   log.info({ ...warmed, cached: planCache.size, capacity: planCache.capacity }, 'query plans of the persisted manifest warmed');
 
+  handlers.graphqlPost = graphqlPostHandler({ server, access, persisted, maxBodyBytes: requestLimitsFromSettings().maxBodyBytes, trustProxy: app.get('trust proxy fn') as (address: string, hop: number) => boolean });
   app.use(requestIdMiddleware);
   app.use(operationalRoutes({
     checks: [
