@@ -16,12 +16,14 @@ function readLevel(): pino.Level | 'silent' {
 const level = readLevel();
 const sinks = new Set<(line: string) => void>();
 /**
- * stdout, written asynchronously: a line is queued and written by the event loop (lines logged
- * while a write is in flight go out together in the next), never a synchronous write on a request's
- * path (the access log was 7.7 % of the gateway's CPU written synchronously). flushLogs() at the
- * stop writes what is queued; pino also flushes synchronously on process exit.
+ * stdout, written asynchronously and in batches: lines are queued and written by the event loop
+ * once 4 KB have gathered, or at the latest every LOG_FLUSH_MS, never a synchronous write on a
+ * request's path (the access log written line by line, synchronously, was 7.7 % of the gateway's
+ * CPU; asynchronously but line by line still 3.5 %). flushLogs() at the stop writes what is queued;
+ * pino also flushes synchronously on process exit.
  */
-const stdout = level === 'silent' ? undefined : pino.destination({ sync: false });
+const LOG_FLUSH_MS = 100;
+const stdout = level === 'silent' ? undefined : pino.destination({ sync: false, minLength: 4096, periodicFlush: LOG_FLUSH_MS });
 
 /**
  * Structured JSON logs on stdout (LOG_LEVEL=silent in tests); each line written while serving a
