@@ -13,6 +13,7 @@ import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/s
 import {
   REQUEST_ID_HEADER, httpErrorBody, newRequestRecord, observeGraphQLResponse, rootLogger, runInRequest, startOperationSpan, type CallerIdentity, type RequestRecord,
 } from '@bacbos/common';
+import { trace } from '@opentelemetry/api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import proxyAddr from 'proxy-addr';
 import type { AccessControl } from './access';
@@ -157,6 +158,9 @@ export function graphqlPostHandler(options: GraphQLPostOptions): (req: IncomingM
   }
 
   return (req, res) => {
+    // The HTTP server span's route and name, as express's instrumentation gives them on the
+    // routes it serves; no span (tracing off): nothing to do.
+    trace.getActiveSpan()?.setAttribute('http.route', '/graphql').updateName('POST /graphql');
     const record = newRequestRecord(req.headers[REQUEST_ID_HEADER]);
     res.setHeader(REQUEST_ID_HEADER, record.requestId);
     observeGraphQLResponse(observer, record, res);
