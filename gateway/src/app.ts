@@ -1,5 +1,6 @@
 // The gateway: Apollo Gateway over the composed supergraph, authentication, the signed caller
-// context for subgraphs, error masking and the playground, on one express app.
+// context for subgraphs, error masking and the playground: POST /graphql on a plain node:http
+// handler (graphql-post.ts), everything else on one express app.
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
