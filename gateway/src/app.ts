@@ -1,10 +1,12 @@
 // The gateway: Apollo Gateway over the composed supergraph, authentication, the signed caller
-// context for subgraphs, error masking and the playground, on one express app.
+// context for subgraphs, error masking and the playground: POST /graphql on a plain node:http
+// handler (graphql-post.ts), everything else on one express app.
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Supergraph } from '@apollo/federation-internals';
 import { GraphQLError, type ExecutionResult } from 'graphql';
@@ -22,7 +24,8 @@ import { authenticate } from './auth';
 import { budgetsPlugin } from './budgets';
 import { legacyJsonStatusPlugin } from './http-conformance';
 import { inputGuardPlugin } from './input-guard';
-import { bodyLimit, requestLimits } from './limits';
+import { graphqlPostHandler, isPlainGraphQLPost } from './graphql-post';
+import { bodyLimit, requestLimits, requestLimitsFromSettings } from './limits';
 import { oauthTokenRouter } from './oauth';
 import { manifestOperations, persistedOperations } from './persisted';
 import { PlanCache, type WarmedPlans } from './plan-cache';
@@ -157,7 +160,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', setting('TRUST_PROXY'));
-  const httpServer = createHttpServer(app);
+  // POST /graphql in its plain form is served without express (graphql-post.ts) once Apollo started.
+  const handlers: { graphqlPost?: (req: IncomingMessage, res: ServerResponse) => void } = {};
+  const httpServer = createHttpServer((req, res) => {
+    if (handlers.graphqlPost && isPlainGraphQLPost(req)) handlers.graphqlPost(req, res);
+    else app(req, res);
+  });
   const limits = requestLimits();
   const persisted = persistedOperations(kv);
   const server = new ApolloServer<GatewayContext>({
@@ -186,6 +194,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const warmed = planCache.warm(supergraph, manifestOperations());
   log.info({ ...warmed, cached: planCache.size, capacity: planCache.capacity }, 'query plans of the persisted manifest warmed');
 
+  handlers.graphqlPost = graphqlPostHandler({ server, access, persisted, maxBodyBytes: requestLimitsFromSettings().maxBodyBytes, trustProxy: app.get('trust proxy fn') as (address: string, hop: number) => boolean });
   app.use(requestIdMiddleware);
   app.use(operationalRoutes({
     checks: [

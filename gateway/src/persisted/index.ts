@@ -50,7 +50,15 @@ const requiredError = {
   errors: [{ message: 'This deployment runs persisted operations only: send extensions.persistedQuery.sha256Hash of an operation of the manifest', extensions: { code: 'PERSISTED_QUERY_REQUIRED' } }],
 };
 
-export function persistedOperations(kv: KeyValueStore): { persistedQueries: PersistedQueryOptions; requireManifest: express.RequestHandler } {
+export interface PersistedOperations {
+  persistedQueries: PersistedQueryOptions;
+  /** GET /graphql (express): refuses a document outside the manifest in required mode. */
+  requireManifest: express.RequestHandler;
+  /** The same for a parsed POST body: the error body to answer with (400), or undefined. */
+  refusal(body: { query?: unknown } | undefined): { errors: { message: string; extensions: { code: string } }[] } | undefined;
+}
+
+export function persistedOperations(kv: KeyValueStore): PersistedOperations {
   const required = persistedOperationsRequired();
   const known = persistedManifest();
   // Apollo prefixes the keys it asks for with "apq:"; the store keeps that prefix, the manifest not.
@@ -68,12 +76,15 @@ export function persistedOperations(kv: KeyValueStore): { persistedQueries: Pers
     },
   };
   // In required mode a request may carry a document only when it is the manifest's own text.
-  const requireManifest: express.RequestHandler = (req, res, next) => {
-    if (!required) return next();
-    const body = (req.method === 'GET' ? req.query : req.body) as { query?: unknown } | undefined;
+  const refusal = (body: { query?: unknown } | undefined): typeof requiredError | undefined => {
+    if (!required) return undefined;
     const query = body?.query;
-    if (typeof query === 'string' && query !== '' && !known.has(sha256(query))) return void res.status(400).json(requiredError);
+    return typeof query === 'string' && query !== '' && !known.has(sha256(query)) ? requiredError : undefined;
+  };
+  const requireManifest: express.RequestHandler = (req, res, next) => {
+    const refused = refusal((req.method === 'GET' ? req.query : req.body) as { query?: unknown } | undefined);
+    if (refused) return void res.status(400).json(refused);
     next();
   };
-  return { persistedQueries: { cache, ttl: APQ_TTL_SECONDS }, requireManifest };
+  return { persistedQueries: { cache, ttl: APQ_TTL_SECONDS }, requireManifest, refusal };
 }

@@ -10,7 +10,7 @@
 import { constants } from 'node:os';
 import type { Pool } from 'pg';
 import { setting } from './config';
-import { rootLogger, type Logger } from './logger';
+import { flushLogs, rootLogger, type Logger } from './logger';
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 /** Repeats of a signal within this window belong to the same request to stop. */
@@ -76,8 +76,9 @@ export function runProcess(name: string, start: () => Promise<() => Promise<void
       .then((stop) => stop())
       .then(() => options.flush?.())
       .then(
-        () => {
+        async () => {
           announce(`${name} stopped on ${signal} in ${Date.now() - now} ms`);
+          await flushLogs(); // the last requests' access lines and this one, before the exit
           process.exit(0);
         },
         (error: unknown) => {

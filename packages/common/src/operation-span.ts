@@ -6,19 +6,26 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { context, createContextKey, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { RequestHandler } from 'express';
+import type { ServerResponse } from 'node:http';
 import { tracer } from './trace-context';
 
 const OPERATION_SPAN = createContextKey('bacbos.graphql.operation');
 
 /**
- * Starts the operation's span and runs the rest of the request in it. Mount it after the body
- * parser: stream callbacks run in the HTTP server span's context, not in this one.
+ * Starts the operation's span and runs `fn` (the rest of the request) in it; the span ends when
+ * the response closes.
  */
-export const operationSpan: RequestHandler = (_req, res, next) => {
+export function startOperationSpan<T>(res: ServerResponse, fn: () => T): T {
   const span = tracer.startSpan('graphql.operation');
   res.once('close', () => span.end());
-  context.with(trace.setSpan(context.active(), span).setValue(OPERATION_SPAN, span), next);
-};
+  return context.with(trace.setSpan(context.active(), span).setValue(OPERATION_SPAN, span), fn);
+}
+
+/**
+ * startOperationSpan as express middleware. Mount it after the body parser: stream callbacks run
+ * in the HTTP server span's context, not in this one.
+ */
+export const operationSpan: RequestHandler = (_req, res, next) => startOperationSpan(res, next);
 
 /** Names the operation's span once Apollo has resolved the operation; records its error codes. */
 export const operationSpanPlugin: ApolloServerPlugin = {

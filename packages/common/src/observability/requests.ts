@@ -5,6 +5,7 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import type { RequestHandler, Response } from 'express';
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type { Logger } from '../logger';
 import {
   gatewayRequestDuration, gatewayRequestErrors, gatewayRequests, operationLabel, subgraphRequestDuration, subgraphRequestErrors, subgraphRequests,
@@ -32,13 +33,10 @@ const recordOf = (res: Response): RequestRecord | undefined => res.locals.reques
 /** The request id of a response being served (also outside the request's async context). */
 export const requestIdOf = (res: Response): string | undefined => recordOf(res)?.requestId;
 
-/**
- * First middleware of a server: settles the request id, returns it on the response (whatever
- * answers later: GraphQL, health, an error handler) and runs the rest of the request with it.
- */
-export const requestIdMiddleware: RequestHandler = (req, res, next) => {
-  const record: RequestRecord = {
-    requestId: acceptRequestId(req.headers[REQUEST_ID_HEADER]),
+/** A new request's record: its id (the client's when sane), trace id and arrival time. */
+export function newRequestRecord(requestIdHeader: string | string[] | undefined): RequestRecord {
+  return {
+    requestId: acceptRequestId(requestIdHeader),
     traceId: activeTraceId(),
     startedAt: process.hrtime.bigint(),
     resolved: false,
@@ -46,6 +44,14 @@ export const requestIdMiddleware: RequestHandler = (req, res, next) => {
     operationType: null,
     errorCodes: new Set(),
   };
+}
+
+/**
+ * First middleware of a server: settles the request id, returns it on the response (whatever
+ * answers later: GraphQL, health, an error handler) and runs the rest of the request with it.
+ */
+export const requestIdMiddleware: RequestHandler = (req, res, next) => {
+  const record = newRequestRecord(req.headers[REQUEST_ID_HEADER]);
   res.locals.request = record;
   res.setHeader(REQUEST_ID_HEADER, record.requestId);
   runInRequest(record, next);
@@ -104,49 +110,52 @@ export interface GraphQLObserverOptions {
 }
 
 /**
- * On a GraphQL route, before anything that may answer: once the response is sent, counts the
- * request (operation metrics) and writes its access-log line. Never a variable, a token or the
- * query text; the operation name only when it validated.
+ * Once `res` is sent (or its connection closed), counts the request (operation metrics) and writes
+ * its access-log line. Never a variable, a token or the query text; the operation name only when it
+ * validated. For servers that answer without express (the gateway's POST /graphql).
  */
-export function observeGraphQLRequests(options: GraphQLObserverOptions): RequestHandler {
+export function observeGraphQLResponse(options: GraphQLObserverOptions, record: RequestRecord, res: ServerResponse, callerOf: () => RequestRecord['caller'] = () => undefined): void {
   const gateway = options.server === 'gateway';
+  res.once('close', () => {
+    const seconds = Number(process.hrtime.bigint() - record.startedAt) / 1e9;
+    const caller = record.caller ?? callerOf();
+    // A failure answered before GraphQL ran (a refused body, the subgraph gate) has no code.
+    if (res.statusCode >= 400 && record.errorCodes.size === 0) record.errorCodes.add(res.statusCode === 401 ? 'UNAUTHENTICATED' : `HTTP_${res.statusCode}`);
+    const operation = operationLabel(options.server, record.operationName, record.resolved);
+    const type = record.operationType ?? 'unknown';
+    if (gateway) {
+      gatewayRequests.inc({ operation, type });
+      gatewayRequestDuration.observe({ operation, type }, seconds);
+      for (const code of record.errorCodes) gatewayRequestErrors.inc({ operation, code });
+    } else {
+      const subgraph = options.server;
+      subgraphRequests.inc({ subgraph, operation, type });
+      subgraphRequestDuration.observe({ subgraph, operation, type }, seconds);
+      for (const code of record.errorCodes) subgraphRequestErrors.inc({ subgraph, operation, code });
+    }
+    options.log[options.level](
+      {
+        requestId: record.requestId,
+        ...(record.traceId ? { traceId: record.traceId } : {}),
+        operation: record.resolved ? (record.operationName?.slice(0, 100) ?? null) : null,
+        operationType: record.operationType,
+        tenantId: caller?.tenantId ?? null,
+        callerKind: caller?.kind ?? null,
+        status: res.statusCode,
+        durationMs: Math.round(seconds * 1e4) / 10,
+        errorCodes: [...record.errorCodes],
+        ...(res.writableFinished ? {} : { aborted: true }),
+      },
+      'graphql request',
+    );
+  });
+}
+
+/** On a GraphQL route of an express app, before anything that may answer: observeGraphQLResponse. */
+export function observeGraphQLRequests(options: GraphQLObserverOptions): RequestHandler {
   return (_req, res, next) => {
     const record = recordOf(res);
-    if (record) {
-      res.once('close', () => {
-        const seconds = Number(process.hrtime.bigint() - record.startedAt) / 1e9;
-        const caller = record.caller ?? (res.locals.caller as RequestRecord['caller']);
-        // A failure answered before GraphQL ran (a refused body, the subgraph gate) has no code.
-        if (res.statusCode >= 400 && record.errorCodes.size === 0) record.errorCodes.add(res.statusCode === 401 ? 'UNAUTHENTICATED' : `HTTP_${res.statusCode}`);
-        const operation = operationLabel(options.server, record.operationName, record.resolved);
-        const type = record.operationType ?? 'unknown';
-        if (gateway) {
-          gatewayRequests.inc({ operation, type });
-          gatewayRequestDuration.observe({ operation, type }, seconds);
-          for (const code of record.errorCodes) gatewayRequestErrors.inc({ operation, code });
-        } else {
-          const subgraph = options.server;
-          subgraphRequests.inc({ subgraph, operation, type });
-          subgraphRequestDuration.observe({ subgraph, operation, type }, seconds);
-          for (const code of record.errorCodes) subgraphRequestErrors.inc({ subgraph, operation, code });
-        }
-        options.log[options.level](
-          {
-            requestId: record.requestId,
-            ...(record.traceId ? { traceId: record.traceId } : {}),
-            operation: record.resolved ? (record.operationName?.slice(0, 100) ?? null) : null,
-            operationType: record.operationType,
-            tenantId: caller?.tenantId ?? null,
-            callerKind: caller?.kind ?? null,
-            status: res.statusCode,
-            durationMs: Math.round(seconds * 1e4) / 10,
-            errorCodes: [...record.errorCodes],
-            ...(res.writableFinished ? {} : { aborted: true }),
-          },
-          'graphql request',
-        );
-      });
-    }
+    if (record) observeGraphQLResponse(options, record, res, () => res.locals.caller as RequestRecord['caller']);
     next();
   };
 }
