@@ -13,7 +13,7 @@
 // than skip the event, and the client resumes with `after` (nothing lost, README "Faults").
 import { randomUUID } from 'node:crypto';
 import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
-import { MAX_EVENTS_PER_PAGE, isUnavailable, observeSubscriptions, setting, unavailable, startDeliverySpan, subscriptionDelivery, withSpan, type CallerIdentity, type EventBus, type EventEnvelope, type Logger } from '@bacbos/common';
+import { MAX_EVENTS_PER_PAGE, isUnavailable, observeSubscriptions, setting, unavailable, startDeliverySpan, subscriptionDelivery, subscriptionEvents, subscriptionExecutions, withSpan, type CallerIdentity, type EventBus, type EventEnvelope, type Logger } from '@bacbos/common';
 import type { DerivedSubscription } from './derive';
 import { PushQueue } from './queue';
 
@@ -190,12 +190,16 @@ export class SubscriptionHub {
       groups.set(sub.groupKey, [...(groups.get(sub.groupKey) ?? []), sub]);
     }
     if (!groups.size) return;
+    const routes = new Set<string>();
+    for (const [first] of groups.values()) routes.add(first.derived.route.field);
+    for (const route of routes) subscriptionEvents.inc({ route });
     // Joins the mutation's trace: payload queries and deliveries are children of this span.
     const trace = startDeliverySpan(event, topic, [...groups.values()].reduce((n, subs) => n + subs.length, 0));
     const tails: Promise<void>[] = [];
     for (const subs of groups.values()) {
       const [first] = subs;
       this.executions += 1;
+      subscriptionExecutions.inc({ route: first.derived.route.field });
       const result = trace.run(() => this.resolvePayload(first, event.id));
       for (const sub of subs) {
         sub.tail = sub.tail.then(() =>
