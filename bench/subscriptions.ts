@@ -3,17 +3,21 @@
 //
 //   subgraphs   the five subgraphs in one process (bench/subgraph-host.cjs, from dist/), relays
 //               publishing to Kafka;
-//   gateway     the measured gateway (dist/gateway/src/main.js), alone on --gateway-cpu: it serves
+//   gateway     the measured gateway (dist/gateway/src/main.js), pinned to --gateway-cpu: it serves
 //               the WebSockets and consumes the topics, nothing else;
 //   writer      a second gateway the writers' mutations go through, so the measured one's CPU is
 //               the fan-out's alone;
 //   clients     --workers processes (bench/subscription-clients.cjs) holding the sockets.
-// Everything but the measured gateway is pinned to --client-cpu (taskset, where there are 2 cores).
+// The clients and the writers are pinned to --client-cpu, away from the measured gateway on
+// --gateway-cpu (taskset, where there are 2 cores); the subgraphs and the writers' gateway may run on
+// any core (--platform-cpu any: on a shared 2-core machine they are the most starved).
 //
 // Scenarios:
 //   1. one subscriber, 200 sequential mutations (after 20 of warm-up);
 //   2. 1,000 subscribers over 50 tenants (20 each; each tenant's owner), 500 mutations from 50
-//      writers (one per tenant, 10 each, one after the other);
+//      writers (one per tenant, 10 each, one per --interval ms: 50 events/s, 1,000 deliveries/s by
+//      default; --interval 0 sends each as soon as the previous returned, which saturates the
+//      subgraphs' core and measures the backlog instead);
 //   3. the same 1,000 plus 9,000 idle sockets (acknowledged, no subscription): RSS per idle socket
 //      ((RSS after - RSS before) / sockets), then 500 mutations again with 10,000 sockets open.
 // Every delivered event is checked before it counts: the socket's tenant is the mutation's, the
@@ -25,8 +29,8 @@
 // /metrics; CPU-ms per delivery from /proc/<pid>/stat of the measured gateway.
 //
 // Usage: eval "$(bash scripts/services.sh env)"; npm run bench:subscriptions -- [--tenants 50]
-//   [--per-tenant 20] [--idle 9000] [--mutations 10] [--workers 4] [--gateway-cpu 0]
-//   [--client-cpu 1] [--scenarios 1,2,3] [--json out.json]
+//   [--per-tenant 20] [--idle 9000] [--mutations 10] [--interval 1000] [--workers 4] [--gateway-cpu 0]
+//   [--client-cpu 1] [--platform-cpu 1|any] [--scenarios 1,2,3] [--json out.json]
 // The sockets need file descriptors: it raises its soft limit (`ulimit -n`) to the hard one and
 // says so; each process inherits it.
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
@@ -51,11 +55,13 @@ const { values: flags } = parseArgs({
     'per-tenant': { type: 'string', default: '20' },
     idle: { type: 'string', default: '9000' },
     mutations: { type: 'string', default: '10' },
+    /** Each writer sends one mutation per this many ms (0: each as soon as the previous returned). */
+    interval: { type: 'string', default: '1000' },
     workers: { type: 'string', default: '4' },
     'gateway-cpu': { type: 'string', default: '0' },
     'client-cpu': { type: 'string', default: '1' },
     /** Where the subgraphs and the writers' gateway run: a CPU list, or 'any' (not pinned). */
-    'platform-cpu': { type: 'string', default: '1' },
+    'platform-cpu': { type: 'string', default: 'any' },
     scenarios: { type: 'string', default: '1,2,3' },
     json: { type: 'string' },
   },
@@ -64,6 +70,7 @@ const TENANTS = Number(flags.tenants);
 const PER_TENANT = Number(flags['per-tenant']);
 const IDLE = Number(flags.idle);
 const MUTATIONS = Number(flags.mutations);
+const INTERVAL_MS = Number(flags.interval);
 const WORKERS = Number(flags.workers);
 const SCENARIOS = new Set(flags.scenarios.split(','));
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
@@ -234,6 +241,9 @@ type Arrival = [key: number, at: number, payload: { data?: { contactEvents?: { t
 
 class Clients {
   private readonly workers: ChildProcess[] = [];
+  get pids(): number[] {
+    return this.workers.map((w) => w.pid as number);
+  }
   private nextKey = 0;
   readonly tenantOf = new Map<number, number>();
   onArrivals: (arrivals: Arrival[]) => void = () => undefined;
@@ -469,7 +479,7 @@ async function main(): Promise<void> {
 
   const rows: Row[] = [];
   /** One measured round of writers: each tenant's writer sends `perWriter` mutations in a row. */
-  async function measure(scenario: string, writers: Tenant[], perWriter: number, subscribersPerTenant: number, sockets: number, extra: Partial<Row> = {}): Promise<Row> {
+  async function measure(scenario: string, writers: Tenant[], perWriter: number, subscribersPerTenant: number, sockets: number, paceMs = 0, extra: Partial<Row> = {}): Promise<Row> {
     ledger.reset();
     const wrongBefore = ledger.wrong.length;
     const eventsBefore = await metric(gateway.base, 'bacbos_gateway_subscription_events_total', 'route="contactEvents"');
@@ -477,6 +487,8 @@ async function main(): Promise<void> {
     // The measured gateway also consumes whatever else goes through the shared Kafka topics (other
     // runs' events, of other tenants): that background, measured idle just before, is taken off.
     const phasesBefore = await breakdown(gateway.base);
+    const others = { subgraphs: host.pid as number, 'writers\' gateway': writer.pid, ...Object.fromEntries(clients.pids.map((pid, i) => [`client ${i + 1}`, pid])) };
+    const othersBefore = Object.fromEntries(Object.entries(others).map(([name, pid]) => [name, cpuMs(pid)]));
     const mutationMs: number[] = [];
     const idleFrom = cpuMs(gateway.pid);
     await sleep(2_000);
@@ -486,7 +498,11 @@ async function main(): Promise<void> {
     const emails: string[] = [];
     const run = `${scenario.replace(/\W/g, '')}-${Date.now()}`;
     await Promise.all(writers.map(async (tenant) => {
+      // Paced writers: each starts at a random point of the first interval, then one mutation per
+      // interval (the next goes at once when one took longer); interval 0 is as fast as they can.
+      const offset = Math.random() * paceMs;
       for (let i = 0; i < perWriter; i += 1) {
+        if (paceMs) await sleep(Math.max(0, started + offset + i * paceMs - now()));
         const email = `${run}-t${tenant.index}-${i}@fan.bench`;
         emails.push(email);
         const sent = now();
@@ -505,6 +521,8 @@ async function main(): Promise<void> {
     const phasesAfter = await breakdown(gateway.base);
     const phases = Object.entries(phasesAfter).map(([name, { sum, count }]) => `${name} ${((1000 * (sum - phasesBefore[name].sum)) / Math.max(1, count - phasesBefore[name].count)).toFixed(0)} ms`);
     const mutations = [...mutationMs].sort((a, b) => a - b);
+    const window = (now() - started) / 1000;
+    console.log(`    CPU-ms per s of the run: gateway ${(cpu / window).toFixed(0)}, ${Object.entries(others).map(([name, pid]) => `${name} ${((cpuMs(pid) - othersBefore[name]) / window).toFixed(0)}`).join(', ')}`);
     console.log(`    means: ${phases.join(', ')}; writers' mutation p50 ${percentile(mutations, 50).toFixed(0)} ms, p99 ${percentile(mutations, 99).toFixed(0)} ms`);
     const row: Row = {
       scenario, sockets, subscribers: writers.length * subscribersPerTenant, mutations: emails.length, delivered: ledger.delivered, expected: emails.length * subscribersPerTenant,
@@ -533,14 +551,15 @@ async function main(): Promise<void> {
     await measure('1 subscriber, 200 sequential mutations', [solo], 200, 1, 1);
     await clients.closeAll();
   }
+  const pace = INTERVAL_MS ? ` (each 1 per ${INTERVAL_MS} ms)` : ' (each as fast as it can)';
   if (SCENARIOS.has('2') || SCENARIOS.has('3')) {
     const t0 = now();
     await clients.open(wsUrl, fan, PER_TENANT, true);
     console.log(`  ${fan.length * PER_TENANT} subscribers connected in ${((now() - t0) / 1000).toFixed(1)} s`);
     await sleep(1_000);
-    await measure('warm-up', fan, 1, PER_TENANT, fan.length * PER_TENANT);
+    await measure('warm-up', fan, 2, PER_TENANT, fan.length * PER_TENANT, INTERVAL_MS);
     rows.pop();
-    if (SCENARIOS.has('2')) await measure(`${fan.length * PER_TENANT} subscribers / ${fan.length} tenants, ${fan.length} writers`, fan, MUTATIONS, PER_TENANT, fan.length * PER_TENANT);
+    if (SCENARIOS.has('2')) await measure(`${fan.length * PER_TENANT} subscribers / ${fan.length} tenants, ${fan.length} writers${pace}`, fan, MUTATIONS, PER_TENANT, fan.length * PER_TENANT, INTERVAL_MS);
     if (SCENARIOS.has('3')) {
       await sleep(3_000);
       const before = rssKb(gateway.pid);
@@ -553,7 +572,7 @@ async function main(): Promise<void> {
       const after = rssKb(gateway.pid);
       const sockets = fan.length * PER_TENANT + opened;
       console.log(`  gateway RSS ${(before / 1024).toFixed(0)} MB → ${(after / 1024).toFixed(0)} MB with ${opened} idle sockets: ${((after - before) / opened).toFixed(1)} KB per idle socket`);
-      await measure(`${sockets} sockets, ${fan.length * PER_TENANT} subscribed, ${fan.length} writers`, fan, MUTATIONS, PER_TENANT, sockets, { rssPerIdleSocketKb: (after - before) / opened });
+      await measure(`${sockets} sockets, ${fan.length * PER_TENANT} subscribed, ${fan.length} writers${pace}`, fan, MUTATIONS, PER_TENANT, sockets, INTERVAL_MS, { rssPerIdleSocketKb: (after - before) / opened });
     }
     await clients.closeAll();
   }
