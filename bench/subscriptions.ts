@@ -1,114 +1,619 @@
-// Benchmark (run on demand, not a test): commit-to-client latency of live subscriptions and events
-// delivered per second, through the real gateway, relay and bus (Kafka when KAFKA_BROKERS is set,
-// e.g. `eval "$(bash scripts/services.sh env)"; npm run bench:subscriptions`).
-//   scenario 1: one subscriber, sequential mutations;
-//   scenario 2: 1,000 subscribers spread over 50 tenants (20 each), writers on every tenant.
-// "Commit" is taken as the moment the mutation's HTTP response arrives (the transaction committed
-// before the response was sent), so the latencies are slight overestimates.
-import { createClient, type Client } from 'graphql-ws';
-import { randomBytes } from 'node:crypto';
-import { cpus } from 'node:os';
-import WebSocket from 'ws';
-import { bootPlatform } from '../scripts/platform';
-import { contractOperation as op, gql, signUpTenant, type TestTenant } from '../tests/helpers/graphql';
+// Benchmark (run on demand, prints numbers; not a timed test): live subscriptions at scale, with
+// the clients in processes of their own, through the compiled gateway, relays and Kafka.
+//
+//   subgraphs   the five subgraphs in one process (bench/subgraph-host.cjs, from dist/), relays
+//               publishing to Kafka;
+//   gateway     the measured gateway (dist/gateway/src/main.js), pinned to --gateway-cpu: it serves
+//               the WebSockets and consumes the topics, nothing else;
+//   writer      a second gateway the writers' mutations go through, so the measured one's CPU is
+//               the fan-out's alone;
+//   clients     --workers processes (bench/subscription-clients.cjs) holding the sockets.
+// The clients and the writers are pinned to --client-cpu, away from the measured gateway on
+// --gateway-cpu (taskset, where there are 2 cores); the subgraphs and the writers' gateway may run on
+// any core (--platform-cpu any: on a shared 2-core machine they are the most starved).
+//
+// Scenarios:
+//   1. one subscriber, 200 sequential mutations (after 20 of warm-up);
+//   2. 1,000 subscribers over 50 tenants (20 each; each tenant's owner), 500 mutations from 50
+//      writers (one per tenant, 10 each, one per --interval ms: 50 events/s, 1,000 deliveries/s by
+//      default; --interval 0 sends each as soon as the previous returned, which saturates the
+//      subgraphs' core and measures the backlog instead);
+//   3. the same 1,000 plus 9,000 idle sockets (acknowledged, no subscription): RSS per idle socket
+//      ((RSS after - RSS before) / sockets), then 500 mutations again with 10,000 sockets open.
+// Every delivered event is checked before it counts: the socket's tenant is the mutation's, the
+// contact is the one created (id, email), the actor is the tenant's owner, no errors, and each
+// socket receives each event once. Latency is from the mutation's HTTP response at the writer
+// (the transaction committed before it was sent, so this is a lower bound of commit-to-client; the
+// "from send" column is an upper bound) to the socket's receipt in its client process (both epoch
+// clocks of this machine). Payload executions per event and deliveries come from the gateway's
+// /metrics; CPU-ms per delivery from /proc/<pid>/stat of the measured gateway.
+//
+// Usage: eval "$(bash scripts/services.sh env)"; npm run bench:subscriptions -- [--tenants 50]
+//   [--per-tenant 20] [--idle 9000] [--mutations 10] [--interval 1000] [--workers 4] [--gateway-cpu 0]
+//   [--client-cpu 1] [--platform-cpu 1|any] [--scenarios 1,2,3] [--json out.json]
+// The sockets need file descriptors: it raises its soft limit (`ulimit -n`) to the hard one and
+// says so; each process inherits it.
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { closeSync, createWriteStream, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parse, print, type OperationDefinitionNode } from 'graphql';
+import { Client } from 'pg';
+import { SUBGRAPHS } from '@bacbos/common';
+import { build, buildIsFresh, DIST } from '../scripts/build';
+import { migrateAll } from '../scripts/platform';
+import { commandOf, deployedProcess, subgraphUrlVariable } from '../scripts/processes';
 
-process.env.INTERNAL_CONTEXT_SECRET ??= randomBytes(32).toString('hex');
-process.env.ACCESS_TOKEN_SECRET ??= randomBytes(32).toString('hex');
-process.env.LOG_LEVEL ??= 'silent';
-process.env.APP_DB_PASSWORD ??= 'bacbos-test-app-role';
+const root = join(__dirname, '..');
+const { values: flags } = parseArgs({
+  options: {
+    tenants: { type: 'string', default: '50' },
+    'per-tenant': { type: 'string', default: '20' },
+    idle: { type: 'string', default: '9000' },
+    mutations: { type: 'string', default: '10' },
+    /** Each writer sends one mutation per this many ms (0: each as soon as the previous returned). */
+    interval: { type: 'string', default: '1000' },
+    workers: { type: 'string', default: '4' },
+    'gateway-cpu': { type: 'string', default: '0' },
+    'client-cpu': { type: 'string', default: '1' },
+    /** Where the subgraphs and the writers' gateway run: a CPU list, or 'any' (not pinned). */
+    'platform-cpu': { type: 'string', default: 'any' },
+    scenarios: { type: 'string', default: '1,2,3' },
+    json: { type: 'string' },
+  },
+});
+const TENANTS = Number(flags.tenants);
+const PER_TENANT = Number(flags['per-tenant']);
+const IDLE = Number(flags.idle);
+const MUTATIONS = Number(flags.mutations);
+const INTERVAL_MS = Number(flags.interval);
+const WORKERS = Number(flags.workers);
+const SCENARIOS = new Set(flags.scenarios.split(','));
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+const canPin = cpus().length >= 2 && (() => {
+  try {
+    execFileSync('taskset', ['-c', '0', 'true']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const now = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-const summary = (ms: number[]) => {
-  const s = [...ms].sort((a, b) => a - b);
-  return `p50 ${percentile(s, 50).toFixed(1)} ms, p99 ${percentile(s, 99).toFixed(1)} ms, max ${s[s.length - 1].toFixed(1)} ms (n=${s.length})`;
-};
+// ---------------------------------------------------------------- processes
 
-async function main(): Promise<void> {
-  if (!process.env.DATABASE_URL) throw new Error('set DATABASE_URL (eval "$(bash scripts/services.sh env)")');
-  const platform = await bootPlatform({
-    ephemeralPorts: true,
-    internalContextSecret: process.env.INTERNAL_CONTEXT_SECRET!,
-    accessTokenSecret: process.env.ACCESS_TOKEN_SECRET!,
-  });
-  const url = platform.gatewayUrl;
-  const ws = url.replace(/^http/, 'ws');
-  console.log(`bus: ${platform.bus.kind}; machine: ${cpus().length} cores`);
+const workDir = mkdtempSync(join(tmpdir(), 'bench-subscriptions-'));
+const children: ChildProcess[] = [];
+let stopping = false;
 
-  const clients: Client[] = [];
-  const arrivals = new Map<string, number[]>(); // email -> arrival times
-  async function subscriber(tenant: TestTenant): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      const client = createClient({ url: ws, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${tenant.accessToken}` }, lazy: false, retryAttempts: 0, on: { connected: () => resolve(), error: reject } });
-      clients.push(client);
-      client.subscribe<any>({ query: op('crm', 'ContactEvents') }, {
-        next: (v) => {
-          const email = v.data?.contactEvents?.contact?.email;
-          if (email) arrivals.set(email, [...(arrivals.get(email) ?? []), performance.now()]);
-        },
-        error: () => undefined,
-        complete: () => undefined,
-      });
+function pin(pid: number, cpu: string): void {
+  if (canPin) execFileSync('taskset', ['-pc', cpu, String(pid)], { stdio: 'ignore' });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
     });
+  });
+}
+
+function startProcess(name: string, cpu: string, args: string[], env: Record<string, string>, stdout: 'log' | 'pipe' = 'log'): ChildProcess {
+  const log = openSync(join(workDir, `${name}.log`), 'a');
+  const command = canPin ? ['taskset', '-c', cpu, process.execPath, ...args] : [process.execPath, ...args];
+  // taskset execs node, so the child's pid is node's: /proc/<pid>/stat measures the server itself.
+  const child = spawn(command[0], command.slice(1), { cwd: root, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['ignore', stdout === 'pipe' ? 'pipe' : log, log] });
+  closeSync(log);
+  children.push(child);
+  child.once('exit', (code, signal) => {
+    if (!stopping) console.error(`bench: ${name} exited (${signal ?? code}); see ${join(workDir, `${name}.log`)}`);
+  });
+  return child;
+}
+
+async function stopAll(): Promise<void> {
+  stopping = true;
+  await Promise.all(children.map((child) => new Promise<void>((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    child.once('exit', () => done());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+  })));
+}
+
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+}
+
+function rssKb(pid: number): number {
+  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+}
+
+/** The soft file-descriptor limit raised to the hard one, for this process and its children. */
+function raiseFileLimit(): string {
+  const hard = execFileSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).trim();
+  try {
+    execFileSync('prlimit', ['--pid', String(process.pid), `--nofile=${hard}:${hard}`], { stdio: 'ignore' });
+    return `file limit (ulimit -n) raised to ${hard}`;
+  } catch {
+    return `file limit (ulimit -n) ${execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim()} (prlimit unavailable; raise it with ulimit -n ${hard})`;
   }
-  async function mutate(tenant: TestTenant, email: string): Promise<number> {
-    const res = await gql(url, op('crm', 'CreateContact'), { input: { firstName: 'B', lastName: 'M', email } }, tenant.headers);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-    return performance.now();
+}
+
+// ---------------------------------------------------------------- HTTP
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 100 });
+interface Answer { status: number; body: { data?: Record<string, unknown> | null; errors?: unknown[] } }
+
+function post(url: string, payload: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+  const body = JSON.stringify(payload);
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        try {
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Answer['body'] });
+        } catch {
+          resolve({ status: res.statusCode ?? 0, body: { errors: [`not JSON: ${text.slice(0, 200)}`] } });
+        }
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function waitServing(url: string, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await post(url, { query: '{ __typename }' })).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not serve a query within ${timeoutMs / 1000} s`);
+    await sleep(200);
   }
-  async function waitArrivals(emails: string[], each: number): Promise<void> {
-    const deadline = Date.now() + 120_000;
-    while (!emails.every((e) => (arrivals.get(e)?.length ?? 0) >= each)) {
-      if (Date.now() > deadline) throw new Error('deliveries missing');
-      await new Promise((r) => setTimeout(r, 5));
+}
+
+async function metric(base: string, name: string, labels: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`) || (labels === '' && l.startsWith(`${name} `)));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+}
+
+/** The sum and count of a histogram's series (for means over a window). */
+async function histogram(base: string, name: string, labels: string): Promise<{ sum: number; count: number }> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const value = (suffix: string) => Number(text.split('\n').find((l) => l.startsWith(`${name}_${suffix}{${labels}}`))?.split(' ').pop() ?? 0);
+  return { sum: value('sum'), count: value('count') };
+}
+
+/** Where an event's time went, as the gateway saw it: means over a window, in ms. */
+async function breakdown(base: string): Promise<Record<string, { sum: number; count: number }>> {
+  const [crm, platform, delivery] = await Promise.all([
+    histogram(base, 'bacbos_gateway_subgraph_fetch_duration_seconds', 'subgraph="crm",operation="BacbosSubscriptionEvent"'),
+    histogram(base, 'bacbos_gateway_subgraph_fetch_duration_seconds', 'subgraph="platform",operation="BacbosSubscriptionEvent"'),
+    histogram(base, 'bacbos_subscription_delivery_seconds', 'route="contactEvents"'),
+  ]);
+  return { 'payload fetch crm': crm, 'payload fetch platform': platform, 'occurredAt to hand-over (gateway)': delivery };
+}
+
+const contractDir = join(root, '..', 'shared', 'contract', 'operations');
+function operation(file: string, name: string): string {
+  const doc = parse(readFileSync(join(contractDir, `${file}.graphql`), 'utf8'));
+  const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition' && d.name?.value === name);
+  if (!op) throw new Error(`contract operation ${name} not found in ${file}.graphql`);
+  return print(op);
+}
+const SUBSCRIPTION = operation('crm', 'ContactEvents');
+const CREATE_CONTACT = operation('crm', 'CreateContact');
+
+// ---------------------------------------------------------------- tenants and clients
+
+interface Tenant { index: number; id: string; email: string; token: string }
+
+async function signUp(writerUrl: string, index: number): Promise<Tenant> {
+  const slug = `bench-subs-${index}-${randomUUID().slice(0, 8)}`;
+  const email = `owner@${slug}.example`;
+  const answer = await post(writerUrl, { query: operation('platform', 'SignUp'), variables: { input: { tenantName: `Bench subs ${index}`, tenantSlug: slug, email, password: 'bench password 1234', firstName: 'Olive', lastName: 'Owner' } } });
+  const data = answer.body.data?.signUp as { accessToken: string; tenant: { id: string } } | undefined;
+  if (!data) throw new Error(`signUp: ${answer.status} ${JSON.stringify(answer.body.errors)}`);
+  return { index, id: data.tenant.id, email, token: data.accessToken };
+}
+
+interface SocketSpec { key: number; token: string; query?: string }
+type Arrival = [key: number, at: number, payload: { data?: { contactEvents?: { type: string; contact: { id: string; email: string } | null; actor: { email: string } | null } }; errors?: unknown[] }];
+
+class Clients {
+  private readonly workers: ChildProcess[] = [];
+  get pids(): number[] {
+    return this.workers.map((w) => w.pid as number);
+  }
+  private nextKey = 0;
+  readonly tenantOf = new Map<number, number>();
+  onArrivals: (arrivals: Arrival[]) => void = () => undefined;
+  readonly problems: string[] = [];
+
+  constructor(count: number, cpu: string) {
+    for (let i = 0; i < count; i += 1) {
+      const worker = fork(join(__dirname, 'subscription-clients.cjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+      pin(worker.pid as number, cpu);
+      worker.on('message', (message: { cmd: string; arrivals?: Arrival[]; problems?: { key: number; problem: string }[] }) => {
+        if (message.cmd !== 'arrivals') return;
+        if (message.arrivals?.length) this.onArrivals(message.arrivals);
+        for (const { key, problem } of message.problems ?? []) this.problems.push(`socket ${key} (tenant ${this.tenantOf.get(key)}): ${problem}`);
+      });
+      children.push(worker);
+      this.workers.push(worker);
     }
   }
 
-  // Scenario 1: one subscriber.
-  const solo = await signUpTenant(url, 'Bench solo');
-  await subscriber(solo);
-  await new Promise((r) => setTimeout(r, 300)); // let the subscription register before measuring
-  for (let i = 0; i < 20; i += 1) await mutate(solo, `warm${i}@solo.bench`); // warm-up
-  await waitArrivals([...Array(20).keys()].map((i) => `warm${i}@solo.bench`), 1);
-  const single: number[] = [];
-  for (let i = 0; i < 200; i += 1) {
-    const email = `s${i}@solo.bench`;
-    const committed = await mutate(solo, email);
-    await waitArrivals([email], 1);
-    single.push(arrivals.get(email)![0] - committed);
+  private ask<T>(worker: ChildProcess, order: object, answer: string): Promise<T> {
+    return new Promise((resolve) => {
+      const listen = (message: { cmd: string }) => {
+        if (message.cmd !== answer) return;
+        worker.off('message', listen);
+        resolve(message as T);
+      };
+      worker.on('message', listen);
+      worker.send(order);
+    });
   }
-  console.log(`1 subscriber, 200 sequential mutations: ${summary(single)}`);
-  clients.splice(0).forEach((c) => void c.dispose());
 
-  // Scenario 2: 1,000 subscribers over 50 tenants.
-  const tenants: TestTenant[] = [];
-  for (let t = 0; t < 50; t += 1) tenants.push(await signUpTenant(url, `Bench ${t}`));
-  const startedSubscribing = performance.now();
-  for (const tenant of tenants) await Promise.all([...Array(20).keys()].map(() => subscriber(tenant)));
-  console.log(`1,000 subscribers connected in ${((performance.now() - startedSubscribing) / 1000).toFixed(1)} s`);
-  await new Promise((r) => setTimeout(r, 1_000));
-  const rounds = 10;
-  const committedAt = new Map<string, number>();
-  const started = performance.now();
-  for (let round = 0; round < rounds; round += 1) {
-    await Promise.all(tenants.map(async (tenant, t) => {
-      const email = `r${round}t${t}@fan.bench`;
-      committedAt.set(email, await mutate(tenant, email));
-    }));
+  /** Opens sockets for `tenants` (each `perTenant`), spread over the workers; returns their keys. */
+  async open(url: string, tenants: Tenant[], perTenant: number, subscribe: boolean): Promise<number[]> {
+    const specs: SocketSpec[] = [];
+    for (let i = 0; i < perTenant; i += 1) {
+      for (const tenant of tenants) {
+        const key = this.nextKey++;
+        this.tenantOf.set(key, tenant.index);
+        specs.push({ key, token: tenant.token, ...(subscribe ? { query: SUBSCRIPTION } : {}) });
+      }
+    }
+    const shares = this.workers.map((_, w) => specs.filter((_s, i) => i % this.workers.length === w));
+    const answers = await Promise.all(this.workers.map((worker, w) => this.ask<{ ok: number; failed: number; firstFailure?: string; retried: number }>(worker, { cmd: 'open', url, sockets: shares[w] }, 'opened')));
+    const failed = answers.reduce((n, a) => n + a.failed, 0);
+    const retried = answers.reduce((n, a) => n + a.retried, 0);
+    if (retried) console.log(`  (${retried} connection_inits answered 1013 "try again later" and were retried)`);
+    if (failed) throw new Error(`${failed} sockets failed to open: ${answers.find((a) => a.firstFailure)?.firstFailure}`);
+    return specs.map((s) => s.key);
   }
-  const emails = [...committedAt.keys()];
-  await waitArrivals(emails, 20);
-  const elapsed = (performance.now() - started) / 1000;
-  const fanout = emails.flatMap((e) => arrivals.get(e)!.map((t) => t - committedAt.get(e)!));
-  console.log(`1,000 subscribers / 50 tenants, ${emails.length} mutations (50 concurrent writers): ${summary(fanout)}`);
-  console.log(`delivered ${fanout.length} events in ${elapsed.toFixed(2)} s = ${Math.round(fanout.length / elapsed)} events/s; ` +
-    `federated payload executions: ${platform.gateway.hub!.executions} (one per event and selection)`);
 
-  clients.forEach((c) => void c.dispose());
-  await platform.stop();
-  process.exit(0);
+  async closeAll(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => this.ask(worker, { cmd: 'close' }, 'closed')));
+  }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+// ---------------------------------------------------------------- measuring
+
+interface Expected { tenant: number; id: string; owner: string; sentAt: number; committedAt: number; keys: Set<number> }
+
+class Ledger {
+  readonly expected = new Map<string, Expected>();
+  readonly latencies: number[] = [];
+  readonly fromSend: number[] = [];
+  readonly wrong: string[] = [];
+  /** Mutations the platform refused (not counted), and their emails. */
+  readonly failedMutations: string[] = [];
+  readonly abandoned = new Set<string>();
+  delivered = 0;
+  duplicates = 0;
+  lastArrival = 0;
+  private early: Arrival[] = [];
+
+  constructor(private readonly clients: Clients) {}
+
+  record(arrivals: Arrival[]): void {
+    for (const arrival of arrivals) {
+      const email = arrival[2].data?.contactEvents?.contact?.email;
+      if (email && this.abandoned.has(email)) continue;
+      const expected = email ? this.expected.get(email) : undefined;
+      if (expected && !expected.committedAt) this.early.push(arrival); // the response is still on its way
+      else this.check(arrival);
+    }
+  }
+
+  /** Arrivals that came before their mutation's response are checked once it is in. */
+  settle(): void {
+    const early = this.early;
+    this.early = [];
+    this.record(early);
+  }
+
+  private check([key, at, payload]: Arrival): void {
+    const event = payload.data?.contactEvents;
+    const email = event?.contact?.email;
+    const expected = email ? this.expected.get(email) : undefined;
+    const tenant = this.clients.tenantOf.get(key);
+    let problem: string | undefined;
+    if (payload.errors?.length) problem = `errors ${JSON.stringify(payload.errors).slice(0, 200)}`;
+    else if (!expected) problem = `an event nobody expected: ${JSON.stringify(payload).slice(0, 200)}`;
+    else if (expected.tenant !== tenant) problem = `tenant ${expected.tenant}'s contact reached a socket of tenant ${tenant}`;
+    else if (event?.contact?.id !== expected.id || event.type !== 'created' || event.actor?.email !== expected.owner) problem = `wrong object: ${JSON.stringify(event)}`;
+    if (problem) {
+      this.wrong.push(problem);
+      return;
+    }
+    if (expected!.keys.has(key)) {
+      this.duplicates += 1;
+      return;
+    }
+    expected!.keys.add(key);
+    this.delivered += 1;
+    this.latencies.push(at - expected!.committedAt);
+    this.fromSend.push(at - expected!.sentAt);
+    this.lastArrival = Math.max(this.lastArrival, at);
+  }
+
+  reset(): void {
+    this.latencies.length = 0;
+    this.fromSend.length = 0;
+    this.delivered = 0;
+    this.duplicates = 0;
+    this.lastArrival = 0;
+  }
+}
+
+const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
+
+interface Row {
+  scenario: string;
+  sockets: number;
+  subscribers: number;
+  mutations: number;
+  delivered: number;
+  expected: number;
+  p50: number;
+  p99: number;
+  max: number;
+  p99FromSend: number;
+  eventsPerSecond: number;
+  executionsPerEvent: number;
+  gatewayCpuMsPerDelivery: number;
+  /** Less the background (the CPU the gateway spent per second, idle, just before). */
+  gatewayNetCpuMsPerDelivery: number;
+  backgroundCpuMsPerS: number;
+  rssPerIdleSocketKb?: number;
+  wrong: number;
+  duplicates: number;
+  failedMutations: number;
+  load: string;
+}
+
+async function main(): Promise<void> {
+  if (!process.env.DATABASE_URL) throw new Error('set DATABASE_URL (eval "$(bash scripts/services.sh env)")');
+  if (!process.env.KAFKA_BROKERS) throw new Error('set KAFKA_BROKERS: the gateway runs in a process of its own and reads the events from Kafka');
+  const fileLimit = raiseFileLimit();
+  const clientCpu = flags['client-cpu'];
+  const platformCpu = flags['platform-cpu'] === 'any' ? cpus().map((_, i) => i).join(',') : flags['platform-cpu'];
+  const gatewayCpu = flags['gateway-cpu'];
+  pin(process.pid, clientCpu); // the writers run here
+  if (!buildIsFresh()) {
+    console.log('bench: dist/ is older than the sources, building');
+    build(console.log);
+  }
+
+  const server = new URL(process.env.DATABASE_URL);
+  const admin = new Client({ connectionString: server.toString() });
+  await admin.connect();
+  await admin.query('DROP DATABASE IF EXISTS bacbos_bench_subscriptions WITH (FORCE)');
+  await admin.query('CREATE DATABASE bacbos_bench_subscriptions');
+  await admin.end();
+  server.pathname = '/bacbos_bench_subscriptions';
+  process.env.DATABASE_URL = server.toString();
+  process.env.APP_DB_PASSWORD ??= 'bacbos-test-app-role';
+  await migrateAll();
+
+  const shared: Record<string, string> = {
+    NODE_ENV: 'production', DATABASE_URL: server.toString(), APP_DB_PASSWORD: process.env.APP_DB_PASSWORD, INTERNAL_CONTEXT_SECRET: randomBytes(32).toString('hex'),
+    ACCESS_TOKEN_SECRET: randomBytes(32).toString('hex'), APOLLO_TELEMETRY_DISABLED: 'true', KAFKA_BROKERS: process.env.KAFKA_BROKERS,
+    // The plans' per-minute budgets (and the starter plan's 25 sockets), and the sign-ups per address,
+    // would refuse a load test.
+    TENANT_BUDGET_SCALE: '10000', RATE_LIMIT_SIGNUPS_PER_HOUR: '100000', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000',
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, REDIS_KEY_PREFIX: `bench-subscriptions-${process.pid}:` } : {}),
+  };
+  const host = startProcess('subgraphs', platformCpu, ['--enable-source-maps', join(__dirname, 'subgraph-host.cjs')], shared, 'pipe');
+  const hostInfo = await new Promise<{ urls: Record<string, string> }>((resolve, reject) => {
+    let buffer = '';
+    const log = createWriteStream(join(workDir, 'subgraphs.log'), { flags: 'a' });
+    host.stdout?.on('data', (chunk: Buffer) => {
+      log.write(chunk);
+      if (buffer.includes('{"urls"')) return;
+      buffer += chunk.toString('utf8');
+      const line = buffer.split('\n').find((l) => l.startsWith('{"urls"'));
+      if (line) resolve(JSON.parse(line) as { urls: Record<string, string> });
+    });
+    host.once('exit', () => reject(new Error(`the subgraphs exited; see ${join(workDir, 'subgraphs.log')}`)));
+  });
+  const spec = deployedProcess('gateway');
+  const startGateway = async (name: string, cpu: string) => {
+    const port = await freePort();
+    const env = { ...shared, HOST: '127.0.0.1', [spec.portVariable as string]: String(port), ...Object.fromEntries(SUBGRAPHS.map((s) => [subgraphUrlVariable(s), hostInfo.urls[s]])) };
+    const child = startProcess(name, cpu, commandOf(spec).slice(1).map((arg) => (arg.startsWith('dist/') ? join(DIST, arg.slice(5)) : arg)), env);
+    return { url: `http://127.0.0.1:${port}/graphql`, base: `http://127.0.0.1:${port}`, pid: child.pid as number };
+  };
+  const gateway = await startGateway('gateway', gatewayCpu);
+  const writer = await startGateway('writer-gateway', platformCpu);
+  await Promise.all([waitServing(gateway.url), waitServing(writer.url)]);
+  const wsUrl = gateway.url.replace(/^http/, 'ws');
+  console.log(`bench: ${cpus().length} cores; ${canPin ? `measured gateway on CPU ${gatewayCpu}; ${WORKERS} client processes and the writers on CPU ${clientCpu}; subgraphs and the writers' gateway on CPU ${platformCpu}` : 'not pinned'}; ${fileLimit}; logs in ${workDir}`);
+
+  const clients = new Clients(WORKERS, clientCpu);
+  const ledger = new Ledger(clients);
+  clients.onArrivals = (arrivals) => ledger.record(arrivals);
+
+  async function mutate(tenant: Tenant, email: string): Promise<boolean> {
+    const expected: Expected = { tenant: tenant.index, id: '', owner: tenant.email, sentAt: now(), committedAt: 0, keys: new Set() };
+    ledger.expected.set(email, expected);
+    const answer = await post(writer.url, { query: CREATE_CONTACT, variables: { input: { firstName: 'B', lastName: 'M', email } } }, { authorization: `Bearer ${tenant.token}` });
+    const created = answer.body.data?.createContact as { id: string } | undefined;
+    if (!created) {
+      // A starved platform refuses some (Prisma: "Unable to start a transaction in the given time"):
+      // not counted, and should its event come after all, it is neither expected nor wrong.
+      ledger.expected.delete(email);
+      ledger.abandoned.add(email);
+      ledger.failedMutations.push(`${answer.status} ${JSON.stringify(answer.body.errors).slice(0, 200)}`);
+      return false;
+    }
+    expected.id = created.id;
+    expected.committedAt = now();
+    ledger.settle();
+    return true;
+  }
+
+  async function waitDelivered(emails: string[], each: number, settleMs = 300, timeoutMs = 180_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!emails.every((e) => ledger.expected.get(e)!.keys.size >= each)) {
+      if (Date.now() > deadline) {
+        const missing = emails.reduce((n, e) => n + each - ledger.expected.get(e)!.keys.size, 0);
+        throw new Error(`${missing} deliveries missing after ${timeoutMs / 1000} s; wrong: ${ledger.wrong.slice(0, 3).join('; ')}; problems: ${clients.problems.slice(0, 3).join('; ')}`);
+      }
+      if (ledger.wrong.length || clients.problems.length) throw new Error(`a delivery failed its check: ${[...ledger.wrong, ...clients.problems].slice(0, 3).join('; ')}`);
+      await sleep(5);
+    }
+    await sleep(settleMs); // a duplicate or a stray event would come now
+    ledger.settle();
+  }
+
+  const rows: Row[] = [];
+  /** One measured round of writers: each tenant's writer sends `perWriter` mutations in a row. */
+  async function measure(scenario: string, writers: Tenant[], perWriter: number, subscribersPerTenant: number, sockets: number, paceMs = 0, extra: Partial<Row> = {}): Promise<Row> {
+    ledger.reset();
+    const wrongBefore = ledger.wrong.length;
+    const failedBefore = ledger.failedMutations.length;
+    const eventsBefore = await metric(gateway.base, 'bacbos_gateway_subscription_events_total', 'route="contactEvents"');
+    const executionsBefore = await metric(gateway.base, 'bacbos_gateway_subscription_executions_total', 'route="contactEvents"');
+    // The measured gateway also consumes whatever else goes through the shared Kafka topics (other
+    // runs' events, of other tenants): that background, measured idle just before, is taken off.
+    const phasesBefore = await breakdown(gateway.base);
+    const others = { subgraphs: host.pid as number, 'writers\' gateway': writer.pid, ...Object.fromEntries(clients.pids.map((pid, i) => [`client ${i + 1}`, pid])) };
+    const othersBefore = Object.fromEntries(Object.entries(others).map(([name, pid]) => [name, cpuMs(pid)]));
+    const mutationMs: number[] = [];
+    const idleFrom = cpuMs(gateway.pid);
+    await sleep(2_000);
+    const cpuBefore = cpuMs(gateway.pid);
+    const backgroundPerMs = (cpuBefore - idleFrom) / 2_000;
+    const started = now();
+    const emails: string[] = [];
+    const run = `${scenario.replace(/\W/g, '')}-${Date.now()}`;
+    await Promise.all(writers.map(async (tenant) => {
+      // Paced writers: each starts at a random point of the first interval, then one mutation per
+      // interval (the next goes at once when one took longer); interval 0 is as fast as they can.
+      const offset = Math.random() * paceMs;
+      for (let i = 0; i < perWriter; i += 1) {
+        if (paceMs) await sleep(Math.max(0, started + offset + i * paceMs - now()));
+        const email = `${run}-t${tenant.index}-${i}@fan.bench`;
+        const sent = now();
+        if (!(await mutate(tenant, email))) continue;
+        emails.push(email);
+        mutationMs.push(now() - sent);
+        if (writers.length === 1) await waitDelivered([email], subscribersPerTenant, 0); // sequential: one event in flight
+      }
+    }));
+    await waitDelivered(emails, subscribersPerTenant);
+    const cpu = cpuMs(gateway.pid) - cpuBefore;
+    const cpuNet = Math.max(0, cpu - backgroundPerMs * (now() - started));
+    const elapsed = (ledger.lastArrival - started) / 1000;
+    const events = (await metric(gateway.base, 'bacbos_gateway_subscription_events_total', 'route="contactEvents"')) - eventsBefore;
+    const executions = (await metric(gateway.base, 'bacbos_gateway_subscription_executions_total', 'route="contactEvents"')) - executionsBefore;
+    const sorted = [...ledger.latencies].sort((a, b) => a - b);
+    const phasesAfter = await breakdown(gateway.base);
+    const phases = Object.entries(phasesAfter).map(([name, { sum, count }]) => `${name} ${((1000 * (sum - phasesBefore[name].sum)) / Math.max(1, count - phasesBefore[name].count)).toFixed(0)} ms`);
+    const mutations = [...mutationMs].sort((a, b) => a - b);
+    const window = (now() - started) / 1000;
+    console.log(`    CPU-ms per s of the run: gateway ${(cpu / window).toFixed(0)}, ${Object.entries(others).map(([name, pid]) => `${name} ${((cpuMs(pid) - othersBefore[name]) / window).toFixed(0)}`).join(', ')}`);
+    console.log(`    means: ${phases.join(', ')}; writers' mutation p50 ${percentile(mutations, 50).toFixed(0)} ms, p99 ${percentile(mutations, 99).toFixed(0)} ms`);
+    const row: Row = {
+      scenario, sockets, subscribers: writers.length * subscribersPerTenant, mutations: emails.length, delivered: ledger.delivered, expected: emails.length * subscribersPerTenant,
+      p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1],
+      p99FromSend: percentile([...ledger.fromSend].sort((a, b) => a - b), 99),
+      eventsPerSecond: ledger.delivered / elapsed, executionsPerEvent: executions / Math.max(1, events), gatewayCpuMsPerDelivery: cpu / Math.max(1, ledger.delivered), gatewayNetCpuMsPerDelivery: cpuNet / Math.max(1, ledger.delivered), backgroundCpuMsPerS: backgroundPerMs * 1000,
+      wrong: ledger.wrong.length - wrongBefore, duplicates: ledger.duplicates, failedMutations: ledger.failedMutations.length - failedBefore, load: load(), ...extra,
+    };
+    rows.push(row);
+    console.log(`  ${scenario}: ${row.delivered}/${row.expected} delivered, p50 ${row.p50.toFixed(0)} ms, p99 ${row.p99.toFixed(0)} ms (from send ${row.p99FromSend.toFixed(0)}), ` +
+      `${row.eventsPerSecond.toFixed(0)} deliveries/s, ${row.executionsPerEvent.toFixed(2)} executions/event, ${row.gatewayCpuMsPerDelivery.toFixed(3)} gateway CPU-ms/delivery (${row.gatewayNetCpuMsPerDelivery.toFixed(3)} less the idle ${row.backgroundCpuMsPerS.toFixed(0)} CPU-ms/s); load ${row.load}`);
+    return row;
+  }
+
+  console.log('bench: signing up tenants');
+  const tenants: Tenant[] = [];
+  for (let i = 0; i <= TENANTS; i += 8) tenants.push(...(await Promise.all([...Array(Math.min(8, TENANTS + 1 - i)).keys()].map((k) => signUp(writer.url, i + k)))));
+  const solo = tenants[TENANTS];
+  const fan = tenants.slice(0, TENANTS);
+
+  if (SCENARIOS.has('1')) {
+    await clients.open(wsUrl, [solo], 1, true);
+    await sleep(500);
+    await measure('warm-up', [solo], 20, 1, 1);
+    rows.pop();
+    await measure('1 subscriber, 200 sequential mutations', [solo], 200, 1, 1);
+    await clients.closeAll();
+  }
+  const pace = INTERVAL_MS ? ` (each 1 per ${INTERVAL_MS} ms)` : ' (each as fast as it can)';
+  if (SCENARIOS.has('2') || SCENARIOS.has('3')) {
+    const t0 = now();
+    await clients.open(wsUrl, fan, PER_TENANT, true);
+    console.log(`  ${fan.length * PER_TENANT} subscribers connected in ${((now() - t0) / 1000).toFixed(1)} s`);
+    await sleep(1_000);
+    await measure('warm-up', fan, 2, PER_TENANT, fan.length * PER_TENANT, INTERVAL_MS);
+    rows.pop();
+    if (SCENARIOS.has('2')) await measure(`${fan.length * PER_TENANT} subscribers / ${fan.length} tenants, ${fan.length} writers${pace}`, fan, MUTATIONS, PER_TENANT, fan.length * PER_TENANT, INTERVAL_MS);
+    if (SCENARIOS.has('3')) {
+      await sleep(3_000);
+      const before = rssKb(gateway.pid);
+      const t1 = now();
+      const perTenant = Math.ceil(IDLE / fan.length);
+      await clients.open(wsUrl, fan, perTenant, false);
+      const opened = perTenant * fan.length;
+      console.log(`  ${opened} idle sockets opened in ${((now() - t1) / 1000).toFixed(1)} s`);
+      await sleep(5_000);
+      const after = rssKb(gateway.pid);
+      const sockets = fan.length * PER_TENANT + opened;
+      console.log(`  gateway RSS ${(before / 1024).toFixed(0)} MB → ${(after / 1024).toFixed(0)} MB with ${opened} idle sockets: ${((after - before) / opened).toFixed(1)} KB per idle socket`);
+      await measure(`${sockets} sockets, ${fan.length * PER_TENANT} subscribed, ${fan.length} writers${pace}`, fan, MUTATIONS, PER_TENANT, sockets, INTERVAL_MS, { rssPerIdleSocketKb: (after - before) / opened });
+    }
+    await clients.closeAll();
+  }
+
+  console.log(`\n## Subscription benchmark (${cpus().length} cores; ${canPin ? `gateway on CPU ${gatewayCpu}, clients and writers on CPU ${clientCpu}, subgraphs and writers' gateway on CPU ${platformCpu}` : 'not pinned'}; Kafka ${process.env.KAFKA_BROKERS})\n`);
+  console.log('| scenario | delivered | p50 ms | p99 ms | max ms | p99 from send ms | deliveries/s | payload executions/event | gateway CPU-ms/delivery (less idle) | RSS KB/idle socket | wrong | dup | refused mutations | load avg |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    console.log(`| ${r.scenario} | ${r.delivered}/${r.expected} | ${r.p50.toFixed(0)} | ${r.p99.toFixed(0)} | ${r.max.toFixed(0)} | ${r.p99FromSend.toFixed(0)} | ${r.eventsPerSecond.toFixed(0)} | ${r.executionsPerEvent.toFixed(2)} | ${r.gatewayCpuMsPerDelivery.toFixed(3)} (${r.gatewayNetCpuMsPerDelivery.toFixed(3)}) | ${r.rssPerIdleSocketKb?.toFixed(1) ?? '–'} | ${r.wrong} | ${r.duplicates} | ${r.failedMutations} | ${r.load} |`);
+  }
+  if (ledger.wrong.length) console.log(`\nwrong deliveries (not counted): ${ledger.wrong.slice(0, 5).join('\n  ')}`);
+  if (ledger.failedMutations.length) console.log(`\nmutations the platform refused (not counted): ${ledger.failedMutations.length}, first: ${ledger.failedMutations[0]}`);
+  if (clients.problems.length) console.log(`\nsocket problems: ${clients.problems.slice(0, 5).join('\n  ')}`);
+  if (flags.json) {
+    mkdirSync(join(flags.json, '..'), { recursive: true });
+    writeFileSync(flags.json, JSON.stringify(rows, null, 2));
+  }
+  if (ledger.wrong.length || rows.some((r) => r.duplicates)) process.exitCode = 1;
+}
+
+main()
+  .then(async () => {
+    await stopAll();
+    process.exit(process.exitCode ?? 0);
+  }, async (error) => {
+    console.error(error);
+    await stopAll();
+    console.error(`logs: ${workDir}`);
+    process.exit(1);
+  });

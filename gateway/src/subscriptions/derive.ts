@@ -19,6 +19,11 @@ export interface DerivedSubscription {
   /** Arguments of the root field, with variables applied. */
   args: Record<string, unknown>;
   eventQuery: string;
+  /**
+   * The event query for several events of one group at once (`bacbosEvent0`, `bacbosEvent1`, ... with
+   * `$bacbosEventId0`, ...): events that waited for an execution slot share one federated execution.
+   */
+  eventBatchQuery(count: number): string;
   replayQuery: string;
   /** Variables the selection uses (the root field's own arguments are not passed on). */
   variables: Record<string, unknown>;
@@ -67,6 +72,12 @@ export function deriveSubscription(
     args,
     variables,
     eventQuery: `query BacbosSubscriptionEvent(${defs('$bacbosEventId: ID!')}) { bacbosEvent: ${route.eventQuery}(eventId: $bacbosEventId) ${selection} }\n${fragmentText}`,
+    // The same operation name, so its subgraph fetches count under BacbosSubscriptionEvent too.
+    eventBatchQuery: (count) => {
+      const indexes = [...Array(count).keys()];
+      return `query BacbosSubscriptionEvent(${defs(indexes.map((i) => `$bacbosEventId${i}: ID!`).join(', '))}) { ` +
+        `${indexes.map((i) => `bacbosEvent${i}: ${route.eventQuery}(eventId: $bacbosEventId${i}) ${selection}`).join(' ')} }\n${fragmentText}`;
+    },
     replayQuery:
       `query BacbosSubscriptionReplay(${defs('$bacbosAfter: ID!')}) { bacbosEvents: ${route.replayQuery}(eventId: $bacbosAfter, first: ${MAX_EVENTS_PER_PAGE}) ` +
       `${selection.replace(/^\{/, '{ bacbosEventId: eventId ')} }\n${fragmentText}`,

@@ -66,3 +66,66 @@ test('a payload that stays unavailable ends the subscription with the retryable 
   expect(hub.size).toBe(0);
   await hub.stop();
 });
+
+describe('events that wait for an execution slot', () => {
+  /** A hub with one execution slot whose first execution is held until `release()`. */
+  async function heldHub(answer: (eventId: string) => unknown) {
+    const bus = new MemoryEventBus();
+    const queries: { query: string; variables: Record<string, unknown>; tenantId: string | null }[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const hub = new SubscriptionHub(bus, async (query, variables, who) => {
+      queries.push({ query, variables, tenantId: who.tenantId });
+      if (queries.length === 1) await held;
+      const ids = Object.entries(variables).filter(([name]) => name.startsWith('bacbosEventId'));
+      const data = Object.fromEntries(ids.map(([name, id]) => [name.replace('bacbosEventId', 'bacbosEvent'), answer(id as string)]));
+      return { data };
+    }, rootLogger, [topicFor('crm')], undefined, 1);
+    await hub.start();
+    return { hub, bus, queries, release };
+  }
+
+  const other = anonymousCaller({ kind: 'user', tenantId: randomUUID(), userId: randomUUID(), permissions: ['*'], modules: ['crm'] });
+  const eventOf = (tenant: string) => ({ ...event(), tenantId: tenant });
+  const take = async (stream: AsyncIterableIterator<ExecutionResult>, n: number) => {
+    const values: unknown[] = [];
+    for (let i = 0; i < n; i += 1) values.push((await stream.next()).value);
+    return values;
+  };
+
+  test('share one execution per group, in order, each tenant its own', async () => {
+    const { hub, bus, queries, release } = await heldHub((eventId) => ({ eventId, type: 'created' }));
+    const [a, b, c] = [hub.register(caller, derived()), hub.register(caller, derived()), hub.register(other, derived())];
+    const mine = [eventOf(tenantId), eventOf(tenantId), eventOf(tenantId), eventOf(tenantId)];
+    const theirs = [eventOf(other.tenantId as string), eventOf(other.tenantId as string)];
+    // The first event takes the only slot; the other five wait, and join their own tenant's group.
+    await bus.publish(topicFor('crm'), [mine[0]]);
+    await new Promise((r) => setTimeout(r, 20));
+    await bus.publish(topicFor('crm'), [mine[1], theirs[0], mine[2], theirs[1], mine[3]]);
+    await new Promise((r) => setTimeout(r, 20));
+    release();
+    const expected = (events: EventEnvelope[]) => events.map((e) => ({ data: { contactEvents: { eventId: e.id, type: 'created' } } }));
+    expect(await take(a, 4)).toEqual(expected(mine));
+    expect(await take(b, 4)).toEqual(expected(mine));
+    expect(await take(c, 2)).toEqual(expected(theirs));
+    // 6 events, 3 executions: the first alone, then one per tenant for the events that waited.
+    expect(queries.map((q) => [q.tenantId, Object.keys(q.variables).length])).toEqual([[tenantId, 1], [tenantId, 3], [other.tenantId, 2]]);
+    expect(queries[1].query).toContain('bacbosEvent2: contactEvent(eventId: $bacbosEventId2)');
+    expect(hub.executions).toBe(3);
+    await hub.stop();
+  });
+
+  test('an event of the shared execution that the subscriber may not see is skipped, the others delivered', async () => {
+    const hidden = eventOf(tenantId);
+    const { hub, bus, release } = await heldHub((eventId) => (eventId === hidden.id ? null : { eventId, type: 'created' }));
+    const stream = hub.register(caller, derived());
+    const [first, last] = [eventOf(tenantId), eventOf(tenantId)];
+    await bus.publish(topicFor('crm'), [first]);
+    await new Promise((r) => setTimeout(r, 20));
+    await bus.publish(topicFor('crm'), [hidden, last]);
+    await new Promise((r) => setTimeout(r, 20));
+    release();
+    expect(await take(stream, 2)).toEqual([first, last].map((e) => ({ data: { contactEvents: { eventId: e.id, type: 'created' } } })));
+    await hub.stop();
+  });
+});

@@ -75,6 +75,13 @@ export const subscriptionDelivery = new Histogram({
   registers,
 });
 
+export const subscriptionEvents = new Counter({
+  name: 'bacbos_gateway_subscription_events_total', help: 'Live events the gateway routed to at least one subscription, by route', labelNames: ['route'], registers,
+});
+export const subscriptionExecutions = new Counter({
+  name: 'bacbos_gateway_subscription_executions_total', help: 'Payload queries the gateway executed for live events (one per event and group of subscribers sharing a selection, variables and caller permissions), by route', labelNames: ['route'], registers,
+});
+
 // ---- Events ------------------------------------------------------------------------------------
 export const outboxPublished = new Counter({
   name: 'bacbos_outbox_published_total', help: 'Outbox events published to the event bus by this process\'s relays', labelNames: ['subgraph'], registers,
