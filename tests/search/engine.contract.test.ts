@@ -65,6 +65,18 @@ describe.each(ENGINES)('$name engine', ({ make, skip }) => {
     expect(await ids(v, 'REF-2666c835-edc')).toEqual([person.id]);
   });
 
+  maybe('scores a hit from its own text: another tenant\'s documents never move a score or a cursor', async () => {
+    const a = tenant();
+    const b = tenant();
+    const mine = [doc(a, { title: 'Xylograph report', body: 'xylograph xylograph plans' }), doc(a, { type: 'DOCUMENT', title: 'Notes', body: 'a xylograph once' })];
+    await engine.index(mine);
+    const before = (await search(everyone(a), 'xylograph')).hits.map((h) => [h.id, h.score]);
+    const misspelt = (await search(everyone(a), 'xylografh')).hits.map((h) => [h.id, h.score]);
+    await engine.index(Array.from({ length: 40 }, (_, i) => doc(b, { title: `Xylograph ${i}`, body: 'xylograph '.repeat(1 + (i % 5)) })));
+    expect((await search(everyone(a), 'xylograph')).hits.map((h) => [h.id, h.score])).toEqual(before);
+    expect((await search(everyone(a), 'xylografh')).hits.map((h) => [h.id, h.score])).toEqual(misspelt);
+  });
+
   maybe('highlights matched words in <mark>, HTML-escaped', async () => {
     const t = tenant();
     const d = doc(t, { type: 'DOCUMENT', title: 'Budget <draft> & plan', body: 'The budget for 2027 is final' });

@@ -27,10 +27,10 @@ import {
 import { queryTerms, snippet } from './text';
 
 /** The index every tenant shares (routing + filter by tenant). A change of INDEX_BODY's analysis
- * needs a new name (v3) and a reindex: an open index keeps its analyzers. v2: words split as
+ * needs a new name (v4) and a reindex: an open index keeps its analyzers. v2: words split as
  * queryTerms splits a query (v1's standard tokenizer kept `a@example.com` and `example.com` whole,
- * so an e-mail address typed whole found nothing). */
-export const DEFAULT_INDEX = 'bacbos-search-v2';
+ * so an e-mail address typed whole found nothing). v3: scores from the document alone (TENANT_SAFE). */
+export const DEFAULT_INDEX = 'bacbos-search-v3';
 
 const TEXT_FIELDS: readonly SearchField[] = ['title', 'subtitle', 'body'];
 /** Relative weights of the fields, as the PostgreSQL engine's A/B/C. */
@@ -48,13 +48,25 @@ const TRIGRAM_SHARE = '-54%';
 /** Characters of the body around its best match in a highlight. */
 const BODY_FRAGMENT = 160;
 
+/**
+ * The similarity of every text field: BM25's term-frequency and length parts, without its
+ * index-wide statistics (how many documents hold a term, average field length). Every tenant shares
+ * the index, so with BM25 another tenant's documents would move a tenant's scores: a side channel
+ * on their words, and cursors (score, key) that drift between two pages when anyone writes.
+ */
+const TENANT_SAFE = {
+  type: 'scripted',
+  script: { source: 'double tf = doc.freq; return query.boost * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * doc.length / 8.0));' },
+} as const;
+
 const textField = {
   type: 'text',
   analyzer: 'folded',
-  fields: { prefix: { type: 'text', analyzer: 'folded_prefix', search_analyzer: 'folded' } },
+  similarity: 'tenant_safe',
+  fields: { prefix: { type: 'text', analyzer: 'folded_prefix', search_analyzer: 'folded', similarity: 'tenant_safe' } },
 } as const;
 /** Title and subtitle: also trigrams, for misspellings fuzziness does not reach. */
-const nameField = { ...textField, fields: { ...textField.fields, trigram: { type: 'text', analyzer: 'folded_trigrams' } } } as const;
+const nameField = { ...textField, fields: { ...textField.fields, trigram: { type: 'text', analyzer: 'folded_trigrams', similarity: 'tenant_safe' } } } as const;
 
 /** Added to an index created before it by `init` (put mapping: an added field needs no reindex). */
 const EXPIRING_MAPPING = { type: 'nested', properties: { user: { type: 'keyword' }, until: { type: 'date' } } } as const;
@@ -65,6 +77,7 @@ export const INDEX_BODY = {
     number_of_shards: 1,
     // 0 replicas on one node (green), 1 as soon as a second node joins.
     auto_expand_replicas: '0-1',
+    similarity: { tenant_safe: TENANT_SAFE },
     analysis: {
       filter: {
         prefix_grams: { type: 'edge_ngram', min_gram: 1, max_gram: MAX_PREFIX },
@@ -288,7 +301,8 @@ export class OpenSearchEngine implements SearchEngine {
       bool: {
         should: [
           { multi_match: { query: term, type: 'best_fields', fields: TEXT_FIELDS.map((f) => `${f}.prefix^${BOOST[f]}`) } },
-          { multi_match: { query: term, type: 'best_fields', fields: TEXT_FIELDS.map((f) => `${f}^${BOOST[f]}`), fuzziness: 'AUTO' } },
+          // top_terms_boost: a misspelt word scores by its edit distance, not by index-wide term counts.
+          { multi_match: { query: term, type: 'best_fields', fields: TEXT_FIELDS.map((f) => `${f}^${BOOST[f]}`), fuzziness: 'AUTO', fuzzy_rewrite: 'top_terms_boost_50' } },
           // Ranked below the other two: a trigram match is the loosest.
           ...(term.length >= TRIGRAM_MIN_LENGTH
             ? [{ multi_match: { query: term, type: 'best_fields', fields: ['title.trigram', 'subtitle.trigram'], minimum_should_match: TRIGRAM_SHARE, boost: 0.2 } }]
