@@ -248,7 +248,8 @@ export async function up(options: TopologyOptions): Promise<UpResult> {
     log(`topology: up, first query served ${firstQueryMs} ms after the migrate job started: ${gatewayUrls.join(' and ')}`);
     return { gatewayUrls, firstQueryMs };
   } catch (error) {
-    await down({ ...options, log: () => {} });
+    // The failure to report is the start's: a stop that fails too must not replace it.
+    await down({ ...options, log: () => {} }).catch(() => {});
     throw error;
   }
 }
@@ -308,7 +309,11 @@ async function stop(dir: string, instance: Instance, timeoutMs: number, log: (li
     await sleep(50);
   }
   log(`topology: ${instance.id} did not stop within ${timeoutMs} ms after SIGTERM; SIGKILL`);
-  process.kill(pid, 'SIGKILL');
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error; // it exited meanwhile
+  }
 }
 
 function alive(pid: number): boolean {
