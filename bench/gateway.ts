@@ -32,17 +32,15 @@
 //   [--profile]: V8 CPU profiles of our gateway (--cpu-prof, whole run) and of the subgraphs'
 //   process per measured window (<scenario>-<variant>-r<round>.cpuprofile, the inspector started
 //   and stopped around the window: no seeding or warm-up in it)
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { closeSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isDeepStrictEqual } from 'node:util';
 import { Client } from 'pg';
-import { parse, print, type OperationDefinitionNode } from 'graphql';
+import { parse } from 'graphql';
 import { decodeJwt } from 'jose';
 import { QueryPlanner, type PlanNode } from '@apollo/query-planner';
 import { Supergraph, operationFromDocument } from '@apollo/federation-internals';
@@ -50,8 +48,8 @@ import { SUBGRAPHS, signCallerIdentity, type CallerIdentity } from '@bacbos/comm
 import { build, buildIsFresh, DIST } from '../scripts/build';
 import { migrateAll } from '../scripts/platform';
 import { commandOf, deployedProcess, subgraphUrlVariable } from '../scripts/processes';
+import { BenchProcesses, canPin, contractOperation, cpuMs, freePort, percentile, root } from './harness';
 
-const root = join(__dirname, '..');
 const { values: flags } = parseArgs({
   options: {
     duration: { type: 'string', default: '10' },
@@ -73,15 +71,6 @@ const DURATION_MS = Number(flags.duration) * 1000;
 const WARMUP_MS = Number(flags.warmup) * 1000;
 const ROUNDS = Number(flags.rounds);
 const CONNECTIONS = Number(flags.connections);
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
-const canPin = (() => {
-  try {
-    execFileSync('taskset', ['-c', '0', 'true']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 type VariantName = 'bacbos' | 'dedup' | 'apollo' | 'hive' | 'direct' | 'entities' | 'direct-base' | 'entities-base';
 /** Variants that call a subgraph directly, without a gateway. */
@@ -89,33 +78,8 @@ const SUBGRAPH_ONLY = new Set<VariantName>(['direct', 'entities', 'direct-base',
 
 // ---------------------------------------------------------------- processes
 
-const workDir = mkdtempSync(join(tmpdir(), 'bench-gateway-'));
-const children: ChildProcess[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts a node process pinned to `cpu`, logging to <workDir>/<name>.log. */
-function startProcess(name: string, cpu: string, args: string[], env: Record<string, string>, stdout: 'log' | 'pipe' = 'log'): ChildProcess {
-  const log = openSync(join(workDir, `${name}.log`), 'a');
-  const command = canPin ? ['taskset', '-c', cpu, process.execPath, ...args] : [process.execPath, ...args];
-  // taskset execs node, so the child's pid is node's: /proc/<pid>/stat measures the server itself.
-  const child = spawn(command[0], command.slice(1), { cwd: root, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['ignore', stdout === 'pipe' ? 'pipe' : log, log] });
-  closeSync(log);
-  children.push(child);
-  child.once('exit', (code, signal) => {
-    if (!stopping) console.error(`bench: ${name} exited (${signal ?? code}); see ${join(workDir, `${name}.log`)}`);
-  });
-  return child;
-}
+const processes = new BenchProcesses('gateway');
+const { workDir } = processes;
 
 const benchDatabase = `bacbos_bench_gateway_${process.pid}`;
 /** The server's URL as given (main() points DATABASE_URL at this run's database). */
@@ -131,24 +95,6 @@ async function dropBenchDatabase(): Promise<void> {
   } finally {
     await admin.end().catch(() => undefined);
   }
-}
-
-let stopping = false;
-async function stopAll(): Promise<void> {
-  stopping = true;
-  await Promise.all(children.map((child) => new Promise<void>((done) => {
-    if (child.exitCode !== null || child.signalCode !== null) return done();
-    child.once('exit', () => done());
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-  })));
-}
-
-/** CPU time (user + system) of a process so far, in ms. */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK; // utime, stime (fields 14, 15)
 }
 
 /** Peak resident set size of a process, in MB. */
@@ -203,13 +149,7 @@ async function waitServing(url: string, headers: Record<string, string> = {}, ti
 
 // ---------------------------------------------------------------- the contract's operations
 
-const contractDir = join(root, '..', 'shared', 'contract', 'operations');
-function operation(file: string, name: string): string {
-  const doc = parse(readFileSync(join(contractDir, `${file}.graphql`), 'utf8'));
-  const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition' && d.name?.value === name);
-  if (!op) throw new Error(`contract operation ${name} not found in ${file}.graphql`);
-  return print(op);
-}
+const operation = contractOperation;
 
 // ---------------------------------------------------------------- sessions and callers
 
@@ -483,7 +423,6 @@ interface Measure {
   sqlPerRequest: number;
 }
 
-const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
 
 async function statements(url: string): Promise<number> {
   const counts = (await (await fetch(url)).json()) as Record<string, number>;
@@ -537,20 +476,7 @@ async function main(): Promise<void> {
   const nodeFlags = (value: string | undefined) => (value ?? '').split(' ').filter(Boolean);
   const startHost = (name: string, dist?: string) => {
     const flagsOf = nodeFlags(dist ? (process.env.BENCH_BASELINE_NODE_FLAGS ?? process.env.BENCH_SUBGRAPH_NODE_FLAGS) : process.env.BENCH_SUBGRAPH_NODE_FLAGS);
-    const child = startProcess(name, subgraphCpu, [...flagsOf, '--enable-source-maps', join(__dirname, 'subgraph-host.cjs')], { ...shared, ...(dist ? { BENCH_DIST: dist } : {}) }, 'pipe');
-    const info = new Promise<HostInfo>((resolve, reject) => {
-      let buffer = '';
-      const log = createWriteStream(join(workDir, `${name}.log`), { flags: 'a' });
-      child.stdout?.on('data', (chunk: Buffer) => {
-        log.write(chunk);
-        if (buffer.includes('{"urls"')) return;
-        buffer += chunk.toString('utf8');
-        const line = buffer.split('\n').find((l) => l.startsWith('{"urls"'));
-        if (line) resolve(JSON.parse(line) as HostInfo);
-      });
-      child.once('exit', () => reject(new Error(`the subgraphs exited; see ${join(workDir, `${name}.log`)}`)));
-    });
-    return { child, info };
+    return processes.startSubgraphHost<HostInfo>(name, subgraphCpu, flagsOf, { ...shared, ...(dist ? { BENCH_DIST: dist } : {}) });
   };
   const started0 = startHost('subgraphs');
   const host = started0.child;
@@ -575,9 +501,9 @@ async function main(): Promise<void> {
     let child: ChildProcess;
     if (variant === 'bacbos' || variant === 'dedup') {
       const env = { ...shared, ...(variant === 'dedup' ? { GATEWAY_INFLIGHT_DEDUP: 'true' } : {}), HOST: '127.0.0.1', [spec.portVariable as string]: String(port), ...Object.fromEntries(SUBGRAPHS.map((name) => [subgraphUrlVariable(name), hostInfo.urls[name]])) };
-      child = startProcess(variant, gatewayCpu, [...profile, ...commandOf(spec).slice(1)].map((arg) => (arg.startsWith('dist/') ? join(DIST, arg.slice(5)) : arg)), env);
+      child = processes.start(variant, gatewayCpu, [...profile, ...commandOf(spec).slice(1)].map((arg) => (arg.startsWith('dist/') ? join(DIST, arg.slice(5)) : arg)), env);
     } else {
-      child = startProcess(variant, gatewayCpu, [join(__dirname, 'peers', variant === 'apollo' ? 'apollo-stock.mjs' : 'hive.mjs'), supergraphFile, String(port)], { NODE_ENV: 'production', APOLLO_TELEMETRY_DISABLED: 'true' });
+      child = processes.start(variant, gatewayCpu, [join(__dirname, 'peers', variant === 'apollo' ? 'apollo-stock.mjs' : 'hive.mjs'), supergraphFile, String(port)], { NODE_ENV: 'production', APOLLO_TELEMETRY_DISABLED: 'true' });
     }
     urls[variant] = `http://127.0.0.1:${port}/graphql`;
     pids[variant] = child.pid as number;
@@ -732,12 +658,12 @@ async function main(): Promise<void> {
 
 main()
   .then(async () => {
-    await stopAll();
+    await processes.stopAll();
     await dropBenchDatabase();
     process.exit(0);
   }, async (error) => {
     console.error(error);
-    await stopAll();
+    await processes.stopAll();
     await dropBenchDatabase().catch(() => undefined);
     console.error(`logs: ${workDir}`);
     process.exit(1);

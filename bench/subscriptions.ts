@@ -33,22 +33,20 @@
 //   [--client-cpu 1] [--platform-cpu 1|any] [--scenarios 1,2,3] [--json out.json]
 // The sockets need file descriptors: it raises its soft limit (`ulimit -n`) to the hard one and
 // says so; each process inherits it.
-import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { closeSync, createWriteStream, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse, print, type OperationDefinitionNode } from 'graphql';
 import { Client } from 'pg';
 import { SUBGRAPHS } from '@bacbos/common';
 import { build, buildIsFresh, DIST } from '../scripts/build';
 import { migrateAll } from '../scripts/platform';
 import { commandOf, deployedProcess, subgraphUrlVariable } from '../scripts/processes';
+import { BenchProcesses, canPin, contractOperation, cpuMs, freePort, percentile } from './harness';
 
-const root = join(__dirname, '..');
 const { values: flags } = parseArgs({
   options: {
     tenants: { type: 'string', default: '50' },
@@ -73,67 +71,17 @@ const MUTATIONS = Number(flags.mutations);
 const INTERVAL_MS = Number(flags.interval);
 const WORKERS = Number(flags.workers);
 const SCENARIOS = new Set(flags.scenarios.split(','));
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
-const canPin = cpus().length >= 2 && (() => {
-  try {
-    execFileSync('taskset', ['-c', '0', 'true']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 
 // ---------------------------------------------------------------- processes
 
-const workDir = mkdtempSync(join(tmpdir(), 'bench-subscriptions-'));
-const children: ChildProcess[] = [];
-let stopping = false;
+const processes = new BenchProcesses('subscriptions');
+const { workDir } = processes;
 
 function pin(pid: number, cpu: string): void {
   if (canPin) execFileSync('taskset', ['-pc', cpu, String(pid)], { stdio: 'ignore' });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function startProcess(name: string, cpu: string, args: string[], env: Record<string, string>, stdout: 'log' | 'pipe' = 'log'): ChildProcess {
-  const log = openSync(join(workDir, `${name}.log`), 'a');
-  const command = canPin ? ['taskset', '-c', cpu, process.execPath, ...args] : [process.execPath, ...args];
-  // taskset execs node, so the child's pid is node's: /proc/<pid>/stat measures the server itself.
-  const child = spawn(command[0], command.slice(1), { cwd: root, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['ignore', stdout === 'pipe' ? 'pipe' : log, log] });
-  closeSync(log);
-  children.push(child);
-  child.once('exit', (code, signal) => {
-    if (!stopping) console.error(`bench: ${name} exited (${signal ?? code}); see ${join(workDir, `${name}.log`)}`);
-  });
-  return child;
-}
-
-async function stopAll(): Promise<void> {
-  stopping = true;
-  await Promise.all(children.map((child) => new Promise<void>((done) => {
-    if (child.exitCode !== null || child.signalCode !== null) return done();
-    child.once('exit', () => done());
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-  })));
-}
-
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
 }
 
 function rssKb(pid: number): number {
@@ -213,13 +161,7 @@ async function breakdown(base: string): Promise<Record<string, { sum: number; co
   return { 'payload fetch crm': crm, 'payload fetch platform': platform, 'occurredAt to hand-over (gateway)': delivery };
 }
 
-const contractDir = join(root, '..', 'shared', 'contract', 'operations');
-function operation(file: string, name: string): string {
-  const doc = parse(readFileSync(join(contractDir, `${file}.graphql`), 'utf8'));
-  const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition' && d.name?.value === name);
-  if (!op) throw new Error(`contract operation ${name} not found in ${file}.graphql`);
-  return print(op);
-}
+const operation = contractOperation;
 const SUBSCRIPTION = operation('crm', 'ContactEvents');
 const CREATE_CONTACT = operation('crm', 'CreateContact');
 
@@ -258,7 +200,7 @@ class Clients {
         if (message.arrivals?.length) this.onArrivals(message.arrivals);
         for (const { key, problem } of message.problems ?? []) this.problems.push(`socket ${key} (tenant ${this.tenantOf.get(key)}): ${problem}`);
       });
-      children.push(worker);
+      processes.adopt(worker);
       this.workers.push(worker);
     }
   }
@@ -369,7 +311,6 @@ class Ledger {
   }
 }
 
-const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
 
 interface Row {
   scenario: string;
@@ -427,24 +368,13 @@ async function main(): Promise<void> {
     TENANT_BUDGET_SCALE: '10000', RATE_LIMIT_SIGNUPS_PER_HOUR: '100000', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000',
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, REDIS_KEY_PREFIX: `bench-subscriptions-${process.pid}:` } : {}),
   };
-  const host = startProcess('subgraphs', platformCpu, ['--enable-source-maps', join(__dirname, 'subgraph-host.cjs')], shared, 'pipe');
-  const hostInfo = await new Promise<{ urls: Record<string, string> }>((resolve, reject) => {
-    let buffer = '';
-    const log = createWriteStream(join(workDir, 'subgraphs.log'), { flags: 'a' });
-    host.stdout?.on('data', (chunk: Buffer) => {
-      log.write(chunk);
-      if (buffer.includes('{"urls"')) return;
-      buffer += chunk.toString('utf8');
-      const line = buffer.split('\n').find((l) => l.startsWith('{"urls"'));
-      if (line) resolve(JSON.parse(line) as { urls: Record<string, string> });
-    });
-    host.once('exit', () => reject(new Error(`the subgraphs exited; see ${join(workDir, 'subgraphs.log')}`)));
-  });
+  const { child: host, info } = processes.startSubgraphHost('subgraphs', platformCpu, [], shared);
+  const hostInfo = await info;
   const spec = deployedProcess('gateway');
   const startGateway = async (name: string, cpu: string) => {
     const port = await freePort();
     const env = { ...shared, HOST: '127.0.0.1', [spec.portVariable as string]: String(port), ...Object.fromEntries(SUBGRAPHS.map((s) => [subgraphUrlVariable(s), hostInfo.urls[s]])) };
-    const child = startProcess(name, cpu, commandOf(spec).slice(1).map((arg) => (arg.startsWith('dist/') ? join(DIST, arg.slice(5)) : arg)), env);
+    const child = processes.start(name, cpu, commandOf(spec).slice(1).map((arg) => (arg.startsWith('dist/') ? join(DIST, arg.slice(5)) : arg)), env);
     return { url: `http://127.0.0.1:${port}/graphql`, base: `http://127.0.0.1:${port}`, pid: child.pid as number };
   };
   const gateway = await startGateway('gateway', gatewayCpu);
@@ -609,11 +539,11 @@ async function main(): Promise<void> {
 
 main()
   .then(async () => {
-    await stopAll();
+    await processes.stopAll();
     process.exit(process.exitCode ?? 0);
   }, async (error) => {
     console.error(error);
-    await stopAll();
+    await processes.stopAll();
     console.error(`logs: ${workDir}`);
     process.exit(1);
   });
