@@ -484,21 +484,10 @@ describe('search:reindex', () => {
     const doc = await ok(run('office', 'CreateDocument', { input: { title: `Private ${word}`, content: { type: 'doc', content: [{ type: 'paragraph', text: 'inner text' }] } } }, a.headers), 'createDocument');
     await within(SETTLES_WITHIN_MS, Date.now(), async () => (await search(a.headers, word)).totalCount === 2, 'both indexed');
 
-    // The engine the platform searches with (SEARCH_ENGINE), opened here as the reindex command opens it.
-    const engine = setting('SEARCH_ENGINE') === 'opensearch'
-      ? createEngine('opensearch')
-      : new PostgresEngine(createSearchPools({ read: appDatabaseUrlFor('search'), write: databaseUrlFor('search') }));
-    try {
-      await engine.dropTenant(a.tenantId);
-      expect((await search(a.headers, word)).totalCount).toBe(0);
-      const urls = Object.fromEntries(platform.subgraphs.map((s) => [s.name, s.url])) as SubgraphUrls;
-      const counts = await reindexTenant({ tenantId: a.tenantId, engine, urls, secret: process.env.INTERNAL_CONTEXT_SECRET as string });
-      expect(counts.CONTACT).toBeGreaterThanOrEqual(1);
-      // Users the platform lists (removed ones are not).
-      expect(counts.USER).toBe((await ok(run('platform', 'Users', { first: 100 }, a.headers), 'users')).totalCount);
-    } finally {
-      await engine.close();
-    }
+    const counts = await dropAndReindex(word);
+    expect(counts.CONTACT).toBeGreaterThanOrEqual(1);
+    // Users the platform lists (removed ones are not).
+    expect(counts.USER).toBe((await ok(run('platform', 'Users', { first: 100 }, a.headers), 'users')).totalCount);
     const found = await search(a.headers, word);
     expect(found.edges.map((e) => e.node.id).sort()).toEqual([contact.id, doc.id].sort());
     expect((await search(a.headers, 'inner text', { types: ['DOCUMENT'] })).edges.map((e) => e.node.id)).toContain(doc.id);
