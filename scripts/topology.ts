@@ -184,15 +184,19 @@ async function waitHealthy(options: TopologyOptions, instance: Instance, child: 
   let exited: string | undefined;
   child.once('exit', (code, signal) => { exited = `exited (${signal ?? code})`; });
   const deadline = Date.now() + timeoutMs;
+  let last = 'nothing listening';
   for (;;) {
     if (exited) throw new Error(`${instance.id} ${exited}; the end of ${logFile(options.dir, instance.id)}:\n${tail(logFile(options.dir, instance.id))}`);
     try {
       const res = await fetch(`http://127.0.0.1:${instance.port}/health/ready`, { signal: AbortSignal.timeout(2_000) });
       if (res.ok) return;
-    } catch {
-      // not listening yet
+      last = `${res.status} ${(await res.text()).slice(0, 300)}`;
+    } catch (error) {
+      last = (error as Error).message; // not listening yet, or no answer within 2 s
     }
-    if (Date.now() > deadline) throw new Error(`${instance.id} did not become ready (/health/ready) on port ${instance.port} within ${timeoutMs / 1000} s; see ${logFile(options.dir, instance.id)}`);
+    if (Date.now() > deadline) {
+      throw new Error(`${instance.id} did not become ready (/health/ready) on port ${instance.port} within ${timeoutMs / 1000} s (last answer: ${last}); the end of ${logFile(options.dir, instance.id)}:\n${tail(logFile(options.dir, instance.id))}`);
+    }
     await sleep(100);
   }
 }
