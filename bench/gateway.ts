@@ -35,7 +35,6 @@
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isDeepStrictEqual } from 'node:util';
@@ -48,7 +47,7 @@ import { SUBGRAPHS, signCallerIdentity, type CallerIdentity } from '@bacbos/comm
 import { build, buildIsFresh, DIST } from '../scripts/build';
 import { migrateAll } from '../scripts/platform';
 import { commandOf, deployedProcess, subgraphUrlVariable } from '../scripts/processes';
-import { BenchProcesses, canPin, contractOperation, cpuMs, freePort, percentile, root } from './harness';
+import { BenchProcesses, canPin, contractOperation, cpuMs, freePort, jsonPoster, percentile, root, waitServing } from './harness';
 
 const { values: flags } = parseArgs({
   options: {
@@ -105,47 +104,7 @@ function peakRssMb(pid: number): number {
 
 // ---------------------------------------------------------------- HTTP client
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-
-interface Answer {
-  status: number;
-  body: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] };
-}
-
-function post(url: string, payload: unknown, headers: Record<string, string>): Promise<Answer> {
-  const body = JSON.stringify(payload);
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        try {
-          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Answer['body'] });
-        } catch {
-          resolve({ status: res.statusCode ?? 0, body: { errors: [{ message: `not JSON: ${text.slice(0, 200)}` }] } });
-        }
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-async function waitServing(url: string, headers: Record<string, string> = {}, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const answer = await post(url, { query: '{ __typename }' }, headers);
-      if (answer.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not serve a query within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const post = jsonPoster(CONNECTIONS);
 
 // ---------------------------------------------------------------- the contract's operations
 
@@ -508,7 +467,7 @@ async function main(): Promise<void> {
     urls[variant] = `http://127.0.0.1:${port}/graphql`;
     pids[variant] = child.pid as number;
   }
-  await Promise.all(Object.values(urls).map((url) => waitServing(url)));
+  await Promise.all(Object.values(urls).map((url) => waitServing(post, url)));
   gatewayUrl = urls.bacbos ?? '';
   if (!gatewayUrl) throw new Error('the seed goes through our gateway: keep bacbos among the variants');
 

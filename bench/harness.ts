@@ -3,6 +3,7 @@
 // operations. Benchmarks print numbers; nothing here asserts.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, createWriteStream, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,5 +112,51 @@ export class BenchProcesses {
       child.kill('SIGTERM');
       setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
     })));
+  }
+}
+
+/** An answer of a GraphQL server: the status and the parsed body (a body that is not JSON becomes one error). */
+export interface Answer {
+  status: number;
+  body: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] };
+}
+export type Post = (url: string, payload: unknown, headers?: Record<string, string>) => Promise<Answer>;
+
+/** A JSON POST over keep-alive connections, at most `maxSockets` per server. */
+export function jsonPoster(maxSockets: number): Post {
+  const agent = new http.Agent({ keepAlive: true, maxSockets });
+  return (url, payload, headers = {}) => {
+    const body = JSON.stringify(payload);
+    return new Promise((resolve, reject) => {
+      const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          try {
+            resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Answer['body'] });
+          } catch {
+            resolve({ status: res.statusCode ?? 0, body: { errors: [{ message: `not JSON: ${text.slice(0, 200)}` }] } });
+          }
+        });
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  };
+}
+
+/** Until `url` answers `{ __typename }` with 200. */
+export async function waitServing(post: Post, url: string, headers: Record<string, string> = {}, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await post(url, { query: '{ __typename }' }, headers)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not serve a query within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

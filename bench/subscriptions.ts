@@ -36,7 +36,6 @@
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -45,7 +44,7 @@ import { SUBGRAPHS } from '@bacbos/common';
 import { build, buildIsFresh, DIST } from '../scripts/build';
 import { migrateAll } from '../scripts/platform';
 import { commandOf, deployedProcess, subgraphUrlVariable } from '../scripts/processes';
-import { BenchProcesses, canPin, contractOperation, cpuMs, freePort, percentile } from './harness';
+import { BenchProcesses, canPin, contractOperation, cpuMs, freePort, jsonPoster, percentile, waitServing } from './harness';
 
 const { values: flags } = parseArgs({
   options: {
@@ -101,42 +100,7 @@ function raiseFileLimit(): string {
 
 // ---------------------------------------------------------------- HTTP
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 100 });
-interface Answer { status: number; body: { data?: Record<string, unknown> | null; errors?: unknown[] } }
-
-function post(url: string, payload: unknown, headers: Record<string, string> = {}): Promise<Answer> {
-  const body = JSON.stringify(payload);
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        try {
-          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Answer['body'] });
-        } catch {
-          resolve({ status: res.statusCode ?? 0, body: { errors: [`not JSON: ${text.slice(0, 200)}`] } });
-        }
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-async function waitServing(url: string, timeoutMs = 180_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await post(url, { query: '{ __typename }' })).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not serve a query within ${timeoutMs / 1000} s`);
-    await sleep(200);
-  }
-}
+const post = jsonPoster(100);
 
 async function metric(base: string, name: string, labels: string): Promise<number> {
   const text = await (await fetch(`${base}/metrics`)).text();
@@ -379,7 +343,7 @@ async function main(): Promise<void> {
   };
   const gateway = await startGateway('gateway', gatewayCpu);
   const writer = await startGateway('writer-gateway', platformCpu);
-  await Promise.all([waitServing(gateway.url), waitServing(writer.url)]);
+  await Promise.all([waitServing(post, gateway.url, {}, 180_000), waitServing(post, writer.url, {}, 180_000)]);
   const wsUrl = gateway.url.replace(/^http/, 'ws');
   console.log(`bench: ${cpus().length} cores; ${canPin ? `measured gateway on CPU ${gatewayCpu}; ${WORKERS} client processes and the writers on CPU ${clientCpu}; subgraphs and the writers' gateway on CPU ${platformCpu}` : 'not pinned'}; ${fileLimit}; logs in ${workDir}`);
 
