@@ -9,9 +9,9 @@
 // The same steps as the express chain, in the same order: request id (echoed), access log and
 // metrics on close, the body limit (413 PAYLOAD_TOO_LARGE), malformed JSON (400 BAD_REQUEST), the
 // persisted-operations gate, the operation's span, then Apollo with the authenticated caller.
-import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
+import type { ApolloServer } from '@apollo/server';
 import {
-  REQUEST_ID_HEADER, httpErrorBody, newRequestRecord, observeGraphQLResponse, rootLogger, runInRequest, startOperationSpan, type CallerIdentity, type RequestRecord,
+  REQUEST_ID_HEADER, apolloRequest, httpErrorBody, newRequestRecord, observeGraphQLResponse, rootLogger, runInRequest, startOperationSpan, writeApolloResponse, type CallerIdentity, type RequestRecord,
 } from '@bacbos/common';
 import { trace } from '@opentelemetry/api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -128,13 +128,8 @@ export function graphqlPostHandler(options: GraphQLPostOptions): (req: IncomingM
     const refused = persisted.refusal(body as { query?: unknown });
     if (refused) return sendJson(res, 400, refused);
 
-    const headers = new HeaderMap();
-    for (const name in req.headers) {
-      const value = req.headers[name];
-      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-    }
-    const query = (req.url ?? '').indexOf('?');
-    const httpGraphQLRequest: HTTPGraphQLRequest = { method: 'POST', headers, search: query < 0 ? '' : (req.url ?? '').slice(query), body };
+    const httpGraphQLRequest = apolloRequest(req, body);
+    const { headers } = httpGraphQLRequest;
     const context = async (): Promise<GatewayContext> => {
       const caller: CallerIdentity = await access.authenticate({
         authorization: headers.get('authorization') ?? null,
@@ -147,14 +142,7 @@ export function graphqlPostHandler(options: GraphQLPostOptions): (req: IncomingM
     };
     // The operation's span starts here, as express's chain starts it after the body and the gate.
     const response = await startOperationSpan(res, () => server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context }));
-    for (const [name, value] of response.headers) res.setHeader(name, value);
-    res.statusCode = response.status ?? 200;
-    if (response.body.kind === 'complete') {
-      res.end(response.body.string);
-      return;
-    }
-    for await (const chunk of response.body.asyncIterator) res.write(chunk);
-    res.end();
+    await writeApolloResponse(res, response);
   }
 
   return (req, res) => {

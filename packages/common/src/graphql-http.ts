@@ -2,8 +2,33 @@
 // @as-integrations/express5's middleware does, but answers with `res.end`: that middleware answers
 // with express's `res.send`, which hashes every response body into an ETag (SHA-1) that no
 // GraphQL POST can use, and it parses the URL with the legacy `url.parse` on every request.
-import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 import type { Request, RequestHandler, Response } from 'express';
+
+/** Apollo's view of a node request whose body is already parsed. */
+export function apolloRequest(req: IncomingMessage, body: unknown): HTTPGraphQLRequest {
+  const headers = new HeaderMap();
+  for (const name in req.headers) {
+    const value = req.headers[name];
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const url = req.url ?? '';
+  const query = url.indexOf('?');
+  return { method: (req.method ?? 'POST').toUpperCase(), headers, search: query < 0 ? '' : url.slice(query), body };
+}
+
+/** Writes Apollo's answer with `res.end` (or chunk by chunk, for incremental delivery). */
+export async function writeApolloResponse(res: ServerResponse, answer: HTTPGraphQLResponse): Promise<void> {
+  for (const [key, value] of answer.headers) res.setHeader(key, value);
+  res.statusCode = answer.status ?? 200;
+  if (answer.body.kind === 'complete') {
+    res.end(answer.body.string);
+    return;
+  }
+  for await (const chunk of answer.body.asyncIterator) res.write(chunk);
+  res.end();
+}
 
 export function graphqlMiddleware<Context extends BaseContext>(
   server: ApolloServer<Context>,
@@ -12,23 +37,8 @@ export function graphqlMiddleware<Context extends BaseContext>(
   server.assertStarted('graphqlMiddleware()');
   return async (req, res, next) => {
     try {
-      const headers = new HeaderMap();
-      for (const [key, value] of Object.entries(req.headers)) {
-        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-      }
-      const query = req.url.indexOf('?');
-      const answer = await server.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method.toUpperCase(), headers, search: query < 0 ? '' : req.url.slice(query), body: req.body },
-        context: () => context({ req, res }),
-      });
-      for (const [key, value] of answer.headers) res.setHeader(key, value);
-      res.statusCode = answer.status ?? 200;
-      if (answer.body.kind === 'complete') {
-        res.end(answer.body.string);
-        return;
-      }
-      for await (const chunk of answer.body.asyncIterator) res.write(chunk);
-      res.end();
+      const answer = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest: apolloRequest(req, req.body), context: () => context({ req, res }) });
+      await writeApolloResponse(res, answer);
     } catch (error) {
       next(error);
     }

@@ -5,6 +5,7 @@ export * from './db';
 export * from './errors';
 export * from './http-errors';
 export * from './http-server';
+export { apolloRequest, writeApolloResponse } from './graphql-http';
 export * from './identity';
 export * from './lifecycle';
 export * from './logger';
