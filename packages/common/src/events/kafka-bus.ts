@@ -49,6 +49,27 @@ async function waitForTopics(admin: Admin, topics: string[], timeoutMs = 30_000)
   }
 }
 
+/**
+ * Seeks each partition as soon as the consumer has its group. kafkajs's seek throws while there is
+ * none: a crash inside `run` (a broker lost during the join) tears the group down until kafkajs
+ * restarts the consumer, and `run` has already returned. The restart creates the group before it
+ * joins, so a seek made then still comes before the first fetch.
+ */
+async function seekOnceGrouped(consumer: Consumer, positions: { topic: string; partition: number; offset: string }[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const position of positions) {
+    for (;;) {
+      try {
+        consumer.seek(position);
+        break;
+      } catch (error) {
+        if (!/not initialized/.test((error as Error).message) || Date.now() > deadline) throw error;
+        await sleep(50);
+      }
+    }
+  }
+}
+
 export class KafkaEventBus implements EventBus {
   readonly kind = 'kafka' as const;
   private readonly kafka: Kafka;
@@ -196,7 +217,7 @@ export class KafkaEventBus implements EventBus {
         await options.onEvent(JSON.parse(message.value.toString('utf8')) as EventEnvelope, topic);
       },
     });
-    for (const { topic, partition, offset } of startAt) consumer.seek({ topic, partition, offset });
+    await seekOnceGrouped(consumer, startAt);
     await joined;
     return async () => {
       this.consumers.delete(consumer);
