@@ -13,6 +13,21 @@ const describeIfKafka = brokers ? describe : describe.skip;
 
 jest.setTimeout(60_000);
 
+/** Retries `check` (false or a throw is "not yet") every 100 ms for up to 20 s. */
+async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      if (await check()) return;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what}: not within 20 s${last ? ` (last error: ${String(last)})` : ''}`);
+}
+
 describeIfKafka('kafka (KAFKA_BROKERS)', () => {
   const topic = `smoke-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
   const kafka = new Kafka({
@@ -36,14 +51,14 @@ describeIfKafka('kafka (KAFKA_BROKERS)', () => {
   it('creates a topic, produces a keyed message and consumes it back', async () => {
     admin = kafka.admin();
     await admin.connect();
-    // kafkajs's waitForLeaders asks one broker and gives up if it has not applied the topic yet.
+    // kafkajs's waitForLeaders asks one broker and gives up if it has not applied the topic yet;
+    // each broker applies the new topic from the KRaft metadata log on its own, so wait until
+    // whichever broker answers knows it (a clean-clone CI run hit a broker that did not yet).
     await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: false });
-    for (let attempt = 0; ; attempt += 1) {
-      const ready = await admin.fetchTopicMetadata({ topics: [topic] }).then((m) => m.topics[0]?.partitions[0]?.leader >= 0, () => false);
-      if (ready) break;
-      if (attempt > 100) throw new Error(`topic ${topic} has no leader`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await eventually(`topic ${topic} has a leader and is listed`, async () => {
+      const meta = await admin!.fetchTopicMetadata({ topics: [topic] });
+      return meta.topics[0]?.partitions[0]?.leader >= 0 && (await admin!.listTopics()).includes(topic);
+    });
     expect(await admin.listTopics()).toContain(topic);
 
     producer = kafka.producer({ allowAutoTopicCreation: false });
@@ -80,10 +95,18 @@ describeIfKafka('kafka (KAFKA_BROKERS)', () => {
     try {
       const { brokers: members } = await probe.describeCluster();
       expect(members).toHaveLength(3);
-      const { topics } = await probe.fetchTopicMetadata({ topics: [topic] });
-      expect(topics[0].partitions.map((p) => p.replicas.length)).toEqual([3]);
-      const { resources } = await probe.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['min.insync.replicas'] }] });
-      expect(resources[0].configEntries.find((c) => c.configName === 'min.insync.replicas')?.configValue).toBe('2');
+      // Asked of any broker: one that has not applied the topic yet answers "does not host this topic-partition".
+      let replicas: number[] = [];
+      let minInsync: string | undefined;
+      await eventually(`the brokers describe ${topic}`, async () => {
+        const { topics } = await probe.fetchTopicMetadata({ topics: [topic] });
+        replicas = topics[0].partitions.map((p) => p.replicas.length);
+        const { resources } = await probe.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['min.insync.replicas'] }] });
+        minInsync = resources[0].configEntries.find((c) => c.configName === 'min.insync.replicas')?.configValue;
+        return true;
+      });
+      expect(replicas).toEqual([3]);
+      expect(minInsync).toBe('2');
     } finally {
       await probe.disconnect();
     }
