@@ -108,21 +108,49 @@ async function metric(base: string, name: string, labels: string): Promise<numbe
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }
 
-/** The sum and count of a histogram's series (for means over a window). */
-async function histogram(base: string, name: string, labels: string): Promise<{ sum: number; count: number }> {
-  const text = await (await fetch(`${base}/metrics`)).text();
-  const value = (suffix: string) => Number(text.split('\n').find((l) => l.startsWith(`${name}_${suffix}{${labels}}`))?.split(' ').pop() ?? 0);
-  return { sum: value('sum'), count: value('count') };
+interface Series { sum: number; count: number; buckets: Map<number, number> }
+
+/** The sum, count and cumulative buckets of a histogram's series (for means and percentiles over a window). */
+async function histogram(base: string, name: string, labels: string): Promise<Series> {
+  const lines = (await (await fetch(`${base}/metrics`)).text()).split('\n');
+  const value = (suffix: string) => Number(lines.find((l) => l.startsWith(`${name}_${suffix}{${labels}}`))?.split(' ').pop() ?? 0);
+  const buckets = new Map<number, number>();
+  for (const line of lines) {
+    if (!line.startsWith(`${name}_bucket{`) || !line.includes(labels)) continue;
+    const le = /le="([^"]+)"/.exec(line)?.[1] ?? '';
+    buckets.set(le === '+Inf' ? Infinity : Number(le), Number(line.split(' ').pop()));
+  }
+  return { sum: value('sum'), count: value('count'), buckets };
 }
 
-/** Where an event's time went, as the gateway saw it: means over a window, in ms. */
-async function breakdown(base: string): Promise<Record<string, { sum: number; count: number }>> {
+/** The upper bound of the bucket holding the p-th percentile of the observations between two readings. */
+function bucketPercentile(before: Series, after: Series, p: number): number {
+  const total = after.count - before.count;
+  if (!total) return NaN;
+  for (const [le, cumulative] of [...after.buckets].sort((a, b) => a[0] - b[0])) {
+    if (cumulative - (before.buckets.get(le) ?? 0) >= (p / 100) * total) return le;
+  }
+  return Infinity;
+}
+
+/** The stages of bacbos_event_stage_seconds, in an event's order, and which process observes each. */
+const STAGES = [
+  ['outbox_pickup', 'subgraphs'], ['kafka_produce', 'subgraphs'], ['kafka_consume', 'gateway'],
+  ['payload_wait', 'gateway'], ['payload_execution', 'gateway'], ['ordering', 'gateway'],
+] as const;
+
+/** Where an event's time went, stage by stage (the relay's in the subgraphs, the rest in the gateway): means over a window, in ms. */
+async function breakdown(base: string, subgraphsBase: string): Promise<Record<string, Series>> {
+  const stages = await Promise.all(STAGES.map(([stage, where]) => histogram(where === 'gateway' ? base : subgraphsBase, 'bacbos_event_stage_seconds', `stage="${stage}"`)));
   const [crm, platform, delivery] = await Promise.all([
     histogram(base, 'bacbos_gateway_subgraph_fetch_duration_seconds', 'subgraph="crm",operation="BacbosSubscriptionEvent"'),
     histogram(base, 'bacbos_gateway_subgraph_fetch_duration_seconds', 'subgraph="platform",operation="BacbosSubscriptionEvent"'),
     histogram(base, 'bacbos_subscription_delivery_seconds', 'route="contactEvents"'),
   ]);
-  return { 'payload fetch crm': crm, 'payload fetch platform': platform, 'occurredAt to hand-over (gateway)': delivery };
+  return {
+    ...Object.fromEntries(STAGES.map(([stage], i) => [stage, stages[i]])),
+    'payload fetch crm': crm, 'payload fetch platform': platform, 'occurredAt to hand-over (gateway)': delivery,
+  };
 }
 
 const operation = contractOperation;
@@ -334,6 +362,7 @@ async function main(): Promise<void> {
   };
   const { child: host, info } = processes.startSubgraphHost('subgraphs', platformCpu, [], shared);
   const hostInfo = await info;
+  const subgraphsBase = new URL(hostInfo.urls.crm).origin; // every subgraph of the host serves the process's /metrics
   const spec = deployedProcess('gateway');
   const startGateway = async (name: string, cpu: string) => {
     const port = await freePort();
@@ -394,7 +423,7 @@ async function main(): Promise<void> {
     const executionsBefore = await metric(gateway.base, 'bacbos_gateway_subscription_executions_total', 'route="contactEvents"');
     // The measured gateway also consumes whatever else goes through the shared Kafka topics (other
     // runs' events, of other tenants): that background, measured idle just before, is taken off.
-    const phasesBefore = await breakdown(gateway.base);
+    const phasesBefore = await breakdown(gateway.base, subgraphsBase);
     const others = { subgraphs: host.pid as number, 'writers\' gateway': writer.pid, ...Object.fromEntries(clients.pids.map((pid, i) => [`client ${i + 1}`, pid])) };
     const othersBefore = Object.fromEntries(Object.entries(others).map(([name, pid]) => [name, cpuMs(pid)]));
     const mutationMs: number[] = [];
@@ -426,12 +455,16 @@ async function main(): Promise<void> {
     const events = (await metric(gateway.base, 'bacbos_gateway_subscription_events_total', 'route="contactEvents"')) - eventsBefore;
     const executions = (await metric(gateway.base, 'bacbos_gateway_subscription_executions_total', 'route="contactEvents"')) - executionsBefore;
     const sorted = [...ledger.latencies].sort((a, b) => a - b);
-    const phasesAfter = await breakdown(gateway.base);
-    const phases = Object.entries(phasesAfter).map(([name, { sum, count }]) => `${name} ${((1000 * (sum - phasesBefore[name].sum)) / Math.max(1, count - phasesBefore[name].count)).toFixed(0)} ms`);
+    const phasesAfter = await breakdown(gateway.base, subgraphsBase);
+    const phases = Object.entries(phasesAfter).map(([name, after]) => {
+      const before = phasesBefore[name];
+      const mean = (1000 * (after.sum - before.sum)) / Math.max(1, after.count - before.count);
+      return `${name} ${mean.toFixed(1)} ms (p99 ≤ ${(1000 * bucketPercentile(before, after, 99)).toFixed(0)})`;
+    });
     const mutations = [...mutationMs].sort((a, b) => a - b);
     const window = (now() - started) / 1000;
     console.log(`    CPU-ms per s of the run: gateway ${(cpu / window).toFixed(0)}, ${Object.entries(others).map(([name, pid]) => `${name} ${((cpuMs(pid) - othersBefore[name]) / window).toFixed(0)}`).join(', ')}`);
-    console.log(`    means: ${phases.join(', ')}; writers' mutation p50 ${percentile(mutations, 50).toFixed(0)} ms, p99 ${percentile(mutations, 99).toFixed(0)} ms`);
+    console.log(`    stages, mean and the p99's bucket: ${phases.join(', ')}; writers' mutation p50 ${percentile(mutations, 50).toFixed(0)} ms, p99 ${percentile(mutations, 99).toFixed(0)} ms`);
     const row: Row = {
       scenario, sockets, subscribers: writers.length * subscribersPerTenant, mutations: emails.length, delivered: ledger.delivered, expected: emails.length * subscribersPerTenant,
       p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1],
