@@ -26,7 +26,9 @@
 // (the transaction committed before it was sent, so this is a lower bound of commit-to-client; the
 // "from send" column is an upper bound) to the socket's receipt in its client process (both epoch
 // clocks of this machine). Payload executions per event and deliveries come from the gateway's
-// /metrics; CPU-ms per delivery from /proc/<pid>/stat of the measured gateway.
+// /metrics; CPU-ms per delivery from /proc/<pid>/stat of the measured gateway. Per scenario it
+// also prints where an event's time went (bacbos_event_stage_seconds of the relay and the gateway:
+// mean and the bucket holding the p99) and how long each process waited for a core.
 //
 // Usage: eval "$(bash scripts/services.sh env)"; npm run bench:subscriptions -- [--tenants 50]
 //   [--per-tenant 20] [--idle 9000] [--mutations 10] [--interval 1000] [--workers 4] [--gateway-cpu 0]
