@@ -2,7 +2,7 @@
 // the contract's ContactEvents, tenant isolation, order, two gateway instances, resume without
 // gap or duplicate, one federated execution per event and selection, revocation.
 import { randomUUID } from 'node:crypto';
-import { KafkaEventBus, MemoryEventBus, type EventBus } from '@bacbos/common';
+import { KafkaEventBus, MemoryEventBus, sqlStatementCounts, type EventBus } from '@bacbos/common';
 import { startGateway, type RunningGateway } from '@bacbos/gateway';
 import { composeSupergraph } from '../../scripts/compose';
 import { contractOperation as op, gql, signUpTenant, type TestTenant } from '../helpers/graphql';
@@ -76,6 +76,26 @@ it('runs the federated payload query once per event and selection, not once per 
   await createContact(a, 'fanout@a.example');
   await waitFor(() => subs.every((s) => s.values.length === 1), 'every subscriber');
   expect(hub().executions - before).toBe(1);
+});
+
+it('resolves a backlog of events (one aliased payload query) with one read of the outbox, each event as if alone', async () => {
+  const subA = track(await subscribe(url, a.accessToken, 'subscription { contactEvents { eventId contact { email } } }', {}, hub()));
+  const subB = track(await subscribe(url, b.accessToken, 'subscription { contactEvents { eventId contact { email } } }', {}, hub()));
+  for (let n = 0; n < 5; n += 1) await createContact(a, `backlog${n}@a.example`);
+  await createContact(b, 'backlog@b.example');
+  await waitFor(() => subA.values.length === 5 && subB.values.length === 1, 'the events');
+  const ids = subA.values.map((v) => v.contactEvents.eventId as string);
+  const theirs = subB.values[0].contactEvents.eventId as string;
+  // What the gateway sends for a group whose events waited for a slot (derive.ts's eventBatchQuery),
+  // with another tenant's event and an unknown id among them.
+  const all = [...ids, theirs, randomUUID()];
+  const query = `query BacbosSubscriptionEvent(${all.map((_, i) => `$e${i}: ID!`).join(', ')}) { ${all.map((_, i) => `bacbosEvent${i}: contactEvent(eventId: $e${i}) { eventId contact { email } }`).join(' ')} }`;
+  const statements = sqlStatementCounts.crm ?? 0;
+  const answer = await gql(url, query, Object.fromEntries(all.map((id, i) => [`e${i}`, id])), a.headers);
+  expect(answer.errors).toBeUndefined();
+  expect(all.map((_, i) => answer.data![`bacbosEvent${i}`]?.contact.email ?? null)).toEqual([...[0, 1, 2, 3, 4].map((n) => `backlog${n}@a.example`), null, null]);
+  // One statement for the seven events (it was one per event, each waiting for a pool connection).
+  expect((sqlStatementCounts.crm ?? 0) - statements).toBe(1);
 });
 
 it('resumes after a reconnect with no gap and no duplicate', async () => {

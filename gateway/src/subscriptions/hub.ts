@@ -15,7 +15,7 @@
 // than skip the event, and the client resumes with `after` (nothing lost, README "Faults").
 import { randomUUID } from 'node:crypto';
 import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
-import { MAX_EVENTS_PER_PAGE, isUnavailable, observeSubscriptions, setting, unavailable, startDeliverySpan, subscriptionDelivery, subscriptionEvents, subscriptionExecutions, withSpan, type CallerIdentity, type EventBus, type EventEnvelope, type Logger } from '@bacbos/common';
+import { MAX_EVENTS_PER_PAGE, eventStageDuration, isUnavailable, observeSubscriptions, setting, unavailable, startDeliverySpan, subscriptionDelivery, subscriptionEvents, subscriptionExecutions, withSpan, type CallerIdentity, type EventBus, type EventEnvelope, type Logger } from '@bacbos/common';
 import type { DerivedSubscription } from './derive';
 import { PushQueue } from './queue';
 
@@ -47,6 +47,8 @@ const MAX_EVENTS_PER_EXECUTION = 16;
 /** An event of a group waiting for its payload execution. */
 interface PendingPayload {
   eventId: string;
+  /** When it started waiting (performance.now()), for the payload_wait stage. */
+  since: number;
   resolve: (result: ExecutionResult | typeof UNRESOLVED) => void;
 }
 
@@ -93,7 +95,10 @@ export class SubscriptionHub {
       groupId: `gateway-${this.instanceId}`,
       name: 'gateway-hub',
       topics: this.topics,
-      onEvent: (event, topic) => this.dispatch(event, topic),
+      onEvent: (event, topic, meta) => {
+        if (meta?.publishedAt) eventStageDuration.observe({ stage: 'kafka_consume' }, Math.max(0, Date.now() - meta.publishedAt) / 1000);
+        return this.dispatch(event, topic);
+      },
     });
   }
 
@@ -215,9 +220,10 @@ export class SubscriptionHub {
   /** The event's payload for `sub`'s group: joins the group's waiting events, or starts them. */
   private payloadFor(sub: ActiveSubscription, eventId: string): Promise<ExecutionResult | typeof UNRESOLVED> {
     return new Promise((resolve) => {
+      const waiting: PendingPayload = { eventId, resolve, since: performance.now() };
       const group = this.pending.get(sub.groupKey);
-      if (group) return void group.waiting.push({ eventId, resolve });
-      this.pending.set(sub.groupKey, { sub, waiting: [{ eventId, resolve }] });
+      if (group) return void group.waiting.push(waiting);
+      this.pending.set(sub.groupKey, { sub, waiting: [waiting] });
       void this.drain(sub.groupKey);
     });
   }
@@ -228,6 +234,8 @@ export class SubscriptionHub {
     const results = await this.resolvePayloads(() => {
       const group = this.pending.get(groupKey) as PendingGroup;
       taken = group.waiting.splice(0, MAX_EVENTS_PER_EXECUTION);
+      const startedAt = performance.now();
+      for (const p of taken) eventStageDuration.observe({ stage: 'payload_wait' }, (startedAt - p.since) / 1000);
       // Events past the bound wait for the next slot (later events keep joining them).
       if (group.waiting.length) void this.drain(groupKey);
       else this.pending.delete(groupKey);
@@ -249,7 +257,9 @@ export class SubscriptionHub {
       // The tenant check comes first and is exact: another tenant's event never goes further.
       if (sub.caller.tenantId !== event.tenantId || sub.derived.route.topic !== topic) continue;
       if (!sub.derived.route.matches(event, sub.derived.args)) continue;
-      groups.set(sub.groupKey, [...(groups.get(sub.groupKey) ?? []), sub]);
+      const group = groups.get(sub.groupKey);
+      if (group) group.push(sub);
+      else groups.set(sub.groupKey, [sub]);
     }
     if (!groups.size) return;
     const routes = new Set<string>();
@@ -260,12 +270,17 @@ export class SubscriptionHub {
     const tails: Promise<void>[] = [];
     for (const subs of groups.values()) {
       const [first] = subs;
-      const result = trace.run(() => this.payloadFor(first, event.id));
+      let resolvedAt = 0;
+      const result = trace.run(() => this.payloadFor(first, event.id)).then((executed) => {
+        resolvedAt = performance.now();
+        return executed;
+      });
       for (const sub of subs) {
         sub.tail = sub.tail.then(() =>
           trace.run(() =>
             withSpan(`subscription.deliver ${sub.derived.responseKey}`, { 'bacbos.subscription.id': sub.id }, async (span) => {
               const executed = await result;
+              eventStageDuration.observe({ stage: 'ordering' }, (performance.now() - resolvedAt) / 1000);
               if (executed === UNRESOLVED) {
                 // Not skipped: the stream ends with the retryable error, the client resumes with `after`.
                 sub.queue.push({ errors: [unavailable()] });
@@ -296,9 +311,14 @@ export class SubscriptionHub {
     for (let attempt = 0; ; attempt += 1) {
       let failure: unknown;
       try {
-        const executed = await this.withSlot(() => {
+        const executed = await this.withSlot(async () => {
           target ??= take();
-          return this.executeEvents(target.sub, target.eventIds);
+          const startedAt = performance.now();
+          try {
+            return await this.executeEvents(target.sub, target.eventIds);
+          } finally {
+            eventStageDuration.observe({ stage: 'payload_execution' }, (performance.now() - startedAt) / 1000);
+          }
         });
         failure = executed.flatMap((result) => result.errors ?? []).find(isUnavailable);
         if (!failure) return executed;

@@ -11,8 +11,9 @@ export interface SubscribeOptions {
   fromBeginning?: boolean;
   /** A stable name for metrics (the group id may carry an instance id); default the group id. */
   name?: string;
-  /** Called in order per topic partition (so per aggregate); awaited before the next event. */
-  onEvent: (event: EventEnvelope, topic: string) => Promise<void> | void;
+  /** Called in order per topic partition (so per aggregate); awaited before the next event.
+   *  `publishedAt` (epoch ms, where the bus knows it): when the relay sent the event. */
+  onEvent: (event: EventEnvelope, topic: string, meta?: { publishedAt?: number }) => Promise<void> | void;
 }
 
 export interface EventBus {

@@ -214,7 +214,8 @@ export class KafkaEventBus implements EventBus {
       partitionsConsumedConcurrently: this.options.partitions ?? 3,
       eachMessage: async ({ topic, message }) => {
         if (!message.value) return;
-        await options.onEvent(JSON.parse(message.value.toString('utf8')) as EventEnvelope, topic);
+        // The message's timestamp is the producer's send time (CreateTime): the event's time in Kafka.
+        await options.onEvent(JSON.parse(message.value.toString('utf8')) as EventEnvelope, topic, { publishedAt: Number(message.timestamp) });
       },
     });
     await seekOnceGrouped(consumer, startAt);

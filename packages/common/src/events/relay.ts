@@ -12,7 +12,7 @@ import { Client, Pool, type PoolClient } from 'pg';
 import { setting } from '../config';
 import { guardConnection, guardPool, isShuttingDown } from '../lifecycle';
 import type { Logger } from '../logger';
-import { observePool, outboxPublished } from '../observability/metrics';
+import { eventStageDuration, observePool, outboxPublished } from '../observability/metrics';
 import { publishTraced } from '../trace-context';
 import type { EventBus } from './bus';
 import { topicFor, type EventEnvelope } from './envelope';
@@ -57,6 +57,8 @@ export class OutboxRelay {
   private listener?: Client;
   private running = false;
   private wake?: () => void;
+  /** A NOTIFY came while a batch was being published: look again at once instead of waiting. */
+  private notified = false;
   private loop?: Promise<void>;
   private backoffMs = 0;
   private pruneTimer?: NodeJS.Timeout;
@@ -104,7 +106,7 @@ export class OutboxRelay {
   private async listen(): Promise<void> {
     const listener = guardConnection(new Client({ connectionString: this.options.connectionString }), 'outbox listener', this.options.log);
     this.listener = listener;
-    listener.on('notification', () => this.wake?.());
+    listener.on('notification', () => this.poke());
     listener.once('end', () => {
       if (this.listener === listener) this.relisten();
     });
@@ -115,6 +117,13 @@ export class OutboxRelay {
       await listener.end().catch(() => undefined);
       throw error;
     }
+  }
+
+  /** Wakes the loop; a notification that comes while a batch runs is kept for when it ends (a
+   *  commit after the batch's claim but before its end would otherwise wait for the poll). */
+  private poke(): void {
+    if (this.wake) this.wake();
+    else this.notified = true;
   }
 
   private relisten(): void {
@@ -128,7 +137,7 @@ export class OutboxRelay {
         () => {
           this.listenBackoffMs = 100;
           this.options.log.info('outbox listener reconnected');
-          this.wake?.();
+          this.poke();
         },
         () => this.relisten(),
       );
@@ -172,6 +181,7 @@ export class OutboxRelay {
 
   private async run(): Promise<void> {
     while (this.running) {
+      this.notified = false;
       try {
         const published = await this.publishBatch();
         this.backoffMs = 0;
@@ -181,6 +191,7 @@ export class OutboxRelay {
         // While the process stops (and its database may be stopping too), the next stop() ends the loop.
         if (!isShuttingDown()) this.options.log.warn({ err: error, retryInMs: this.backoffMs }, 'outbox relay could not publish; will retry');
       }
+      if (this.notified && !this.backoffMs) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.backoffMs || (this.options.pollMs ?? (this.wakeup === 'poll' ? 100 : 1_000)));
         this.wake = () => {
@@ -199,7 +210,10 @@ export class OutboxRelay {
       await client.query('BEGIN');
       const events = await this.claim(client);
       if (events.length) {
+        const claimedAt = Date.now();
+        for (const event of events) eventStageDuration.observe({ stage: 'outbox_pickup' }, Math.max(0, claimedAt - Date.parse(event.occurredAt)) / 1000);
         await publishTraced(this.options.bus, topicFor(this.options.subgraph), events);
+        eventStageDuration.observe({ stage: 'kafka_produce' }, (Date.now() - claimedAt) / 1000);
         await client.query(`UPDATE ${this.schema}.outbox SET published_at = now() WHERE id = ANY($1::uuid[])`, [events.map((e) => e.id)]);
       }
       await client.query('COMMIT');

@@ -75,6 +75,24 @@ export const subscriptionDelivery = new Histogram({
   registers,
 });
 
+/**
+ * Where a live event's time goes, stage by stage (each its own duration, not cumulative), so an
+ * operator sees which one to look at when bacbos_subscription_delivery_seconds grows:
+ *   outbox_pickup      the mutation transaction's start (the row's occurred_at) to the relay's claim (subgraph)
+ *   kafka_produce      the relay's send to the brokers' acknowledgement (acks=all) (subgraph)
+ *   kafka_consume      the relay's send (the message's timestamp) to the gateway's consumer handing it over (gateway)
+ *   payload_wait       routed to its payload execution starting (waiting for a slot) (gateway)
+ *   payload_execution  the payload query through the federated graph, once per execution (gateway)
+ *   ordering           payload resolved to handed to the socket (waiting for the subscriber's earlier events) (gateway)
+ */
+export const eventStageDuration = new Histogram({
+  name: 'bacbos_event_stage_seconds',
+  help: 'Duration of each stage of a live event, from the outbox to the subscriber\'s socket: outbox_pickup, kafka_produce (relay), kafka_consume, payload_wait, payload_execution, ordering (gateway)',
+  labelNames: ['stage'],
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers,
+});
+
 export const subscriptionEvents = new Counter({
   name: 'bacbos_gateway_subscription_events_total', help: 'Live events the gateway routed to at least one subscription, by route', labelNames: ['route'], registers,
 });
