@@ -2,14 +2,16 @@
 // OPENSEARCH_URL is set). 100,000 objects across 50 tenants (2,000 each: names, e-mails, bodies of
 // 20-60 words from a 3,000-word vocabulary; a third restricted to 1-3 of the tenant's 20 users).
 // Reports:
-//   - indexing throughput: bulk (engine.index, 500 per call) and per event (the indexer's path:
-//     one event, one write), objects per second;
+//   - indexing throughput: bulk (engine.index, 500 per call), one event per write (what events
+//     arriving one at a time cost), and through the bus and the indexer (BENCH_BURST events
+//     published at once, applied in the batches the consumer fetches: the indexer's real path),
+//     objects or events per second;
 //   - event-to-searchable p50/p99: an event published to the bus (Kafka when KAFKA_BROKERS is set,
 //     on a private topic) until a search finds it (polled every 5 ms), through the real indexer;
 //   - search p50/p99 (word, prefix and misspelt queries, a page of 20, as a restricted user) and
 //     searchSuggest p99, from a single client.
 // Usage: eval "$(bash scripts/services.sh env)"; npm run bench:search
-// Env: BENCH_TENANTS (50), BENCH_PER_TENANT (2000), BENCH_QUERIES (1000), BENCH_EVENTS (200).
+// Env: BENCH_TENANTS (50), BENCH_PER_TENANT (2000), BENCH_QUERIES (1000), BENCH_EVENTS (200), BENCH_BURST (5000).
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { Client } from 'pg';
@@ -22,6 +24,7 @@ const TENANTS = Number(process.env.BENCH_TENANTS ?? 50);
 const PER_TENANT = Number(process.env.BENCH_PER_TENANT ?? 2_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 1_000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200);
+const BURST = Number(process.env.BENCH_BURST ?? 5_000);
 const ALL: SearchType[] = ['CONTACT', 'LEAD', 'OPPORTUNITY', 'DOCUMENT', 'SPREADSHEET', 'PRESENTATION', 'FILE', 'EMAIL', 'CALENDAR_EVENT', 'EMPLOYEE', 'USER'];
 
 const { int, pick } = (() => {
@@ -64,17 +67,16 @@ async function benchEngine(name: string, engine: SearchEngine, tenants: Tenant[]
   const bulkSeconds = (Date.now() - started) / 1000;
   console.log(`indexing (bulk, 500 per call): ${documents.length} objects in ${bulkSeconds.toFixed(1)} s = ${Math.round(documents.length / bulkSeconds)} objects/s ${load()}`);
 
-  // The indexer's own path: one event, one write.
-  const single = 2_000;
+  // One event, one write (and, on OpenSearch, one refresh): events arriving one at a time.
+  const single = 500;
   started = Date.now();
   for (let i = 0; i < single; i++) {
     const t = tenants[i % tenants.length];
     await applyEvent(engine, event(t.id, `Single ${words(2)}`, BigInt(10_000_000 + i)));
   }
   const singleSeconds = (Date.now() - started) / 1000;
-  console.log(`indexing (per event, the indexer's path): ${single} events in ${singleSeconds.toFixed(1)} s = ${Math.round(single / singleSeconds)} events/s ${load()}`);
+  console.log(`indexing (one event per write): ${single} events in ${singleSeconds.toFixed(1)} s = ${Math.round(single / singleSeconds)} events/s ${load()}`);
 
-  // Event to searchable, through the bus and the real indexer.
   const bus = createEventBus('bench-search');
   const topic = `bacbos.bench-search-${process.pid}.events`;
   // The bus's own creation: retried while a loaded controller times out, then until every partition has a leader.
@@ -82,6 +84,22 @@ async function benchEngine(name: string, engine: SearchEngine, tenants: Tenant[]
   const stop = await startIndexer(bus, { engine, indexId: `bench-${randomUUID()}`, log: rootLogger, topics: [topic] });
   const delays: number[] = [];
   try {
+    // The indexer's path: a burst published at once (tenants spread over the partitions), applied in
+    // the runs the consumer fetches, until every event is searchable (counted per tenant).
+    const countAll = async () => (await Promise.all(tenants.map((t) => engine.count(t.id)))).reduce((a, b) => a + b, 0);
+    const before = await countAll();
+    started = Date.now();
+    for (let i = 0; i < BURST; i += 500) {
+      await bus.publish(topic, Array.from({ length: Math.min(500, BURST - i) }, (_, j) => event(tenants[(i + j) % tenants.length].id, `Burst ${words(2)}`, BigInt(30_000_000 + i + j))));
+    }
+    while ((await countAll()) < before + BURST) {
+      if (Date.now() - started > 600_000) throw new Error('a burst was not indexed within 10 minutes');
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    const burstSeconds = (Date.now() - started) / 1000;
+    console.log(`indexing (through the bus and the indexer, in batches): ${BURST} events in ${burstSeconds.toFixed(1)} s = ${Math.round(BURST / burstSeconds)} events/s ${load()}`);
+
+    // Event to searchable, through the bus and the real indexer, one event at a time.
     for (let i = 0; i < EVENTS; i++) {
       const t = pick(tenants);
       const marker = `fresh${i}x${randomUUID().slice(0, 6).replace(/\d/g, 'q')}`;

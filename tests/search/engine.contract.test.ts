@@ -173,6 +173,39 @@ describe.each(ENGINES)('$name engine', ({ make, skip }) => {
     expect(await ids(everyone(t), 'three')).toEqual([v1.id]);
   });
 
+  maybe('applies a batch of operations in order, with the single calls\' guards, searchable when it resolves', async () => {
+    const t = tenant();
+    const owner = randomUUID();
+    const colleague = randomUUID();
+    const first = doc(t, { title: 'Batchwise alpha' });
+    const secret = doc(t, { type: 'DOCUMENT', title: 'Batchwise secret', readers: [owner] });
+    const gone = doc(t, { title: 'Batchwise gone' });
+    const secretKey = { tenantId: t, type: 'DOCUMENT' as const, id: secret.id };
+    await engine.apply([
+      { kind: 'index', document: first },
+      { kind: 'index', document: secret },
+      // Shared in the same batch as its creation: applied after it.
+      { kind: 'readers', key: secretKey, readers: [owner, colleague], expiring: [], position: next() },
+      { kind: 'index', document: gone },
+      { kind: 'delete', key: { tenantId: t, type: 'CONTACT', id: gone.id }, position: next() },
+      { kind: 'index', document: { ...gone, title: 'Batchwise ghost' } }, // a replay older than the deletion
+      { kind: 'index', document: { ...first, title: 'Batchwise omega', position: next() } },
+      { kind: 'index', document: { ...first, title: 'Batchwise stale' } }, // older than omega
+      { kind: 'readers', key: { tenantId: t, type: 'DOCUMENT', id: randomUUID() }, readers: [owner], expiring: [], position: next() }, // not indexed: nothing
+      { kind: 'removeReader', tenantId: t, userId: owner },
+      // After the removal, in the same batch: a newer state naming the owner again counts.
+      { kind: 'index', document: doc(t, { type: 'DOCUMENT', title: 'Batchwise later', readers: [owner] }) },
+    ]);
+    const forColleague = await search(everyone(t, colleague), 'batchwise');
+    expect(new Set(forColleague.hits.map((h) => h.id))).toEqual(new Set([first.id, secret.id]));
+    expect(await ids(everyone(t, colleague), 'omega')).toEqual([first.id]);
+    for (const word of ['alpha', 'stale', 'ghost', 'gone']) expect(await ids(everyone(t, colleague), word)).toEqual([]);
+    expect((await search(everyone(t, owner), 'batchwise')).hits.map((h) => h.key).sort()).toEqual([`CONTACT:${first.id}`, expect.stringMatching(/^DOCUMENT:/)].sort());
+    expect(await ids(everyone(t, owner), 'secret')).toEqual([]);
+    expect(await engine.count(t)).toBe(3);
+    await engine.apply([]);
+  });
+
   maybe('pages with search-after keys: every hit once, in rank order; types filter counts but facets do not', async () => {
     const t = tenant();
     const docs = Array.from({ length: 7 }, (_, i) => doc(t, { type: i % 2 ? 'LEAD' : 'CONTACT', title: `Pagination ${'word '.repeat(i % 3)}target ${i}` }));

@@ -3,9 +3,9 @@ import { createEngine, type SearchEngine } from './engine';
 import { startIndexer } from './indexer';
 import { search, type SearchContext } from './subgraph';
 
-export type { SearchAfter, SearchDocument, SearchEngine, SearchKey, SearchType, Visibility } from './engine';
+export type { IndexOperation, SearchAfter, SearchDocument, SearchEngine, SearchKey, SearchType, Visibility } from './engine';
 export { createEngine, OpenSearchEngine, PostgresEngine, SEARCH_TYPES } from './engine';
-export { applyEvent, operationsOf, startIndexer } from './indexer';
+export { applyEvent, applyEvents, operationsOf, startIndexer } from './indexer';
 export { createSearchPools } from './db';
 export { TYPO_SIMILARITY } from './engine/text';
 export { reindexTenant, type SubgraphUrls } from './reindex';

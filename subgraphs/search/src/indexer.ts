@@ -7,14 +7,9 @@
 import { createHash } from 'node:crypto';
 import { Histogram } from 'prom-client';
 import { metricsRegistry, topicFor, type EventBus, type EventEnvelope, type Logger } from '@bacbos/common';
-import type { ExpiringReader, SearchDocument, SearchEngine, SearchKey, SearchType } from './engine/engine';
+import type { ExpiringReader, IndexOperation, SearchEngine, SearchType } from './engine/engine';
 
-export type IndexOperation =
-  | { kind: 'index'; document: SearchDocument }
-  | { kind: 'delete'; key: SearchKey; position: bigint }
-  | { kind: 'readers'; key: SearchKey; readers: string[] | null; expiring: ExpiringReader[]; position: bigint }
-  /** The user was removed from the tenant: out of every access list. */
-  | { kind: 'removeReader'; tenantId: string; userId: string };
+export type { IndexOperation };
 
 /** The topics whose events carry searchable objects. */
 export const INDEXED_TOPICS = ['crm', 'office', 'hr', 'platform'].map(topicFor);
@@ -129,24 +124,28 @@ export const indexDelay = new Histogram({
   registers: [metricsRegistry],
 });
 
-/** Applies one event's operations to the engine. */
-export async function applyEvent(engine: SearchEngine, event: EventEnvelope): Promise<number> {
-  const ops = operationsOf(event);
-  const documents = ops.flatMap((o) => (o.kind === 'index' ? [o.document] : []));
-  if (documents.length) await engine.index(documents);
-  for (const op of ops) {
-    if (op.kind === 'delete') await engine.delete([op.key], op.position);
-    if (op.kind === 'readers') await engine.setReaders(op.key, op.readers, op.position, op.expiring);
-    if (op.kind === 'removeReader') await engine.removeReader(op.tenantId, op.userId);
-  }
-  return ops.length;
+/** Applies a run of events' operations to the engine, in event order, as one batch; returns the events that changed the index. */
+export async function applyEvents(engine: SearchEngine, events: EventEnvelope[]): Promise<EventEnvelope[]> {
+  const perEvent = events.map((event) => ({ event, ops: operationsOf(event) }));
+  const ops = perEvent.flatMap((e) => e.ops);
+  if (ops.length) await engine.apply(ops);
+  return perEvent.filter((e) => e.ops.length).map((e) => e.event);
 }
+
+/** Applies one event's operations to the engine; returns how many there were. */
+export const applyEvent = async (engine: SearchEngine, event: EventEnvelope): Promise<number> => {
+  const ops = operationsOf(event);
+  if (ops.length) await engine.apply(ops);
+  return ops.length;
+};
 
 /**
  * Consumes every indexed topic in one consumer group per index. A new group starts at the end of
  * the topics, not at their beginning: topics are shared by every database of a broker and keep a
  * week of events, so a new index is built from the owners by `npm run search:reindex` instead, and
- * from then on the group's committed offsets carry it across restarts without a gap.
+ * from then on the group's committed offsets carry it across restarts without a gap. Events come in
+ * runs (what one fetch of a partition brought, up to MAX_EVENT_BATCH), each applied as one batch
+ * (OpenSearch: one bulk and one refresh) and committed only once applied.
  */
 export function startIndexer(bus: EventBus, options: { engine: SearchEngine; indexId: string; log: Logger; topics?: string[] }): Promise<() => Promise<void>> {
   const groupId = `search-indexer-${createHash('sha256').update(`${options.engine.name}:${options.indexId}`).digest('hex').slice(0, 12)}`;
@@ -155,16 +154,17 @@ export function startIndexer(bus: EventBus, options: { engine: SearchEngine; ind
     name: 'search-indexer',
     topics: options.topics ?? INDEXED_TOPICS,
     fromBeginning: false,
-    onEvent: async (event) => {
+    onBatch: async (events) => {
+      let indexed: EventEnvelope[];
       try {
-        if (await applyEvent(options.engine, event)) {
-          indexDelay.observe({ engine: options.engine.name }, Math.max(0, Date.now() - Date.parse(event.occurredAt)) / 1000);
-        }
+        indexed = await applyEvents(options.engine, events);
       } catch (error) {
-        // A failure is retried by the bus (the event is not committed); log it with its id.
-        options.log.error({ err: error, eventId: event.id, type: event.type }, 'could not index an event');
+        // A failure is retried by the bus (the run is not committed); log the run's first and last ids.
+        options.log.error({ err: error, events: events.length, firstEventId: events[0].id, lastEventId: events.at(-1)!.id }, 'could not index a batch of events');
         throw error;
       }
+      const now = Date.now();
+      for (const event of indexed) indexDelay.observe({ engine: options.engine.name }, Math.max(0, now - Date.parse(event.occurredAt)) / 1000);
     },
   });
 }

@@ -3,7 +3,7 @@
 // tests (tests/events/bus.contract.test.ts).
 import type { EventEnvelope } from './envelope';
 
-export interface SubscribeOptions {
+interface SubscribeCommon {
   /** Consumers of one group share the events; every group gets every event. */
   groupId: string;
   topics: string[];
@@ -11,10 +11,29 @@ export interface SubscribeOptions {
   fromBeginning?: boolean;
   /** A stable name for metrics (the group id may carry an instance id); default the group id. */
   name?: string;
-  /** Called in order per topic partition (so per aggregate); awaited before the next event.
-   *  `publishedAt` (epoch ms, where the bus knows it): when the relay sent the event. */
-  onEvent: (event: EventEnvelope, topic: string, meta?: { publishedAt?: number }) => Promise<void> | void;
 }
+
+/** Most events one `onBatch` call gets; a bigger backlog comes as several calls, each committed on its own. */
+export const MAX_EVENT_BATCH = 500;
+
+/** Either one event at a time (`onEvent`) or runs of them (`onBatch`), for consumers that write in bulk. */
+export type SubscribeOptions = SubscribeCommon & (
+  | {
+    /** Called in order per topic partition (so per aggregate); awaited before the next event.
+     *  `publishedAt` (epoch ms, where the bus knows it): when the relay sent the event. */
+    onEvent: (event: EventEnvelope, topic: string, meta?: { publishedAt?: number }) => Promise<void> | void;
+    onBatch?: undefined;
+  }
+  | {
+    /**
+     * Called with consecutive events of one topic partition (at most MAX_EVENT_BATCH, in order),
+     * awaited before the next run of that partition. The run counts as consumed only once it
+     * resolves: a throw delivers the same events again (Kafka: nothing of the run is committed).
+     */
+    onBatch: (events: EventEnvelope[], topic: string) => Promise<void>;
+    onEvent?: undefined;
+  }
+);
 
 export interface EventBus {
   readonly kind: 'kafka' | 'memory';

@@ -4,7 +4,7 @@
 import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
 import { rootLogger } from '../logger';
 import { consumerLag } from '../observability/metrics';
-import type { EventBus, SubscribeOptions } from './bus';
+import { MAX_EVENT_BATCH, type EventBus, type SubscribeOptions } from './bus';
 import { ALL_TOPICS } from '../manifest';
 import type { EventEnvelope } from './envelope';
 
@@ -212,11 +212,30 @@ export class KafkaEventBus implements EventBus {
     await consumer.run({
       // Partitions are independent (order is per key, and a key stays in one partition).
       partitionsConsumedConcurrently: this.options.partitions ?? 3,
-      eachMessage: async ({ topic, message }) => {
-        if (!message.value) return;
-        // The message's timestamp is the producer's send time (CreateTime): the event's time in Kafka.
-        await options.onEvent(JSON.parse(message.value.toString('utf8')) as EventEnvelope, topic, { publishedAt: Number(message.timestamp) });
-      },
+      ...(options.onBatch
+        ? {
+          // A fetched batch goes to the handler in runs of at most MAX_EVENT_BATCH; each run's last
+          // offset is resolved (committed) only after the handler resolved, and the group hears a
+          // heartbeat between runs, so a large backlog neither loses events nor the group.
+          eachBatchAutoResolve: false,
+          eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+            const onBatch = options.onBatch;
+            for (let i = 0; i < batch.messages.length && isRunning() && !isStale(); i += MAX_EVENT_BATCH) {
+              const run = batch.messages.slice(i, i + MAX_EVENT_BATCH);
+              const events = run.flatMap((m) => (m.value ? [JSON.parse(m.value.toString('utf8')) as EventEnvelope] : []));
+              if (events.length) await onBatch(events, batch.topic);
+              resolveOffset(run[run.length - 1].offset);
+              await heartbeat();
+            }
+          },
+        }
+        : {
+          eachMessage: async ({ topic, message }) => {
+            if (!message.value) return;
+            // The message's timestamp is the producer's send time (CreateTime): the event's time in Kafka.
+            await options.onEvent(JSON.parse(message.value.toString('utf8')) as EventEnvelope, topic, { publishedAt: Number(message.timestamp) });
+          },
+        }),
     });
     await seekOnceGrouped(consumer, startAt);
     await joined;

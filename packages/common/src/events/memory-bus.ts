@@ -2,13 +2,15 @@
 // (bounded), and per group a cursor into it. Delivery is in order and awaited per group, like a
 // single-partition Kafka topic.
 import { consumerLag } from '../observability/metrics';
-import type { EventBus, SubscribeOptions } from './bus';
+import { MAX_EVENT_BATCH, type EventBus, type SubscribeOptions } from './bus';
 import type { EventEnvelope } from './envelope';
 
 interface Group {
   topics: Set<string>;
-  onEvent: SubscribeOptions['onEvent'];
+  handler: Pick<SubscribeOptions, 'onEvent' | 'onBatch'>;
   queue: Promise<void>;
+  /** onBatch groups: events waiting for the next run, in order. */
+  waiting: { topic: string; event: EventEnvelope }[];
   stopped: boolean;
   /** Metrics name, and events queued but not yet handled, per topic (its consumer lag). */
   name: string;
@@ -36,7 +38,7 @@ export class MemoryEventBus implements EventBus {
 
   async subscribe(options: SubscribeOptions): Promise<() => Promise<void>> {
     const group: Group = {
-      topics: new Set(options.topics), onEvent: options.onEvent, queue: Promise.resolve(), stopped: false, name: options.name ?? options.groupId, pending: new Map(),
+      topics: new Set(options.topics), handler: options, queue: Promise.resolve(), waiting: [], stopped: false, name: options.name ?? options.groupId, pending: new Map(),
     };
     if (options.fromBeginning) {
       for (const topic of options.topics) for (const event of this.logs.get(topic) ?? []) this.enqueue(group, topic, event);
@@ -58,16 +60,46 @@ export class MemoryEventBus implements EventBus {
       if (!group.stopped) consumerLag.set({ consumer: group.name, topic, partition: '0' }, pending);
     };
     lag(1);
+    const { onEvent, onBatch } = group.handler;
+    if (onBatch) {
+      // Events that arrive while a run is handled wait for the next run, which takes them all
+      // (consecutive events of one topic, at most MAX_EVENT_BATCH), as a Kafka fetch would.
+      group.waiting.push({ topic, event: copy });
+      if (group.waiting.length === 1) group.queue = group.queue.then(() => this.drain(group, onBatch));
+      return;
+    }
     group.queue = group.queue.then(async () => {
       if (group.stopped) return;
       try {
-        await group.onEvent(copy, topic);
+        await onEvent?.(copy, topic);
       } catch {
         // A failing handler must not block the group; consumers log their own errors.
       } finally {
         lag(-1);
       }
     });
+  }
+
+  private async drain(group: Group, onBatch: NonNullable<SubscribeOptions['onBatch']>): Promise<void> {
+    while (group.waiting.length && !group.stopped) {
+      const topic = group.waiting[0].topic;
+      let n = 0;
+      while (n < group.waiting.length && n < MAX_EVENT_BATCH && group.waiting[n].topic === topic) n++;
+      const run = group.waiting.splice(0, n).map((w) => w.event);
+      // As a Kafka consumer would: a run whose handler throws comes again (the handler logs), after
+      // a backoff of 100 ms doubling to 5 s, until it passes or the subscription stops.
+      for (let delay = 100; !group.stopped; delay = Math.min(delay * 2, 5_000)) {
+        try {
+          await onBatch(run.map((e) => JSON.parse(JSON.stringify(e)) as EventEnvelope), topic);
+          break;
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, delay));
+        }
+      }
+      const pending = (group.pending.get(topic) ?? 0) - run.length;
+      group.pending.set(topic, pending);
+      if (!group.stopped) consumerLag.set({ consumer: group.name, topic, partition: '0' }, pending);
+    }
   }
 
   async ping(): Promise<void> {}

@@ -132,6 +132,14 @@ export interface Suggestion {
   id: string;
 }
 
+/** One change to the index, as the indexer derives it from an event (indexer.ts, operationsOf). */
+export type IndexOperation =
+  | { kind: 'index'; document: SearchDocument }
+  | { kind: 'delete'; key: SearchKey; position: bigint }
+  | { kind: 'readers'; key: SearchKey; readers: string[] | null; expiring: ExpiringReader[]; position: bigint }
+  /** The user was removed from the tenant: out of every access list. */
+  | { kind: 'removeReader'; tenantId: string; userId: string };
+
 export interface SearchEngine {
   readonly name: 'postgres' | 'opensearch';
   /** Creates what the engine needs (indices, templates); idempotent. PostgreSQL: nothing (migrations). */
@@ -142,6 +150,12 @@ export interface SearchEngine {
    * Searchable when the promise resolves (OpenSearch: refresh the affected shards).
    */
   index(documents: SearchDocument[]): Promise<void>;
+  /**
+   * Applies a run of operations (a batch of events, in event order) with the same guards as the
+   * single calls below, as few writes as the engine can, and one refresh: searchable when it
+   * resolves. A failure may leave part applied; applying the run again is harmless (positions).
+   */
+  apply(operations: IndexOperation[]): Promise<void>;
   /** Removes objects as of `position`; a later index() with position <= it is ignored. */
   delete(keys: SearchKey[], position: bigint): Promise<void>;
   /** Replaces the readers (and expiring readers) of one object without touching its text (a share added or removed). */

@@ -6,7 +6,7 @@
 import type { Pool } from 'pg';
 import { withTenant } from '@bacbos/common';
 import {
-  SEARCH_TYPES, hitKey, roundScore, type ExpiringReader, type SearchAfter, type SearchDocument, type SearchEngine, type SearchKey, type SearchRequest, type SearchResult,
+  SEARCH_TYPES, hitKey, roundScore, type ExpiringReader, type IndexOperation, type SearchAfter, type SearchDocument, type SearchEngine, type SearchKey, type SearchRequest, type SearchResult,
   type SearchType, type SuggestRequest, type Suggestion,
 } from './engine';
 import { TYPO_SIMILARITY, highlightsOf, prefixTsQuery, queryTerms } from './text';
@@ -73,6 +73,26 @@ export class PostgresEngine implements SearchEngine {
         })))],
       );
     });
+  }
+
+  /** In event order; each run of index operations is one statement (index() keeps each key's newest). */
+  async apply(operations: IndexOperation[]): Promise<void> {
+    let documents: SearchDocument[] = [];
+    const flush = async () => {
+      if (documents.length) await this.index(documents);
+      documents = [];
+    };
+    for (const op of operations) {
+      if (op.kind === 'index') {
+        documents.push(op.document);
+        continue;
+      }
+      await flush();
+      if (op.kind === 'delete') await this.delete([op.key], op.position);
+      else if (op.kind === 'readers') await this.setReaders(op.key, op.readers, op.position, op.expiring);
+      else await this.removeReader(op.tenantId, op.userId);
+    }
+    await flush();
   }
 
   async delete(keys: SearchKey[], position: bigint): Promise<void> {
