@@ -87,6 +87,27 @@ describe('subgraph fast path', () => {
     expect(await forbidden.json()).toMatchObject({ data: null, errors: [{ extensions: { code: 'FORBIDDEN' } }] });
   });
 
+  it('answers entity fetches (a union of entity types, nulls, nested field errors) as Apollo does', async () => {
+    const contacts = JSON.parse((await post(seed.a, { query: PAGE, variables: { first: 1 } })).text).data.contacts.edges;
+    const query = `query ($representations: [_Any!]!) { _entities(representations: $representations) {
+      __typename ... on Contact { id lastName tags } ... on User { id leads(first: 1000) { totalCount } } } }`;
+    const representations = [
+      { __typename: 'Contact', id: contacts[0].node.id },
+      { __typename: 'Contact', id: '00000000-0000-4000-8000-000000000000' },
+      { __typename: 'User', id: seed.a.ownerId },
+    ];
+    const body = { query, variables: { representations } };
+    const apollo = await post(seed.a, throughApollo(body));
+    let fast: Answer | undefined;
+    expect(await apolloCallsDuring(async () => (fast = await post(seed.a, body)))).toBe(0);
+    expect({ ...fast, requestId: undefined }).toEqual({ ...apollo, requestId: undefined });
+    expect(JSON.parse(fast!.text)).toEqual({
+      errors: [expect.objectContaining({ path: ['_entities', 2, 'leads'], extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })],
+      // User.leads is non-null: its error nulls the whole entity, as graphql-js propagates it.
+      data: { _entities: [{ __typename: 'Contact', id: contacts[0].node.id, lastName: 'a-0', tags: [] }, null, null] },
+    });
+  });
+
   it('keeps each tenant to its own rows when both send the same query at the same instant', async () => {
     const body = { query: PAGE, variables: { first: 10 } };
     const answers = await Promise.all([...Array(20)].map((_, i) => post(i % 2 ? seed.b : seed.a, body).then((answer) => ({ tenant: i % 2 ? 'b' : 'a', answer }))));

@@ -4,6 +4,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
+import { trace } from '@opentelemetry/api';
 import type { GraphQLSchemaModule } from '@apollo/subgraph/dist/schema-helper';
 import express from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -185,6 +186,9 @@ export async function startSubgraph<Context extends object>(
     }));
   }
   handlers.graphqlPost = (req, res) => {
+    // The HTTP server span's route and name, as express's instrumentation gives them on its routes
+    // (no span when tracing is off).
+    trace.getActiveSpan()?.setAttribute('http.route', '/graphql').updateName('POST /graphql');
     const record = newRequestRecord(req.headers[REQUEST_ID_HEADER]);
     res.setHeader(REQUEST_ID_HEADER, record.requestId);
     let caller: CallerIdentity | undefined;
