@@ -1,3 +1,4 @@
+import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool, type PoolClient, type PoolConfig, type QueryConfig, type QueryResult } from 'pg';
 import { guardPool } from './lifecycle';
 import { currentTenant } from './tenant-context';
@@ -16,9 +17,42 @@ export function totalSqlStatements(): number {
   return Object.values(sqlStatementCounts).reduce((a, b) => a + b, 0);
 }
 
-/** Wires a Prisma client's query events into the statement counter. */
-export function instrumentPrisma(client: { $on(event: 'query', cb: () => void): void }, subgraph: string): void {
-  client.$on('query', () => countStatement(subgraph));
+/** What a Prisma driver adapter runs statements with (@prisma/driver-adapter-utils' SqlQueryable). */
+interface Queryable {
+  queryRaw(query: unknown): Promise<unknown>;
+  executeRaw(query: unknown): Promise<number>;
+}
+
+/** Counts every statement `queryable` runs, as Prisma's query events would (one per query or execute of the adapter). */
+function counting<Q extends Queryable>(queryable: Q, subgraph: string): Q {
+  const queryRaw = queryable.queryRaw.bind(queryable);
+  const executeRaw = queryable.executeRaw.bind(queryable);
+  queryable.queryRaw = (query) => {
+    countStatement(subgraph);
+    return queryRaw(query);
+  };
+  queryable.executeRaw = (query) => {
+    countStatement(subgraph);
+    return executeRaw(query);
+  };
+  return queryable;
+}
+
+/**
+ * A subgraph's Prisma driver adapter over its tenant-scoped pool, counting its statements at the
+ * adapter. Prisma's `query` events counted the same statements but built an event per statement
+ * (its text, its parameters as JSON, timings): about 0.1 CPU-ms per statement of a 40-row read.
+ */
+export function countedAdapter(pool: Pool, subgraph: string): PrismaPg {
+  const factory = new PrismaPg(pool, { disposeExternalPool: true });
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = counting(await connect(), subgraph);
+    const startTransaction = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (isolationLevel) => counting(await startTransaction(isolationLevel), subgraph);
+    return adapter;
+  };
+  return factory;
 }
 
 /** True for a Prisma unique-constraint violation, optionally on a given field. */

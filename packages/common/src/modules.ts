@@ -75,12 +75,25 @@ export function defineSubgraph<Deps extends object, Loaders, Modules extends Rec
       services.push([key, service]);
     }
   }
+  // Each service is built on its first use in a request, from the context itself: a request uses a
+  // few of a subgraph's services (an entity fetch of platform's users: one of its dozen), and
+  // building all of them was a measurable part of a small request. The getters live on one
+  // prototype per subgraph; the first read replaces its getter with the instance.
+  const prototype: object = {};
+  for (const [key, Service] of services) {
+    Object.defineProperty(prototype, key, {
+      enumerable: true,
+      get(this: object) {
+        const instance = new Service(this as never);
+        Object.defineProperty(this, key, { value: instance, enumerable: true });
+        return instance;
+      },
+    });
+  }
   return {
     modules,
     createContext(deps, caller, log) {
-      const ctx: Record<string, unknown> = { ...deps, caller, log, loaders: spec.loaders(deps, caller) };
-      // Each service gets the context itself, complete once the loop ends (constructors only read the caller).
-      for (const [key, Service] of services) ctx[key] = new Service(ctx as never);
+      const ctx = Object.assign(Object.create(prototype) as Record<string, unknown>, deps, { caller, log, loaders: spec.loaders(deps, caller) });
       return ctx as RequestContextBase<Deps, Loaders> & ServicesOf<Modules>;
     },
   };

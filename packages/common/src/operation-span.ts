@@ -27,23 +27,38 @@ export function startOperationSpan<T>(res: ServerResponse, fn: () => T): T {
  */
 export const operationSpan: RequestHandler = (_req, res, next) => startOperationSpan(res, next);
 
+/** The current operation's span (startOperationSpan), if tracing records one. */
+const currentOperationSpan = (): Span | undefined => context.active().getValue(OPERATION_SPAN) as Span | undefined;
+
+/** Names an operation's span once its operation is known. */
+export function nameOperationSpan(operationName: string | null | undefined, operationType: string | undefined, span = currentOperationSpan()): void {
+  if (!span) return;
+  const type = operationType ?? 'operation';
+  span.updateName(`graphql.operation ${operationName ?? `<anonymous ${type}>`}`);
+  span.setAttribute('graphql.operation.type', type);
+  if (operationName) span.setAttribute('graphql.operation.name', operationName);
+}
+
+/** Records an operation's error codes on its span. */
+export function recordOperationSpanErrors(codes: readonly string[], span = currentOperationSpan()): void {
+  if (!span || codes.length === 0) return;
+  const distinct = [...new Set(codes)];
+  span.setAttribute('graphql.error.codes', distinct);
+  // A client's mistake (BAD_USER_INPUT, FORBIDDEN, ...) is not a failure of the platform.
+  if (distinct.includes('INTERNAL_SERVER_ERROR')) span.setStatus({ code: SpanStatusCode.ERROR });
+}
+
 /** Names the operation's span once Apollo has resolved the operation; records its error codes. */
 export const operationSpanPlugin: ApolloServerPlugin = {
   async requestDidStart() {
-    const span = context.active().getValue(OPERATION_SPAN) as Span | undefined;
+    const span = currentOperationSpan();
     if (!span) return;
     return {
       async didResolveOperation({ operationName, operation }) {
-        const type = operation?.operation ?? 'operation';
-        span.updateName(`graphql.operation ${operationName ?? `<anonymous ${type}>`}`);
-        span.setAttribute('graphql.operation.type', type);
-        if (operationName) span.setAttribute('graphql.operation.name', operationName);
+        nameOperationSpan(operationName, operation?.operation, span);
       },
       async didEncounterErrors({ errors }) {
-        const codes = [...new Set(errors.map((error) => String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
-        span.setAttribute('graphql.error.codes', codes);
-        // A client's mistake (BAD_USER_INPUT, FORBIDDEN, ...) is not a failure of the platform.
-        if (codes.includes('INTERNAL_SERVER_ERROR')) span.setStatus({ code: SpanStatusCode.ERROR });
+        recordOperationSpanErrors(errors.map((error) => String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR')), span);
       },
     };
   },

@@ -4,8 +4,10 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
+import { trace } from '@opentelemetry/api';
 import type { GraphQLSchemaModule } from '@apollo/subgraph/dist/schema-helper';
 import express from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
 import { databaseUrlFor, internalContextSecret, outboxRetentionMs, type SubgraphName } from './config';
@@ -14,14 +16,18 @@ import { maskError, setInternalErrorReporter } from './errors';
 import { useJsonErrors } from './http-errors';
 import { createHttpServer } from './http-server';
 import { shutdownTimeoutMs } from './lifecycle';
-import { graphqlMiddleware } from './graphql-http';
+import { SubgraphExecutor } from './graphql-executor';
+import { apolloRequest, graphqlMiddleware, writeApolloResponse } from './graphql-http';
+import { httpErrorBody } from './http-errors';
 import { CONTEXT_HEADER, verifyCallerIdentitySync, type CallerIdentity } from './identity';
+import { BodyError, isPlainJsonPost, readJsonBody, sendJson } from './json-body';
 import type { KeyValueStore } from './kv';
 import { rootLogger, type Logger } from './logger';
 import {
-  busReadiness, kvReadiness, observeGraphQLRequests, observeOutbox, operationalRoutes, operationRecorderPlugin, requestIdMiddleware, resumeRequestContext,
+  REQUEST_ID_HEADER, busReadiness, kvReadiness, newRequestRecord, observeGraphQLRequests, observeGraphQLResponse, observeOutbox, operationalRoutes, operationRecorderPlugin,
+  recordResolvedOperation, requestIdMiddleware, resumeRequestContext, runInRequest, type RequestRecord,
 } from './observability';
-import { operationSpan, operationSpanPlugin } from './operation-span';
+import { nameOperationSpan, operationSpan, operationSpanPlugin, recordOperationSpanErrors, startOperationSpan } from './operation-span';
 import { withTenant } from './tenant-context';
 
 export interface SubgraphDefinition<Context extends object> {
@@ -59,6 +65,10 @@ export interface RunningSubgraph {
   stop(): Promise<void>;
 }
 
+/** The largest GraphQL request body a subgraph reads (the gateway's fetches with their variables). */
+const GRAPHQL_BODY_LIMIT = '2mb';
+const GRAPHQL_BODY_BYTES = 2 * 1024 * 1024;
+
 export function buildSchema(modules: GraphQLSchemaModule[]): GraphQLSchema {
   return buildSubgraphSchema(modules);
 }
@@ -76,7 +86,12 @@ export async function startSubgraph<Context extends object>(
   setInternalErrorReporter((error) => rootLogger.error({ err: error }, 'internal error (masked for the client)'));
   const schema = buildSchema(definition.modules);
   const app = express();
-  const httpServer = createHttpServer(app);
+  // POST /graphql in its plain form (the gateway's every fetch) is served without express (below).
+  const handlers: { graphqlPost?: (req: IncomingMessage, res: ServerResponse) => void } = {};
+  const httpServer = createHttpServer((req, res) => {
+    if (handlers.graphqlPost && isPlainJsonPost(req, '/graphql')) handlers.graphqlPost(req, res);
+    else app(req, res);
+  });
   const server = new ApolloServer<Context>({
     schema,
     formatError: maskError,
@@ -91,6 +106,8 @@ export async function startSubgraph<Context extends object>(
   });
   await server.start();
   const secret = internalContextSecret();
+  const executor = new SubgraphExecutor<Context>(schema, maskError);
+  let stopped = false;
 
   app.use(requestIdMiddleware);
   app.use(operationalRoutes({
@@ -106,18 +123,24 @@ export async function startSubgraph<Context extends object>(
     }
   });
 
-  // The gate: only requests carrying a fresh context signed by the gateway get through.
-  const gate: express.RequestHandler = (req, res, next) => {
-    let caller: CallerIdentity;
+  /** The gate: only requests carrying a fresh context signed by the gateway get through; otherwise 401 is sent. */
+  const verifiedCaller = (header: string | undefined, res: ServerResponse): CallerIdentity | undefined => {
     try {
-      caller = verifyCallerIdentitySync(req.header(CONTEXT_HEADER), secret);
+      return verifyCallerIdentitySync(header, secret);
     } catch (error) {
-      res.status(401).json({ errors: [{ message: (error as Error).message, extensions: { code: 'UNAUTHENTICATED' } }] });
-      return;
+      sendJson(res, 401, { errors: [{ message: (error as Error).message, extensions: { code: 'UNAUTHENTICATED' } }] });
+      return undefined;
     }
+  };
+  const gate: express.RequestHandler = (req, res, next) => {
+    const caller = verifiedCaller(req.header(CONTEXT_HEADER), res);
+    if (!caller) return;
     res.locals.caller = caller;
     next();
   };
+  const contextFor = (caller: CallerIdentity) => (): Promise<Context> | Context =>
+    // The request id comes with every line from the request's context (logger mixin).
+    definition.createContext(caller, log.child({ tenantId: caller.tenantId }));
   if (definition.routes) {
     const router = express.Router();
     definition.routes(router);
@@ -127,18 +150,59 @@ export async function startSubgraph<Context extends object>(
     '/graphql',
     observeGraphQLRequests({ server: definition.name, log, level: 'debug' }),
     gate,
-    express.json({ limit: '2mb' }),
+    express.json({ limit: GRAPHQL_BODY_LIMIT }),
     resumeRequestContext,
     operationSpan,
     // After the body is read (stream callbacks would lose the async context): everything the
     // request does from here runs with its tenant, which the database pool hands to RLS.
     (_req, res, next) => void withTenant((res.locals.caller as CallerIdentity).tenantId, next),
-    graphqlMiddleware(server, async ({ res }) => {
-      const caller = res.locals.caller as CallerIdentity;
-      // The request id comes with every line from the request's context (logger mixin).
-      return definition.createContext(caller, log.child({ tenantId: caller.tenantId }));
-    }),
+    graphqlMiddleware(server, async ({ res }) => contextFor(res.locals.caller as CallerIdentity)()),
   );
+
+  // The same steps as the express chain above, in the same order, without express: request id,
+  // access log and metrics on close, the gate, the body (limit, malformed JSON), the operation's
+  // span, the tenant; then the prepared operation run directly (graphql-executor.ts), or Apollo.
+  const observer = { server: definition.name, log, level: 'debug' } as const;
+  async function servePost(req: IncomingMessage, res: ServerResponse, record: RequestRecord, caller: CallerIdentity): Promise<void> {
+    let body: unknown;
+    try {
+      body = await readJsonBody(req, GRAPHQL_BODY_BYTES);
+    } catch (error) {
+      if (!(error instanceof BodyError)) throw error;
+      return sendJson(res, error.status, httpErrorBody(error.message, error.code));
+    }
+    const context = contextFor(caller);
+    await startOperationSpan(res, () => withTenant(caller.tenantId, async () => {
+      const fast = stopped ? undefined : await executor.run(body, req.headers.accept, context);
+      if (!fast) return writeApolloResponse(res, await server.executeHTTPGraphQLRequest({ httpGraphQLRequest: apolloRequest(req, body), context: async () => context() }));
+      const operationName = fast.operation.name?.value ?? null;
+      recordResolvedOperation(record, operationName, fast.operation.operation);
+      nameOperationSpan(operationName, fast.operation.operation);
+      for (const code of fast.errorCodes) record.errorCodes.add(code);
+      recordOperationSpanErrors(fast.errorCodes);
+      res.statusCode = fast.status;
+      for (const [name, value] of fast.headers) res.setHeader(name, value);
+      res.end(fast.body);
+    }));
+  }
+  handlers.graphqlPost = (req, res) => {
+    // The HTTP server span's route and name, as express's instrumentation gives them on its routes
+    // (no span when tracing is off).
+    trace.getActiveSpan()?.setAttribute('http.route', '/graphql').updateName('POST /graphql');
+    const record = newRequestRecord(req.headers[REQUEST_ID_HEADER]);
+    res.setHeader(REQUEST_ID_HEADER, record.requestId);
+    let caller: CallerIdentity | undefined;
+    observeGraphQLResponse(observer, record, res, () => caller);
+    runInRequest(record, () => {
+      caller = verifiedCaller(req.headers[CONTEXT_HEADER] as string | undefined, res);
+      if (!caller) return;
+      servePost(req, res, record, caller).catch((error: unknown) => {
+        log.error({ err: error }, 'unhandled error serving POST /graphql');
+        if (res.headersSent) res.destroy();
+        else sendJson(res, 500, httpErrorBody('Internal server error', 'INTERNAL_SERVER_ERROR'));
+      });
+    });
+  };
 
   useJsonErrors(app);
 
@@ -163,6 +227,7 @@ export async function startSubgraph<Context extends object>(
     schema,
     relay,
     stop: async () => {
+      stopped = true;
       await server.stop();
       await stopConsuming?.();
       stopObservingOutbox?.();

@@ -1,5 +1,4 @@
-import { PrismaPg } from '@prisma/adapter-pg';
-import { TenantScopedPool, appDatabaseUrlFor, instrumentPrisma, observePool, setting, TRANSACTION_OPTIONS } from '@bacbos/common';
+import { TenantScopedPool, appDatabaseUrlFor, countedAdapter, observePool, setting, TRANSACTION_OPTIONS } from '@bacbos/common';
 import { PrismaClient } from './generated/prisma/client';
 
 export type HrDb = PrismaClient;
@@ -7,10 +6,8 @@ export type HrDb = PrismaClient;
 /** Connects as the application role; every checkout carries the current tenant for row-level security. */
 export function createHrDb(connectionString = appDatabaseUrlFor('hr')): HrDb {
   const db = new PrismaClient({
-    adapter: new PrismaPg(observePool(new TenantScopedPool({ connectionString, max: setting('DB_POOL_SIZE') }), { subgraph: 'hr', pool: 'app' }), { disposeExternalPool: true }),
-    log: [{ emit: 'event', level: 'query' }],
+    adapter: countedAdapter(observePool(new TenantScopedPool({ connectionString, max: setting('DB_POOL_SIZE') }), { subgraph: 'hr', pool: 'app' }), 'hr'),
     transactionOptions: TRANSACTION_OPTIONS,
   });
-  instrumentPrisma(db, 'hr');
   return db;
 }

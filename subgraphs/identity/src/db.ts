@@ -1,5 +1,4 @@
-import { PrismaPg } from '@prisma/adapter-pg';
-import { TenantScopedPool, appDatabaseUrlFor, instrumentPrisma, observePool, setting, TRANSACTION_OPTIONS } from '@bacbos/common';
+import { TenantScopedPool, appDatabaseUrlFor, countedAdapter, observePool, setting, TRANSACTION_OPTIONS } from '@bacbos/common';
 import { PrismaClient } from './generated/prisma/client';
 
 export type IdentityDb = PrismaClient;
@@ -7,10 +6,8 @@ export type IdentityDb = PrismaClient;
 /** Connects as the application role; every checkout carries the current tenant for row-level security. */
 export function createIdentityDb(connectionString = appDatabaseUrlFor('identity')): IdentityDb {
   const db = new PrismaClient({
-    adapter: new PrismaPg(observePool(new TenantScopedPool({ connectionString, max: setting('DB_POOL_SIZE') }), { subgraph: 'identity', pool: 'app' }), { disposeExternalPool: true }),
-    log: [{ emit: 'event', level: 'query' }],
+    adapter: countedAdapter(observePool(new TenantScopedPool({ connectionString, max: setting('DB_POOL_SIZE') }), { subgraph: 'identity', pool: 'app' }), 'identity'),
     transactionOptions: TRANSACTION_OPTIONS,
   });
-  instrumentPrisma(db, 'identity');
   return db;
 }

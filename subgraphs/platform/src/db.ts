@@ -1,5 +1,4 @@
-import { PrismaPg } from '@prisma/adapter-pg';
-import { TenantScopedPool, appDatabaseUrlFor, instrumentPrisma, observePool, setting, TRANSACTION_OPTIONS } from '@bacbos/common';
+import { TenantScopedPool, appDatabaseUrlFor, countedAdapter, observePool, setting, TRANSACTION_OPTIONS } from '@bacbos/common';
 import { PrismaClient, type Tenant, type User } from './generated/prisma/client';
 
 /**
@@ -22,8 +21,7 @@ export function withoutSecrets<T extends { passwordHash?: unknown; mfaSecret?: u
 }
 
 const connect = (connectionString: string) => new PrismaClient({
-  adapter: new PrismaPg(observePool(new TenantScopedPool({ connectionString, max: setting('DB_POOL_SIZE') }), { subgraph: 'platform', pool: 'app' }), { disposeExternalPool: true }),
-  log: [{ emit: 'event', level: 'query' }],
+  adapter: countedAdapter(observePool(new TenantScopedPool({ connectionString, max: setting('DB_POOL_SIZE') }), { subgraph: 'platform', pool: 'app' }), 'platform'),
   transactionOptions: TRANSACTION_OPTIONS,
   omit,
 });
@@ -33,6 +31,5 @@ export type PlatformDb = ReturnType<typeof connect>;
 /** Connects as the application role; every checkout carries the current tenant for row-level security. */
 export function createPlatformDb(connectionString = appDatabaseUrlFor('platform')): PlatformDb {
   const db = connect(connectionString);
-  instrumentPrisma(db, 'platform');
   return db;
 }

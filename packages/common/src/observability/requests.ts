@@ -70,6 +70,14 @@ export const resumeRequestContext: RequestHandler = (_req, res, next) => {
 const codeOf = (error: { extensions?: Record<string, unknown> } | undefined): string =>
   typeof error?.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR';
 
+/** The operation a request runs, once it parsed and validated (its name is then a safe label). */
+export function recordResolvedOperation(record: RequestRecord, operationName: string | null, operationType: string | null): void {
+  record.resolved = true;
+  record.operationName = operationName;
+  record.operationType = operationType;
+  record.traceId ??= activeTraceId();
+}
+
 /**
  * Fills the current request's record from Apollo: the operation once it parsed and validated,
  * the error codes of the response (after masking), the caller. Executions without an HTTP request
@@ -87,10 +95,7 @@ export const operationRecorderPlugin: ApolloServerPlugin<BaseContext> = {
     if (!record) return;
     return {
       async didResolveOperation({ operationName, operation }) {
-        record.resolved = true;
-        record.operationName = operationName;
-        record.operationType = operation?.operation ?? null;
-        record.traceId ??= activeTraceId();
+        recordResolvedOperation(record, operationName, operation?.operation ?? null);
       },
       async willSendResponse({ response, contextValue }) {
         if (response.body.kind === 'single') for (const error of response.body.singleResult.errors ?? []) record.errorCodes.add(codeOf(error));
