@@ -1,7 +1,7 @@
 // The gateway: Apollo Gateway over the composed supergraph, authentication, the signed caller
 // context for subgraphs, error masking and the playground: POST /graphql on a plain node:http
 // handler (graphql-post.ts), everything else on one express app.
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -23,6 +23,7 @@ import { observeSubgraphFetch } from './fetch-metrics';
 import { authenticate } from './auth';
 import { budgetsPlugin } from './budgets';
 import { legacyJsonStatusPlugin } from './http-conformance';
+import { gatewayExecutorKind, withCompiledExecutor } from './executor';
 import { inputGuardPlugin } from './input-guard';
 import { graphqlPostHandler, isPlainGraphQLPost } from './graphql-post';
 import { bodyLimit, requestLimits, requestLimitsFromSettings } from './limits';
@@ -132,11 +133,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   planCache.checkCapacity(manifestOperations()); // before anything is started that would need stopping
   const subgraphFetcher = createSubgraphFetcher();
   const dedup = inflightDedupEnabled();
-  const gateway = new ApolloGateway({
+  const dataSources = new Map<string, GraphQLDataSource>();
+  const apolloGateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     queryPlannerConfig: { cache: planCache },
-    buildService: ({ name, url }) =>
-      new SubgraphDataSource(name, {
+    buildService: ({ name, url }) => {
+      const dataSource = new SubgraphDataSource(name, {
         url: options.subgraphUrls?.[name] ?? url,
         fetcher: dedup ? withInflightDedup(subgraphFetcher.fetch) : subgraphFetcher.fetch,
         willSendRequest({ request, context }) {
@@ -146,8 +148,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           if (context.caller) request.http?.headers.set(REQUEST_ID_HEADER, context.caller.requestId);
           if (dedup) markDedupable(request, context.caller);
         },
-      }),
+      });
+      dataSources.set(name, dataSource); // the compiled executor fetches through the same ones
+      return dataSource;
+    },
   });
+  const executor = gatewayExecutorKind();
+  const gateway = executor === 'compiled' ? withCompiledExecutor(apolloGateway, { planCache, dataSources }) : apolloGateway;
 
   let supergraphLoaded = false;
   gateway.onSchemaLoadOrUpdate(() => {
@@ -192,7 +199,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // After the gateway loaded the supergraph (a load clears the plan cache), before it listens.
   const supergraph = Supergraph.build(options.supergraphSdl);
   const warmed = planCache.warm(supergraph, manifestOperations());
-  log.info({ ...warmed, cached: planCache.size, capacity: planCache.capacity }, 'query plans of the persisted manifest warmed');
+  log.info({ ...warmed, cached: planCache.size, capacity: planCache.capacity, executor }, 'query plans of the persisted manifest warmed');
 
   handlers.graphqlPost = graphqlPostHandler({ server, access, persisted, maxBodyBytes: requestLimitsFromSettings().maxBodyBytes, trustProxy: app.get('trust proxy fn') as (address: string, hop: number) => boolean });
   app.use(requestIdMiddleware);
