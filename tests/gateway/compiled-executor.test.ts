@@ -27,6 +27,11 @@ const catalogSdl = parse(`
   type Query { products: [Product!]! product(id: ID!): Product node(id: ID!): Node search(term: String = "a"): [SearchResult!]! }
   type Mutation { rename(id: ID!, name: String!): Product }
 `);
+/** A subgraph nobody serves (its URL refuses connections): the outage answer, through either executor. */
+const goneSdl = parse(`
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+  type Query { gone: String }
+`);
 const peopleSdl = parse(`
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
   type User @key(fields: "id") { id: ID! name: String! email: String }
@@ -98,7 +103,9 @@ const gateways: Record<'apollo' | 'compiled', RunningGateway | undefined> = { ap
 beforeAll(async () => {
   const catalogUrl = (await startStandaloneServer(catalog, { listen: { port: 0, host: '127.0.0.1' } })).url;
   const peopleUrl = (await startStandaloneServer(people, { listen: { port: 0, host: '127.0.0.1' } })).url;
-  const composed = composeServices([{ name: 'catalog', url: catalogUrl, typeDefs: catalogSdl }, { name: 'people', url: peopleUrl, typeDefs: peopleSdl }]);
+  const composed = composeServices([
+    { name: 'catalog', url: catalogUrl, typeDefs: catalogSdl }, { name: 'people', url: peopleUrl, typeDefs: peopleSdl }, { name: 'gone', url: 'http://127.0.0.1:9/graphql', typeDefs: goneSdl },
+  ]);
   if (composed.errors) throw composed.errors[0];
   const before = process.env.GATEWAY_EXECUTOR;
   try {
@@ -175,6 +182,14 @@ const CASES: { name: string; query: string; variables?: Record<string, unknown>;
     expect: (body) => {
       expect((body.data as { products: { status: unknown }[] }).products[1].status).toBeNull();
       expect(body.extensions).toEqual({ valueCompletion: [expect.objectContaining({ message: 'Invalid value found for field Product.status.' })] });
+    },
+  },
+  {
+    name: 'a subgraph that cannot be reached: the retryable outage error, the other fields served',
+    query: '{ gone product(id: "p1") { name } }',
+    expect: (body) => {
+      expect(body.data).toEqual({ gone: null, product: { name: 'Lamp' } });
+      expect(body.errors).toHaveLength(1);
     },
   },
   {

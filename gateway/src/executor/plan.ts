@@ -16,6 +16,20 @@ type ResponsePath = (string | number)[];
 
 export const tracer = trace.getTracer('@bacbos/gateway/executor');
 
+/** A subgraph call's body. */
+export interface DirectRequest {
+  query: string;
+  variables: Row;
+  operationName: string | undefined;
+}
+
+/** A data source that sends a client operation's fetch without RemoteGraphQLDataSource's per-call objects (app.ts). */
+export interface DirectDataSource {
+  sendDirect(body: DirectRequest, options: GraphQLDataSourceProcessOptions): ReturnType<GraphQLDataSource['process']>;
+}
+
+const isDirect = (service: GraphQLDataSource): service is GraphQLDataSource & DirectDataSource => typeof (service as Partial<DirectDataSource>).sendDirect === 'function';
+
 /** Why a plan cannot run here, or undefined when every node can. */
 export function unsupportedPlanNode(node: QueryPlan['node']): string | undefined {
   if (!node) return undefined;
@@ -209,15 +223,17 @@ async function executeFetch(context: PlanContext, fetch: FetchNode, cursor: Curs
 
 async function send(context: PlanContext, service: GraphQLDataSource, fetch: FetchNode, cursor: Cursor, variables: Row): Promise<Row | null | undefined> {
   const { requestContext } = context;
-  const response = await service.process({
+  const request = { query: fetch.operation, variables, operationName: fetch.operationName };
+  const options: GraphQLDataSourceProcessOptions = {
     // GraphQLDataSourceRequestKind.INCOMING_OPERATION (the enum is not exported by @apollo/gateway)
     kind: 'incoming operation' as Extract<GraphQLDataSourceProcessOptions, { incomingRequestContext: unknown }>['kind'],
-    request: { query: fetch.operation, variables, operationName: fetch.operationName },
+    request,
     incomingRequestContext: requestContext,
     context: requestContext.context,
     document: fetch.operationDocumentNode,
     pathInIncomingRequest: cursor.path,
-  });
+  };
+  const response = isDirect(service) ? await service.sendDirect(request, options) : await service.process(options);
   if (response.errors) {
     const pathOf = errorPathGenerator(fetch, cursor);
     context.errors.push(...response.errors.map((error) => downstreamServiceError(error, fetch.serviceName, pathOf)));
