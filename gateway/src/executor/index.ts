@@ -86,7 +86,13 @@ export function withCompiledExecutor(apollo: GatewayInterface, options: Compiled
         const unfiltered = await executePlan(plan, { requestContext, dataSources: options.dataSources, supergraphSchema: supergraphSchema as GraphQLSchema, variables, errors });
         let shaped: ReturnType<Shaper['shape']>;
         try {
-          shaped = shaper.shape(unfiltered, variables);
+          shaped = tracer.startActiveSpan('gateway.postprocessing', (postprocessing) => {
+            try {
+              return shaper.shape(unfiltered, variables);
+            } finally {
+              postprocessing.end();
+            }
+          });
         } catch (error) {
           span.setStatus({ code: SpanStatusCode.ERROR });
           return { errors: [error instanceof GraphQLError ? error : new GraphQLError((error as Error).message, { originalError: error as Error })] };
@@ -122,7 +128,10 @@ export function withCompiledExecutor(apollo: GatewayInterface, options: Compiled
         if ('unsupported' in entry) return toApollo(requestContext, entry.unsupported);
         gatewayExecutions.inc({ executor: 'compiled', reason: '' });
         const { plan, shaper } = entry;
-        return tracer.startActiveSpan('gateway.request', async (span) => {
+        // The attributes ApolloGateway's gateway.request span carries (utilities/opentelemetry.ts).
+        const { operationName } = requestContext;
+        const attributes = { 'graphql.operation.type': requestContext.operation.operation, ...(operationName ? { operationName, 'graphql.operation.name': operationName } : {}) };
+        return tracer.startActiveSpan('gateway.request', { attributes }, async (span) => {
           try {
             return await run(requestContext, plan, shaper);
           } catch (error) {
