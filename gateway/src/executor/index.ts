@@ -8,13 +8,14 @@
 // computeResponse's walk through federation-internals' types. Here that is compiled once per
 // document and operation name (keyed by Apollo Server's query hash) and kept beside the plan.
 //
-// Anything it does not run exactly as Apollo does goes to Apollo's executor, per request: a plan not
-// yet in the cache (Apollo plans and caches it; the next request compiles), subscriptions,
+// A document not planned yet is planned here, as ApolloGateway plans it (same planner, same options,
+// into the same cache), so its first request runs compiled too. Anything it does not run exactly as
+// Apollo does goes to Apollo's executor, per request: a document it cannot plan, subscriptions,
 // introspection (__schema, __type), Defer and Subscription plan nodes, fetches with data rewrites
 // (@interfaceObject, @context), Studio trace capture.
 import type { GraphQLDataSource } from '@apollo/gateway';
-import { Supergraph } from '@apollo/federation-internals';
-import type { QueryPlan } from '@apollo/query-planner';
+import { Supergraph, operationFromDocument } from '@apollo/federation-internals';
+import { QueryPlanner, type QueryPlan } from '@apollo/query-planner';
 import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
 import { gatewayExecutions, rootLogger, setting } from '@bacbos/common';
 import { SpanStatusCode } from '@opentelemetry/api';
@@ -53,16 +54,42 @@ const planKey = (requestContext: GatewayGraphQLRequestContext): string => {
  */
 export function withCompiledExecutor(apollo: GatewayInterface, options: CompiledExecutorOptions): GatewayInterface & { compiledOperations(): number } {
   const compiled = new LRUCache<string, Compiled>({ max: options.planCache.capacity });
+  let supergraph: Supergraph | undefined;
   let supergraphSchema: GraphQLSchema | undefined;
+  let planner: QueryPlanner | undefined;
   apollo.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
-    // The plans were made for the previous supergraph: compile again from the new one's.
+    // The plans were made for the previous supergraph: plan and compile again over the new one.
     compiled.clear();
-    supergraphSchema = Supergraph.build(coreSupergraphSdl).schema.toGraphQLJSSchema();
+    supergraph = Supergraph.build(coreSupergraphSdl);
+    supergraphSchema = supergraph.schema.toGraphQLJSSchema();
+    planner = undefined;
   });
 
+  /** ApolloGateway's planning of a request (its executor, on a plan-cache miss), into the same cache. */
+  async function planFor(requestContext: GatewayGraphQLRequestContext, key: string): Promise<QueryPlan | undefined> {
+    if (!supergraph) return undefined;
+    let built: QueryPlan;
+    try {
+      const operation = operationFromDocument(supergraph.apiSchema(), requestContext.document, { operationName: requestContext.request.operationName });
+      planner ??= new QueryPlanner(supergraph);
+      built = tracer.startActiveSpan('gateway.plan', (span) => {
+        try {
+          return (planner as QueryPlanner).buildQueryPlan(operation);
+        } finally {
+          span.end();
+        }
+      });
+    } catch {
+      return undefined; // Apollo's executor meets the same error and answers it as it does
+    }
+    await options.planCache.set(key, built);
+    return built;
+  }
+
   async function compile(requestContext: GatewayGraphQLRequestContext, key: string): Promise<Compiled | undefined> {
-    const plan = await options.planCache.get(planKey(requestContext));
-    if (!plan) return undefined; // Apollo plans it on this request; the next one compiles
+    const storeKey = planKey(requestContext);
+    const plan = (await options.planCache.get(storeKey)) ?? (await planFor(requestContext, storeKey));
+    if (!plan) return undefined;
     const apiSchema = requestContext.schema;
     const fragments = requestContext.document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
     const why = unsupportedPlanNode(plan.node);
@@ -124,7 +151,7 @@ export function withCompiledExecutor(apollo: GatewayInterface, options: Compiled
         const key = `${requestContext.queryHash}\n${requestContext.request.operationName ?? ''}`;
         let entry = compiled.get(key);
         if (!entry || entry.apiSchema !== requestContext.schema) entry = await compile(requestContext, key);
-        if (!entry) return toApollo(requestContext, 'not planned yet');
+        if (!entry) return toApollo(requestContext, 'not planned');
         if ('unsupported' in entry) return toApollo(requestContext, entry.unsupported);
         gatewayExecutions.inc({ executor: 'compiled', reason: '' });
         const { plan, shaper } = entry;
