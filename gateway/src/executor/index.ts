@@ -1,4 +1,4 @@
-// GATEWAY_EXECUTOR=compiled: the gateway's operations executed by a plan runner and result shaper of
+// GATEWAY_EXECUTOR=compiled (the default; `apollo` switches it off): the gateway's operations executed by a plan runner and result shaper of
 // our own (plan.ts, shape.ts) instead of @apollo/gateway's executor, behind the same seams: Apollo
 // Server still parses, validates, runs every plugin (limits, input guard, budgets, persisted
 // queries, spans) and masks errors; the fetches go through the same data sources (caller header,
@@ -65,20 +65,19 @@ export function withCompiledExecutor(apollo: GatewayInterface, options: Compiled
     planner = undefined;
   });
 
+  /** When this request planned its document: its gateway.plan span, recorded once gateway.request is open. */
+  const plannedAt = new WeakMap<GatewayGraphQLRequestContext, { start: number; end: number }>();
+
   /** ApolloGateway's planning of a request (its executor, on a plan-cache miss), into the same cache. */
   async function planFor(requestContext: GatewayGraphQLRequestContext, key: string): Promise<QueryPlan | undefined> {
     if (!supergraph) return undefined;
     let built: QueryPlan;
     try {
+      const start = Date.now();
       const operation = operationFromDocument(supergraph.apiSchema(), requestContext.document, { operationName: requestContext.request.operationName });
       planner ??= new QueryPlanner(supergraph);
-      built = tracer.startActiveSpan('gateway.plan', (span) => {
-        try {
-          return (planner as QueryPlanner).buildQueryPlan(operation);
-        } finally {
-          span.end();
-        }
-      });
+      built = planner.buildQueryPlan(operation);
+      plannedAt.set(requestContext, { start, end: Date.now() });
     } catch {
       return undefined; // Apollo's executor meets the same error and answers it as it does
     }
@@ -103,7 +102,14 @@ export function withCompiledExecutor(apollo: GatewayInterface, options: Compiled
   async function run(requestContext: GatewayGraphQLRequestContext, plan: QueryPlan, shaper: Shaper): Promise<GatewayExecutionResult> {
     const { request, operation } = requestContext;
     if (operation.variableDefinitions?.length) {
-      const { errors } = getVariableValues(requestContext.schema, operation.variableDefinitions, request.variables ?? {});
+      const definitions = operation.variableDefinitions;
+      const errors = tracer.startActiveSpan('gateway.validate', (span) => {
+        try {
+          return getVariableValues(requestContext.schema, definitions, request.variables ?? {}).errors;
+        } finally {
+          span.end();
+        }
+      });
       if (errors) return { errors };
     }
     const variables = shaper.withDefaults(request.variables);
@@ -150,6 +156,7 @@ export function withCompiledExecutor(apollo: GatewayInterface, options: Compiled
         if (requestContext.metrics.captureTraces || !supergraphSchema) return toApollo(requestContext, 'trace capture');
         const key = `${requestContext.queryHash}\n${requestContext.request.operationName ?? ''}`;
         let entry = compiled.get(key);
+        const started = Date.now();
         if (!entry || entry.apiSchema !== requestContext.schema) entry = await compile(requestContext, key);
         if (!entry) return toApollo(requestContext, 'not planned');
         if ('unsupported' in entry) return toApollo(requestContext, entry.unsupported);
@@ -158,8 +165,11 @@ export function withCompiledExecutor(apollo: GatewayInterface, options: Compiled
         // The attributes ApolloGateway's gateway.request span carries (utilities/opentelemetry.ts).
         const { operationName } = requestContext;
         const attributes = { 'graphql.operation.type': requestContext.operation.operation, ...(operationName ? { operationName, 'graphql.operation.name': operationName } : {}) };
-        return tracer.startActiveSpan('gateway.request', { attributes }, async (span) => {
+        return tracer.startActiveSpan('gateway.request', { attributes, startTime: started }, async (span) => {
           try {
+            // Planned before this span opened (a document that cannot run compiled goes to Apollo's own spans).
+            const planned = plannedAt.get(requestContext);
+            if (planned) tracer.startSpan('gateway.plan', { startTime: planned.start, attributes: operationName ? { 'graphql.operation.name': operationName } : {} }).end(planned.end);
             return await run(requestContext, plan, shaper);
           } catch (error) {
             span.setStatus({ code: SpanStatusCode.ERROR });
