@@ -2,6 +2,7 @@
 // peers over the project's own subgraphs (compiled, from dist/) and seeded data.
 //
 //   bacbos   this project's gateway (dist/gateway/src/main.js, as `npm run serve -- gateway` runs it)
+//            with GATEWAY_EXECUTOR=apollo: @apollo/gateway's executor
 //   apollo   stock @apollo/gateway in @apollo/server's standalone server (bench/peers/apollo-stock.mjs)
 //   hive     Hive Gateway + @graphql-hive/router-runtime, in-flight dedup off (bench/peers/hive.mjs;
 //            its packages live in bench/peers/, installed on first use, never shipped)
@@ -15,8 +16,8 @@
 //            a change to the subgraphs compared side by side; answers must equal the current build's
 //   dedup    our gateway with GATEWAY_INFLIGHT_DEDUP=true (identical queries of one caller share a
 //            subgraph call while in flight); not in the default list: --variants bacbos,dedup,...
-//   compiled our gateway with GATEWAY_EXECUTOR=compiled (its own plan runner and result shaping,
-//            compiled once per operation; gateway/src/executor); in the default list
+//   compiled our gateway as it ships: GATEWAY_EXECUTOR=compiled (its own plan runner and result
+//            shaping, compiled once per operation; gateway/src/executor); in the default list
 //
 // The peers get the same signed caller header the subgraphs need (the bench signs it, as our gateway
 // would for the same session) and forward it; authenticating the client is our gateway's work only.

@@ -17,7 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
 
 const project = resolve(__dirname, '..');
-const { values } = parseArgs({ options: { audit: { type: 'string' }, test: { type: 'string' }, port: { type: 'string', default: '4000' }, executor: { type: 'string', default: 'apollo' } } });
+const { values } = parseArgs({ options: { audit: { type: 'string' }, test: { type: 'string' }, port: { type: 'string', default: '4000' }, executor: { type: 'string', default: 'compiled' } } });
 // The gateway's executor under audit (GATEWAY_EXECUTOR): each must pass what stock Apollo passes.
 if (!['apollo', 'compiled'].includes(values.executor)) throw new Error(`--executor ${values.executor}: apollo or compiled`);
 const mirror = resolve(project, '../.mirror/graphql-hive+federation-gateway-audit/repo');

@@ -202,8 +202,8 @@ export const SETTINGS = {
     meaning: 'identical in-flight subgraph queries of the same caller (tenant, actor, permissions) share one call; never across callers, never mutations', readBy: ['gateway', 'start'],
   }),
   GATEWAY_EXECUTOR: define({
-    schema: z.enum(['apollo', 'compiled']).default('apollo'), defaultText: 'apollo',
-    meaning: "what executes the gateway's query plans: `apollo` (@apollo/gateway's executor) or `compiled` (plan runner and result shaping compiled once per operation, behind the same seams; anything it does not run goes to Apollo's)", readBy: ['gateway', 'start'],
+    schema: z.enum(['apollo', 'compiled']).default('compiled'), defaultText: 'compiled',
+    meaning: "what executes the gateway's query plans: `compiled` (plan runner and result shaping compiled once per operation, behind the same seams; anything it does not run goes to Apollo's) or `apollo` (@apollo/gateway's executor for every operation)", readBy: ['gateway', 'start'],
   }),
   QUERY_PLAN_CACHE_ENTRIES: define({
     schema: positiveInt.default(1_000), defaultText: '1000',
