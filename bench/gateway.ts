@@ -2,6 +2,7 @@
 // peers over the project's own subgraphs (compiled, from dist/) and seeded data.
 //
 //   bacbos   this project's gateway (dist/gateway/src/main.js, as `npm run serve -- gateway` runs it)
+//            with GATEWAY_EXECUTOR=apollo: @apollo/gateway's executor
 //   apollo   stock @apollo/gateway in @apollo/server's standalone server (bench/peers/apollo-stock.mjs)
 //   hive     Hive Gateway + @graphql-hive/router-runtime, in-flight dedup off (bench/peers/hive.mjs;
 //            its packages live in bench/peers/, installed on first use, never shipped)
@@ -15,6 +16,8 @@
 //            a change to the subgraphs compared side by side; answers must equal the current build's
 //   dedup    our gateway with GATEWAY_INFLIGHT_DEDUP=true (identical queries of one caller share a
 //            subgraph call while in flight); not in the default list: --variants bacbos,dedup,...
+//   compiled our gateway as it ships: GATEWAY_EXECUTOR=compiled (its own plan runner and result
+//            shaping, compiled once per operation; gateway/src/executor); in the default list
 //
 // The peers get the same signed caller header the subgraphs need (the bench signs it, as our gateway
 // would for the same session) and forward it; authenticating the client is our gateway's work only.
@@ -28,7 +31,7 @@
 //
 // Usage: eval "$(bash scripts/services.sh env)"; npm run bench:gateway -- [--duration 10]
 //   [--warmup 3] [--rounds 2] [--connections 50] [--scenarios Contacts,Me,...]
-//   [--variants bacbos,apollo,hive,direct,entities] [--gateway-cpu 0] [--subgraph-cpu 1] [--json out.json]
+//   [--variants bacbos,compiled,apollo,hive,direct,entities] [--seed-via bacbos] [--gateway-cpu 0] [--subgraph-cpu 1] [--json out.json]
 //   [--profile]: V8 CPU profiles of our gateway (--cpu-prof, whole run) and of the subgraphs'
 //   process per measured window (<scenario>-<variant>-r<round>.cpuprofile, the inspector started
 //   and stopped around the window: no seeding or warm-up in it)
@@ -36,6 +39,7 @@ import { execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { isDeepStrictEqual } from 'node:util';
 import { Client } from 'pg';
@@ -56,7 +60,9 @@ const { values: flags } = parseArgs({
     rounds: { type: 'string', default: '2' },
     connections: { type: 'string', default: '50' },
     scenarios: { type: 'string', default: 'Contacts,Me,CreateContact,Document,Timesheet' },
-    variants: { type: 'string', default: 'bacbos,apollo,hive,direct' },
+    variants: { type: 'string', default: 'bacbos,compiled,apollo,hive,direct' },
+    /** The variant of our gateway the seeding goes through (its profile then holds the seeding too). */
+    'seed-via': { type: 'string', default: 'bacbos' },
     'gateway-cpu': { type: 'string', default: '0' },
     'subgraph-cpu': { type: 'string', default: '1' },
     json: { type: 'string' },
@@ -71,7 +77,9 @@ const WARMUP_MS = Number(flags.warmup) * 1000;
 const ROUNDS = Number(flags.rounds);
 const CONNECTIONS = Number(flags.connections);
 
-type VariantName = 'bacbos' | 'dedup' | 'apollo' | 'hive' | 'direct' | 'entities' | 'direct-base' | 'entities-base';
+type VariantName = 'bacbos' | 'dedup' | 'compiled' | 'apollo' | 'hive' | 'direct' | 'entities' | 'direct-base' | 'entities-base';
+/** Variants that are our gateway (authenticated by access token), differently configured. */
+const OURS = new Set<VariantName>(['bacbos', 'dedup', 'compiled']);
 /** Variants that call a subgraph directly, without a gateway. */
 const SUBGRAPH_ONLY = new Set<VariantName>(['direct', 'entities', 'direct-base', 'entities-base']);
 
@@ -458,8 +466,8 @@ async function main(): Promise<void> {
     if (SUBGRAPH_ONLY.has(variant)) continue;
     const port = await freePort();
     let child: ChildProcess;
-    if (variant === 'bacbos' || variant === 'dedup') {
-      const env = { ...shared, ...(variant === 'dedup' ? { GATEWAY_INFLIGHT_DEDUP: 'true' } : {}), HOST: '127.0.0.1', [spec.portVariable as string]: String(port), ...Object.fromEntries(SUBGRAPHS.map((name) => [subgraphUrlVariable(name), hostInfo.urls[name]])) };
+    if (OURS.has(variant)) {
+      const env = { ...shared, ...(variant === 'dedup' ? { GATEWAY_INFLIGHT_DEDUP: 'true' } : {}), GATEWAY_EXECUTOR: variant === 'compiled' ? 'compiled' : 'apollo', HOST: '127.0.0.1', [spec.portVariable as string]: String(port), ...Object.fromEntries(SUBGRAPHS.map((name) => [subgraphUrlVariable(name), hostInfo.urls[name]])) };
       child = processes.start(variant, gatewayCpu, [...profile, ...commandOf(spec).slice(1)].map((arg) => (arg.startsWith('dist/') ? join(DIST, arg.slice(5)) : arg)), env);
     } else {
       child = processes.start(variant, gatewayCpu, [join(__dirname, 'peers', variant === 'apollo' ? 'apollo-stock.mjs' : 'hive.mjs'), supergraphFile, String(port)], { NODE_ENV: 'production', APOLLO_TELEMETRY_DISABLED: 'true' });
@@ -468,8 +476,8 @@ async function main(): Promise<void> {
     pids[variant] = child.pid as number;
   }
   await Promise.all(Object.values(urls).map((url) => waitServing(post, url)));
-  gatewayUrl = urls.bacbos ?? '';
-  if (!gatewayUrl) throw new Error('the seed goes through our gateway: keep bacbos among the variants');
+  gatewayUrl = urls[flags['seed-via'] as VariantName] ?? '';
+  if (!gatewayUrl || !OURS.has(flags['seed-via'] as VariantName)) throw new Error(`the seed goes through our gateway: --seed-via ${flags['seed-via']} must be one of the variants (bacbos, dedup or compiled)`);
 
   console.log('bench: seeding (4 users, 100 contacts, 200 leads, a shared document, a timesheet)');
   const data = await seed();
@@ -523,7 +531,7 @@ async function main(): Promise<void> {
             if (answer.status !== 200 || answer.body.errors?.length || !answer.body.data) problem = `${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`;
             else if (scenario.stable) problem = sameAsBefore(`direct ${scenario.name}`, answer.body.data);
           } else {
-            const headers: Record<string, string> = variant === 'bacbos' || variant === 'dedup' ? { authorization: `Bearer ${await accessToken(session)}` } : { 'x-bacbos-context': await callerHeader(session) };
+            const headers: Record<string, string> = OURS.has(variant) ? { authorization: `Bearer ${await accessToken(session)}` } : { 'x-bacbos-context': await callerHeader(session) };
             const answer = await post(urls[variant] as string, { query: scenario.query, variables }, headers);
             if (answer.status !== 200 || answer.body.errors?.length || !answer.body.data) problem = `${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`;
             else {
@@ -570,7 +578,7 @@ async function main(): Promise<void> {
         const cpu = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, (cpuMs(pid) - cpuBefore[name]) / Math.max(1, requests + failed)]));
         const measure: Measure = { scenario: scenario.name, variant, round, requests, failed, firstFailure, rps: requests / elapsed, p50: percentile(sorted, 50), p99: percentile(sorted, 99), cpu, sqlPerRequest: sql / Math.max(1, requests + failed) };
         results.push(measure);
-        console.log(`  round ${round} ${scenario.name.padEnd(13)} ${variant.padEnd(7)} ${measure.rps.toFixed(0).padStart(5)} rps  p50 ${measure.p50.toFixed(1)} ms  p99 ${measure.p99.toFixed(1)} ms  gateway ${(cpu.gateway ?? 0).toFixed(2)}  subgraphs ${cpu.subgraphs.toFixed(2)} CPU-ms/req  ${measure.sqlPerRequest.toFixed(1)} SQL/req${failed ? `  FAILED ${failed}: ${firstFailure}` : ''}`);
+        console.log(`  round ${round} ${scenario.name.padEnd(13)} ${variant.padEnd(7)} ${measure.rps.toFixed(0).padStart(5)} rps  p50 ${measure.p50.toFixed(1)} ms  p99 ${measure.p99.toFixed(1)} ms  gateway ${(cpu.gateway ?? 0).toFixed(2)}  subgraphs ${cpu.subgraphs.toFixed(2)} CPU-ms/req  ${measure.sqlPerRequest.toFixed(1)} SQL/req  load ${loadavg()[0].toFixed(1)}${failed ? `  FAILED ${failed}: ${firstFailure}` : ''}`);
       }
     }
   }
@@ -578,7 +586,7 @@ async function main(): Promise<void> {
   // ---- the tables
   const fmt = (values: number[], digits = 1) => values.map((v) => (Number.isFinite(v) ? v.toFixed(digits) : '–')).join(' / ');
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-  console.log(`\n## Gateway benchmark: ${CONNECTIONS} connections, ${DURATION_MS / 1000} s measured after ${WARMUP_MS / 1000} s warm-up, ${ROUNDS} interleaved rounds (values per round), ${canPin ? `gateways on CPU ${gatewayCpu}, subgraphs on CPU ${subgraphCpu}` : 'not pinned (no taskset)'}; ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(`\n## Gateway benchmark: ${CONNECTIONS} connections, ${DURATION_MS / 1000} s measured after ${WARMUP_MS / 1000} s warm-up, ${ROUNDS} interleaved rounds (values per round), ${canPin ? `gateways on CPU ${gatewayCpu}, subgraphs on CPU ${subgraphCpu}` : 'not pinned (no taskset)'}; ${((Date.now() - started) / 1000).toFixed(0)} s; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min)`);
   for (const scenario of scenarios) {
     console.log(`\n### ${scenario.name}\n`);
     console.log('| variant | RPS | p50 ms | p99 ms | gateway CPU-ms/req | subgraphs CPU-ms/req | SQL/req | failed |');
@@ -587,12 +595,15 @@ async function main(): Promise<void> {
       const rows = results.filter((r) => r.scenario === scenario.name && r.variant === variant);
       console.log(`| ${variant} | ${fmt(rows.map((r) => r.rps), 0)} | ${fmt(rows.map((r) => r.p50))} | ${fmt(rows.map((r) => r.p99))} | ${SUBGRAPH_ONLY.has(variant) ? '–' : fmt(rows.map((r) => r.cpu.gateway), 2)} | ${fmt(rows.map((r) => r.cpu.subgraphs), 2)} | ${fmt(rows.map((r) => r.sqlPerRequest))} | ${rows.reduce((a, r) => a + r.failed, 0)} |`);
     }
-    const ours = results.filter((r) => r.scenario === scenario.name && r.variant === 'bacbos');
-    for (const peer of variants.filter((v) => v !== 'bacbos' && !SUBGRAPH_ONLY.has(v))) {
-      const theirs = results.filter((r) => r.scenario === scenario.name && r.variant === peer);
-      if (!ours.length || !theirs.length) continue;
-      const ratio = (key: 'gateway' | 'subgraphs') => mean(ours.map((r) => r.cpu[key])) / mean(theirs.map((r) => r.cpu[key]));
-      console.log(`\nbacbos / ${peer}: gateway CPU ×${ratio('gateway').toFixed(2)}, subgraph CPU ×${ratio('subgraphs').toFixed(2)}, RPS ×${(mean(ours.map((r) => r.rps)) / mean(theirs.map((r) => r.rps))).toFixed(2)}`);
+    // Each of our variants against every other gateway measured (the peers, and bacbos for the others).
+    for (const own of variants.filter((v) => OURS.has(v))) {
+      const ours = results.filter((r) => r.scenario === scenario.name && r.variant === own);
+      for (const peer of variants.filter((v) => v !== own && !SUBGRAPH_ONLY.has(v) && (!OURS.has(v) || v === 'bacbos'))) {
+        const theirs = results.filter((r) => r.scenario === scenario.name && r.variant === peer);
+        if (!ours.length || !theirs.length) continue;
+        const ratio = (key: 'gateway' | 'subgraphs') => mean(ours.map((r) => r.cpu[key])) / mean(theirs.map((r) => r.cpu[key]));
+        console.log(`\n${own} / ${peer}: gateway CPU ×${ratio('gateway').toFixed(2)}, subgraph CPU ×${ratio('subgraphs').toFixed(2)}, RPS ×${(mean(ours.map((r) => r.rps)) / mean(theirs.map((r) => r.rps))).toFixed(2)}`);
+      }
     }
   }
   for (const scenario of scenarios) {

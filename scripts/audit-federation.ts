@@ -1,4 +1,4 @@
-// `npm run audit:federation [-- --audit <dir>] [--test <group>]`: runs the public federation
+// `npm run audit:federation [-- --audit <dir>] [--test <group>] [--executor apollo|compiled]`: runs the public federation
 // gateway audit (graphql-hive/federation-gateway-audit, 199 cases over 46 supergraphs) against this
 // project's gateway, started by its own entry point (gateway/src/main.ts) on each of the audit's
 // supergraphs, and compares the cases with the ones stock @apollo/gateway passes (the audit's own
@@ -17,7 +17,9 @@ import { pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
 
 const project = resolve(__dirname, '..');
-const { values } = parseArgs({ options: { audit: { type: 'string' }, test: { type: 'string' }, port: { type: 'string', default: '4000' } } });
+const { values } = parseArgs({ options: { audit: { type: 'string' }, test: { type: 'string' }, port: { type: 'string', default: '4000' }, executor: { type: 'string', default: 'compiled' } } });
+// The gateway's executor under audit (GATEWAY_EXECUTOR): each must pass what stock Apollo passes.
+if (!['apollo', 'compiled'].includes(values.executor)) throw new Error(`--executor ${values.executor}: apollo or compiled`);
 const mirror = resolve(project, '../.mirror/graphql-hive+federation-gateway-audit/repo');
 
 function auditCheckout(): string {
@@ -59,7 +61,7 @@ writeFileSync(runScript, `#!/bin/sh
 set -e
 cd '${audit}' && node ${node.map((a) => `'${a}'`).join(' ')} ./src/cli.ts supergraph --cwd '${work}' --test "$1"
 cd '${project}'
-exec env LOG_LEVEL=warn SUPERGRAPH_PATH='${work}/supergraph.graphql' GATEWAY_PORT=${port} HOST=127.0.0.1 \\
+exec env LOG_LEVEL=warn GATEWAY_EXECUTOR=${values.executor} SUPERGRAPH_PATH='${work}/supergraph.graphql' GATEWAY_PORT=${port} HOST=127.0.0.1 \\
   INTERNAL_CONTEXT_SECRET=${randomBytes(24).toString('hex')} ACCESS_TOKEN_SECRET=${randomBytes(24).toString('hex')} \\
   node --import tsx gateway/src/main.ts
 `);
@@ -86,7 +88,7 @@ const ours = parseResults(join(work, 'results.txt'));
 const stock = parseResults(join(audit, 'gateways/apollo-gateway/results.txt'));
 const count = (r: Map<string, string>) => [...r.values()].join('').split('').filter((c) => c === '.').length;
 const total = [...ours.values()].join('').length;
-console.log(`\nfederation-gateway-audit: this gateway ${count(ours)}/${total}; stock @apollo/gateway ${count(stock)}/${[...stock.values()].join('').length}`);
+console.log(`\nfederation-gateway-audit: this gateway (GATEWAY_EXECUTOR=${values.executor}) ${count(ours)}/${total}; stock @apollo/gateway ${count(stock)}/${[...stock.values()].join('').length}`);
 let lost = 0;
 for (const [group, marks] of ours) {
   const theirs = stock.get(group);

@@ -1,7 +1,7 @@
 // The gateway: Apollo Gateway over the composed supergraph, authentication, the signed caller
 // context for subgraphs, error masking and the playground: POST /graphql on a plain node:http
 // handler (graphql-post.ts), everything else on one express app.
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -23,6 +23,8 @@ import { observeSubgraphFetch } from './fetch-metrics';
 import { authenticate } from './auth';
 import { budgetsPlugin } from './budgets';
 import { legacyJsonStatusPlugin } from './http-conformance';
+import { gatewayExecutorKind, withCompiledExecutor } from './executor';
+import type { DirectDataSource, DirectRequest } from './executor/plan';
 import { inputGuardPlugin } from './input-guard';
 import { graphqlPostHandler, isPlainGraphQLPost } from './graphql-post';
 import { bodyLimit, requestLimits, requestLimitsFromSettings } from './limits';
@@ -56,23 +58,68 @@ export function causeChain(error: unknown): string {
  * would turn any non-2xx into an opaque error (masked as INTERNAL_SERVER_ERROR); pass the
  * subgraph's own contract error through instead.
  */
-class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+/** What every subgraph call carries besides its body: named span, signed caller, request id, dedup mark. */
+type DecorateFetch = (context: Partial<GatewayContext>, query: string, set: (name: string, value: string) => void) => void;
+
+type ProcessOptions = Parameters<RemoteGraphQLDataSource<GatewayContext>['process']>[0];
+type ProcessResult = ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']>;
+
+/** `cache-control` directives as RemoteGraphQLDataSource reads them (parseCacheControlHeader). */
+function cacheHint(header: string | null | undefined): { maxAge: number; scope?: 'PRIVATE' | 'PUBLIC' } {
+  const hint: { maxAge: number; scope?: 'PRIVATE' | 'PUBLIC' } = { maxAge: 0 };
+  for (const part of (header ?? '').split(',')) {
+    const [name, value] = part.trim().split('=');
+    const key = name?.toLowerCase();
+    if (key === 'max-age' && value !== undefined && /^[0-9]+$/.test(value)) hint.maxAge = Number(value);
+    else if (key === 'private' && value === undefined) hint.scope = 'PRIVATE';
+    else if (key === 'public' && value === undefined) hint.scope = 'PUBLIC';
+  }
+  return hint;
+}
+
+class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> implements DirectDataSource {
   constructor(
     /** The subgraph's name, for the fetch metrics. */
     readonly subgraph: string,
     config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
+    private readonly decorate: DecorateFetch,
   ) {
-    super(config);
+    super({ ...config, willSendRequest: ({ request, context }) => decorate(context, request.query ?? '', (name, value) => request.http?.headers.set(name, value)) });
   }
 
-  override process(options: Parameters<RemoteGraphQLDataSource<GatewayContext>['process']>[0]): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
-    // A subgraph that cannot be reached (stopped, restarting) fails its fields with the retryable
-    // outage answer; HTTP answers already arrive as GraphQLErrors (errorFromResponse).
-    return observeSubgraphFetch(this.subgraph, options, () => super.process(options)).catch((error: unknown) => {
+  /** A subgraph that cannot be reached (stopped, restarting) fails its fields with the retryable outage answer. */
+  private observed(options: ProcessOptions, call: () => ProcessResult): ProcessResult {
+    // HTTP answers already arrive as GraphQLErrors (errorFromResponse).
+    return observeSubgraphFetch(this.subgraph, options, call).catch((error: unknown) => {
       if (error instanceof GraphQLError) throw error;
       // The client reads only "unavailable"; the operator reads why (refused, reset, closed by the peer).
       fetchLog.warn({ subgraph: this.subgraph, cause: causeChain(error) }, 'subgraph fetch failed; answered unavailable');
       throw unavailable(error);
+    });
+  }
+
+  override process(options: ProcessOptions): ProcessResult {
+    return this.observed(options, () => super.process(options));
+  }
+
+  /**
+   * The compiled executor's call (executor/plan.ts): what process() does for a client operation
+   * (the same headers, body, fetcher, error mapping, metrics and cache hint), without building
+   * node-fetch Headers and Request objects for it.
+   */
+  sendDirect(body: DirectRequest, options: ProcessOptions): ProcessResult {
+    return this.observed(options, async () => {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      this.decorate(options.context, body.query, (name, value) => {
+        headers[name.toLowerCase()] = value;
+      });
+      const response = await this.fetcher(this.url as string, { method: 'POST', headers, body: JSON.stringify(body) });
+      if (!response.ok) throw await this.errorFromResponse(response);
+      const parsed = await this.parseBody(response);
+      if (typeof parsed !== 'object' || parsed === null) throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
+      const policy = 'incomingRequestContext' in options ? options.incomingRequestContext.overallCachePolicy : undefined;
+      if (this.honorSubgraphCacheControlHeader && policy && 'restrict' in policy) policy.restrict(cacheHint(response.headers.get('cache-control')));
+      return { ...parsed, http: response } as Awaited<ProcessResult>;
     });
   }
 
@@ -132,22 +179,27 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   planCache.checkCapacity(manifestOperations()); // before anything is started that would need stopping
   const subgraphFetcher = createSubgraphFetcher();
   const dedup = inflightDedupEnabled();
-  const gateway = new ApolloGateway({
+  const dataSources = new Map<string, GraphQLDataSource>();
+  const apolloGateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     queryPlannerConfig: { cache: planCache },
-    buildService: ({ name, url }) =>
-      new SubgraphDataSource(name, {
+    buildService: ({ name, url }) => {
+      const dataSource = new SubgraphDataSource(name, {
         url: options.subgraphUrls?.[name] ?? url,
         fetcher: dedup ? withInflightDedup(subgraphFetcher.fetch) : subgraphFetcher.fetch,
-        willSendRequest({ request, context }) {
-          nameFetchSpan(name);
-          // Subgraphs refuse requests without this header, so nothing reaches them around the gateway.
-          if (context.caller) request.http?.headers.set(CONTEXT_HEADER, callerHeader(context.caller, options.internalContextSecret));
-          if (context.caller) request.http?.headers.set(REQUEST_ID_HEADER, context.caller.requestId);
-          if (dedup) markDedupable(request, context.caller);
-        },
-      }),
+      }, (context, query, set) => {
+        nameFetchSpan(name);
+        // Subgraphs refuse requests without this header, so nothing reaches them around the gateway.
+        if (context.caller) set(CONTEXT_HEADER, callerHeader(context.caller, options.internalContextSecret));
+        if (context.caller) set(REQUEST_ID_HEADER, context.caller.requestId);
+        if (dedup) markDedupable({ query, http: { headers: { set } } }, context.caller);
+      });
+      dataSources.set(name, dataSource); // the compiled executor fetches through the same ones
+      return dataSource;
+    },
   });
+  const executor = gatewayExecutorKind();
+  const gateway = executor === 'compiled' ? withCompiledExecutor(apolloGateway, { planCache, dataSources }) : apolloGateway;
 
   let supergraphLoaded = false;
   gateway.onSchemaLoadOrUpdate(() => {
@@ -192,7 +244,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // After the gateway loaded the supergraph (a load clears the plan cache), before it listens.
   const supergraph = Supergraph.build(options.supergraphSdl);
   const warmed = planCache.warm(supergraph, manifestOperations());
-  log.info({ ...warmed, cached: planCache.size, capacity: planCache.capacity }, 'query plans of the persisted manifest warmed');
+  log.info({ ...warmed, cached: planCache.size, capacity: planCache.capacity, executor }, 'query plans of the persisted manifest warmed');
 
   handlers.graphqlPost = graphqlPostHandler({ server, access, persisted, maxBodyBytes: requestLimitsFromSettings().maxBodyBytes, trustProxy: app.get('trust proxy fn') as (address: string, hop: number) => boolean });
   app.use(requestIdMiddleware);

@@ -201,6 +201,10 @@ export const SETTINGS = {
     schema: bool.default(false), defaultText: 'false',
     meaning: 'identical in-flight subgraph queries of the same caller (tenant, actor, permissions) share one call; never across callers, never mutations', readBy: ['gateway', 'start'],
   }),
+  GATEWAY_EXECUTOR: define({
+    schema: z.enum(['apollo', 'compiled']).default('compiled'), defaultText: 'compiled',
+    meaning: "what executes the gateway's query plans: `compiled` (plan runner and result shaping compiled once per operation, behind the same seams; anything it does not run goes to Apollo's) or `apollo` (@apollo/gateway's executor for every operation)", readBy: ['gateway', 'start'],
+  }),
   QUERY_PLAN_CACHE_ENTRIES: define({
     schema: positiveInt.default(1_000), defaultText: '1000',
     meaning: "query plans the gateway keeps (least recently used out first); it plans every operation of the persisted manifest before it is ready, so it refuses to start when this cannot hold them", readBy: ['gateway', 'start'],

@@ -53,6 +53,9 @@ export const subgraphFetchErrors = new Counter({
 export const queryPlans = new Counter({
   name: 'bacbos_gateway_query_plans_total', help: 'Query plans the gateway built: at start for the persisted manifest (warm_up), or for a request that missed the plan cache (request)', labelNames: ['source'], registers,
 });
+export const gatewayExecutions = new Counter({
+  name: 'bacbos_gateway_executions_total', help: "Operations the gateway executed, by executor: compiled (GATEWAY_EXECUTOR=compiled) or apollo (@apollo/gateway's, also the compiled one's fallback), and why it fell back", labelNames: ['executor', 'reason'], registers,
+});
 export const subgraphRequests = new Counter({
   name: 'bacbos_subgraph_requests_total', help: 'GraphQL HTTP requests served by a subgraph', labelNames: ['subgraph', 'operation', 'type'], registers,
 });
