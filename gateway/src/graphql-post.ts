@@ -11,7 +11,7 @@
 // persisted-operations gate, the operation's span, then Apollo with the authenticated caller.
 import type { ApolloServer } from '@apollo/server';
 import {
-  REQUEST_ID_HEADER, apolloRequest, httpErrorBody, newRequestRecord, observeGraphQLResponse, rootLogger, runInRequest, startOperationSpan, writeApolloResponse, type CallerIdentity, type RequestRecord,
+  BodyError, REQUEST_ID_HEADER, apolloRequest, httpErrorBody, isPlainJsonPost, readJsonBody, sendJson, newRequestRecord, observeGraphQLResponse, rootLogger, runInRequest, startOperationSpan, writeApolloResponse, type CallerIdentity, type RequestRecord,
 } from '@bacbos/common';
 import { trace } from '@opentelemetry/api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -20,7 +20,6 @@ import type { AccessControl } from './access';
 import type { GatewayContext } from './app';
 import type { PersistedOperations } from './persisted';
 
-const JSON_TYPE = 'application/json; charset=utf-8';
 const accessLog = rootLogger.child({ component: 'access' });
 const log = rootLogger.child({ component: 'gateway' });
 
@@ -33,84 +32,8 @@ export interface GraphQLPostOptions {
   trustProxy: (address: string, hop: number) => boolean;
 }
 
-/** The path of a request target, without its query string. */
-const pathOf = (url: string | undefined): string => {
-  const target = url ?? '';
-  const query = target.indexOf('?');
-  return query < 0 ? target : target.slice(0, query);
-};
-
-/**
- * True for what this handler serves: POST /graphql with an unencoded JSON body in UTF-8 (a missing
- * charset is UTF-8). Anything else is express's, as before.
- */
-export function isPlainGraphQLPost(req: IncomingMessage): boolean {
-  if (req.method !== 'POST' || pathOf(req.url) !== '/graphql') return false;
-  const encoding = req.headers['content-encoding'];
-  if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return false;
-  const type = req.headers['content-type'];
-  if (!type) return false;
-  const [media, ...parameters] = type.split(';');
-  if (media.trim().toLowerCase() !== 'application/json') return false;
-  for (const parameter of parameters) {
-    const eq = parameter.indexOf('=');
-    if (parameter.slice(0, eq).trim().toLowerCase() !== 'charset') continue;
-    const charset = parameter.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1').toLowerCase();
-    if (charset !== 'utf-8' && charset !== 'utf8') return false;
-  }
-  return true;
-}
-
-class BodyError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
-    super(message);
-  }
-}
-
-/** The body as express.json({ strict: true }) reads it: an object or an array, {} when empty. */
-function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
-  const tooLarge = () => new BodyError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${limit} bytes`);
-  const declared = Number(req.headers['content-length']);
-  if (declared > limit) {
-    req.resume(); // discard what the client still sends; the answer goes out at once
-    return Promise.reject(tooLarge());
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let length = 0;
-    const onData = (chunk: Buffer) => {
-      length += chunk.length;
-      if (length > limit) {
-        req.off('data', onData);
-        req.resume();
-        reject(tooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('error', () => reject(new BodyError(400, 'BAD_REQUEST', 'The request body was incomplete')));
-    req.once('end', () => {
-      if (length > limit) return;
-      let text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length)).toString('utf8');
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      const first = /^[ \t\n\r]*(.)/.exec(text)?.[1];
-      if (first === undefined) return resolve({});
-      if (first !== '{' && first !== '[') return reject(new BodyError(400, 'BAD_REQUEST', 'The request body is not valid JSON'));
-      try {
-        resolve(JSON.parse(text));
-      } catch {
-        reject(new BodyError(400, 'BAD_REQUEST', 'The request body is not valid JSON'));
-      }
-    });
-  });
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.statusCode = status;
-  res.setHeader('content-type', JSON_TYPE);
-  res.end(JSON.stringify(body));
-}
+/** True for what this handler serves: POST /graphql with an unencoded JSON body in UTF-8. Anything else is express's, as before. */
+export const isPlainGraphQLPost = (req: IncomingMessage): boolean => isPlainJsonPost(req, '/graphql');
 
 /** The handler for requests isPlainGraphQLPost accepted. */
 export function graphqlPostHandler(options: GraphQLPostOptions): (req: IncomingMessage, res: ServerResponse) => void {

@@ -1,7 +1,7 @@
 // A JSON POST read without express: what express.json({ strict: true }) accepts, with the answers
 // jsonErrorHandler (http-errors.ts) gives its failures. For the plain case only (isPlainJsonPost):
 // anything with a content encoding, another charset or media type stays on express.
-// (gateway/src/graphql-post.ts holds the same reading for the gateway's POST /graphql.)
+// The gateway's POST /graphql (gateway/src/graphql-post.ts) and the subgraphs' fast path both read here.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
