@@ -147,3 +147,41 @@ describe('instants', () => {
     expect(res.errors![0].message).toMatch(/9999/);
   });
 });
+
+describe('operation names', () => {
+  // A GraphQL-over-HTTP client (application/graphql-response+json) gets the 4xx; a legacy
+  // application/json client gets 200 with the same error (http-conformance.ts).
+  const post = async (body: Record<string, unknown>, accept = 'application/graphql-response+json') => {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept, ...acme.headers }, body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as GraphQLResponse };
+  };
+
+  it('an operationName the document does not define is 400 OPERATION_RESOLUTION_FAILURE naming it, not a 500', async () => {
+    const { status, body } = await post({ query: 'query Contacts { contacts(first: 1) { totalCount } }', operationName: 'Nope' });
+    expect(status).toBe(400);
+    expect(body.errors?.[0]?.extensions?.code).toBe('OPERATION_RESOLUTION_FAILURE');
+    expect(body.errors?.[0]?.message).toBe('Unknown operation named "Nope".');
+    expect(body.data).toBeUndefined();
+    const legacy = await post({ query: 'query Contacts { contacts(first: 1) { totalCount } }', operationName: 'Nope' }, 'application/json');
+    expect(legacy.status).toBe(200);
+    expect(legacy.body.errors?.[0]?.extensions?.code).toBe('OPERATION_RESOLUTION_FAILURE');
+  });
+
+  it('two operations and no operationName is 400 OPERATION_RESOLUTION_FAILURE; naming one runs it', async () => {
+    const query = 'query A { contacts(first: 1) { totalCount } } query B { contacts(first: 2) { totalCount } }';
+    const { status, body } = await post({ query });
+    expect(status).toBe(400);
+    expect(body.errors?.[0]?.extensions?.code).toBe('OPERATION_RESOLUTION_FAILURE');
+    const named = await post({ query, operationName: 'B' });
+    expect(named.status).toBe(200);
+    expect(named.body.errors).toBeUndefined();
+    expect(typeof (named.body.data as { contacts: { totalCount: number } }).contacts.totalCount).toBe('number');
+  });
+
+  it('a mutation sent with another operation\'s name changes nothing', async () => {
+    const before = await contacts({ first: 1 });
+    const { status } = await post({ query: 'mutation Add { createContact(input: { firstName: "Never", lastName: "Written", email: "never@example.com" }) { id } }', operationName: 'Other' });
+    expect(status).toBe(400);
+    expect((await contacts({ first: 1 })).data?.contacts.totalCount).toBe(before.data?.contacts.totalCount);
+  });
+});

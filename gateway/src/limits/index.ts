@@ -88,7 +88,14 @@ export function requestLimits(limits: RequestLimits = requestLimitsFromSettings(
       return {
         async didResolveOperation(requestContext) {
           const { operation } = requestContext;
-          if (!operation) return;
+          if (!operation) {
+            // An operationName the document does not define, or several operations and no name: the
+            // client's mistake. Without this the gateway's executor threw it, and it came out as a 500.
+            const name = requestContext.request.operationName;
+            throw new GraphQLError(name ? `Unknown operation named "${name}".` : 'Must provide operation name if query contains multiple operations.', {
+              extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } },
+            });
+          }
           if (operation.operation === 'subscription') {
             throw new GraphQLError('Subscriptions run over WebSocket (graphql-transport-ws) on this same path', {
               extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
