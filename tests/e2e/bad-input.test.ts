@@ -156,22 +156,22 @@ describe('operation names', () => {
     return { status: res.status, body: (await res.json()) as GraphQLResponse };
   };
 
-  it('an operationName the document does not define is 400 OPERATION_RESOLUTION_FAILURE naming it, not a 500', async () => {
+  it('an operationName the document does not define is 400 GRAPHQL_VALIDATION_FAILED naming it, not a 500', async () => {
     const { status, body } = await post({ query: 'query Contacts { contacts(first: 1) { totalCount } }', operationName: 'Nope' });
     expect(status).toBe(400);
-    expect(body.errors?.[0]?.extensions?.code).toBe('OPERATION_RESOLUTION_FAILURE');
+    expect(body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(body.errors?.[0]?.message).toBe('Unknown operation named "Nope".');
     expect(body.data).toBeUndefined();
     const legacy = await post({ query: 'query Contacts { contacts(first: 1) { totalCount } }', operationName: 'Nope' }, 'application/json');
     expect(legacy.status).toBe(200);
-    expect(legacy.body.errors?.[0]?.extensions?.code).toBe('OPERATION_RESOLUTION_FAILURE');
+    expect(legacy.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
-  it('two operations and no operationName is 400 OPERATION_RESOLUTION_FAILURE; naming one runs it', async () => {
+  it('two operations and no operationName is 400 GRAPHQL_VALIDATION_FAILED; naming one runs it', async () => {
     const query = 'query A { contacts(first: 1) { totalCount } } query B { contacts(first: 2) { totalCount } }';
     const { status, body } = await post({ query });
     expect(status).toBe(400);
-    expect(body.errors?.[0]?.extensions?.code).toBe('OPERATION_RESOLUTION_FAILURE');
+    expect(body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     const named = await post({ query, operationName: 'B' });
     expect(named.status).toBe(200);
     expect(named.body.errors).toBeUndefined();

@@ -90,10 +90,11 @@ export function requestLimits(limits: RequestLimits = requestLimitsFromSettings(
           const { operation } = requestContext;
           if (!operation) {
             // An operationName the document does not define, or several operations and no name: the
-            // client's mistake. Without this the gateway's executor threw it, and it came out as a 500.
+            // client's mistake, a request that does not validate (the contract's codes have no other
+            // for it). Without this the gateway's executor threw it, and it came out as a 500.
             const name = requestContext.request.operationName;
             throw new GraphQLError(name ? `Unknown operation named "${name}".` : 'Must provide operation name if query contains multiple operations.', {
-              extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } },
+              extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } },
             });
           }
           if (operation.operation === 'subscription') {
