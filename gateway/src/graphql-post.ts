@@ -11,7 +11,7 @@
 // persisted-operations gate, the operation's span, then Apollo with the authenticated caller.
 import type { ApolloServer } from '@apollo/server';
 import {
-  BodyError, REQUEST_ID_HEADER, apolloRequest, httpErrorBody, isPlainJsonPost, readJsonBody, sendJson, newRequestRecord, observeGraphQLResponse, rootLogger, runInRequest, startOperationSpan, writeApolloResponse, type CallerIdentity, type RequestRecord,
+  REQUEST_ID_HEADER, apolloRequest, httpErrorBody, isPlainJsonPost, readJsonBodyOrAnswer, sendJson, newRequestRecord, observeGraphQLResponse, rootLogger, runInRequest, startOperationSpan, writeApolloResponse, type CallerIdentity, type RequestRecord,
 } from '@bacbos/common';
 import { trace } from '@opentelemetry/api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -41,13 +41,9 @@ export function graphqlPostHandler(options: GraphQLPostOptions): (req: IncomingM
   const observer = { server: 'gateway', log: accessLog, level: 'info' } as const;
 
   async function serve(req: IncomingMessage, res: ServerResponse, record: RequestRecord): Promise<void> {
-    let body: unknown;
-    try {
-      body = await readJsonBody(req, maxBodyBytes);
-    } catch (error) {
-      if (!(error instanceof BodyError)) throw error;
-      return sendJson(res, error.status, httpErrorBody(error.message, error.code));
-    }
+    const read = await readJsonBodyOrAnswer(req, res, maxBodyBytes);
+    if (!read) return;
+    const { body } = read;
     const refused = persisted.refusal(body as { query?: unknown });
     if (refused) return sendJson(res, 400, refused);
 

@@ -6,7 +6,7 @@ export * from './errors';
 export * from './http-errors';
 export * from './http-server';
 export { apolloRequest, writeApolloResponse } from './graphql-http';
-export { BodyError, isPlainJsonPost, readJsonBody, sendJson } from './json-body';
+export { isPlainJsonPost, readJsonBodyOrAnswer, sendJson } from './json-body';
 export * from './identity';
 export * from './lifecycle';
 export * from './logger';

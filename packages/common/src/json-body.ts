@@ -3,6 +3,7 @@
 // anything with a content encoding, another charset or media type stays on express.
 // The gateway's POST /graphql (gateway/src/graphql-post.ts) and the subgraphs' fast path both read here.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { httpErrorBody } from './http-errors';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -74,6 +75,17 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<unkno
       }
     });
   });
+}
+
+/** readJsonBody, its failure answered here (413 PAYLOAD_TOO_LARGE, 400 BAD_REQUEST): undefined when it was. */
+export async function readJsonBodyOrAnswer(req: IncomingMessage, res: ServerResponse, limit: number): Promise<{ body: unknown } | undefined> {
+  try {
+    return { body: await readJsonBody(req, limit) };
+  } catch (error) {
+    if (!(error instanceof BodyError)) throw error;
+    sendJson(res, error.status, httpErrorBody(error.message, error.code));
+    return undefined;
+  }
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -20,7 +20,7 @@ import { SubgraphExecutor } from './graphql-executor';
 import { apolloRequest, graphqlMiddleware, writeApolloResponse } from './graphql-http';
 import { httpErrorBody } from './http-errors';
 import { CONTEXT_HEADER, verifyCallerIdentitySync, type CallerIdentity } from './identity';
-import { BodyError, isPlainJsonPost, readJsonBody, sendJson } from './json-body';
+import { isPlainJsonPost, readJsonBodyOrAnswer, sendJson } from './json-body';
 import type { KeyValueStore } from './kv';
 import { rootLogger, type Logger } from './logger';
 import {
@@ -66,7 +66,6 @@ export interface RunningSubgraph {
 }
 
 /** The largest GraphQL request body a subgraph reads (the gateway's fetches with their variables). */
-const GRAPHQL_BODY_LIMIT = '2mb';
 const GRAPHQL_BODY_BYTES = 2 * 1024 * 1024;
 
 export function buildSchema(modules: GraphQLSchemaModule[]): GraphQLSchema {
@@ -150,7 +149,7 @@ export async function startSubgraph<Context extends object>(
     '/graphql',
     observeGraphQLRequests({ server: definition.name, log, level: 'debug' }),
     gate,
-    express.json({ limit: GRAPHQL_BODY_LIMIT }),
+    express.json({ limit: GRAPHQL_BODY_BYTES }),
     resumeRequestContext,
     operationSpan,
     // After the body is read (stream callbacks would lose the async context): everything the
@@ -164,13 +163,9 @@ export async function startSubgraph<Context extends object>(
   // span, the tenant; then the prepared operation run directly (graphql-executor.ts), or Apollo.
   const observer = { server: definition.name, log, level: 'debug' } as const;
   async function servePost(req: IncomingMessage, res: ServerResponse, record: RequestRecord, caller: CallerIdentity): Promise<void> {
-    let body: unknown;
-    try {
-      body = await readJsonBody(req, GRAPHQL_BODY_BYTES);
-    } catch (error) {
-      if (!(error instanceof BodyError)) throw error;
-      return sendJson(res, error.status, httpErrorBody(error.message, error.code));
-    }
+    const read = await readJsonBodyOrAnswer(req, res, GRAPHQL_BODY_BYTES);
+    if (!read) return;
+    const { body } = read;
     const context = contextFor(caller);
     await startOperationSpan(res, () => withTenant(caller.tenantId, async () => {
       const fast = stopped ? undefined : await executor.run(body, req.headers.accept, context);
