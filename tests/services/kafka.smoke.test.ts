@@ -7,26 +7,12 @@
  */
 import { afterAll, describe, expect, it, jest } from '@jest/globals';
 import { ConfigResourceTypes, Kafka, logLevel, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
+import { untilBrokersAgree } from '../helpers/kafka';
 
 const brokers = process.env.KAFKA_BROKERS;
 const describeIfKafka = brokers ? describe : describe.skip;
 
 jest.setTimeout(60_000);
-
-/** Retries `check` (false or a throw is "not yet") every 100 ms for up to 20 s. */
-async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      if (await check()) return;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${what}: not within 20 s${last ? ` (last error: ${String(last)})` : ''}`);
-}
 
 describeIfKafka('kafka (KAFKA_BROKERS)', () => {
   const topic = `smoke-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
@@ -55,7 +41,7 @@ describeIfKafka('kafka (KAFKA_BROKERS)', () => {
     // each broker applies the new topic from the KRaft metadata log on its own, so wait until
     // whichever broker answers knows it (a clean-clone CI run hit a broker that did not yet).
     await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: false });
-    await eventually(`topic ${topic} has a leader and is listed`, async () => {
+    await untilBrokersAgree(`topic ${topic} has a leader and is listed`, async () => {
       const meta = await admin!.fetchTopicMetadata({ topics: [topic] });
       return meta.topics[0]?.partitions[0]?.leader >= 0 && (await admin!.listTopics()).includes(topic);
     });
@@ -98,7 +84,7 @@ describeIfKafka('kafka (KAFKA_BROKERS)', () => {
       // Asked of any broker: one that has not applied the topic yet answers "does not host this topic-partition".
       let replicas: number[] = [];
       let minInsync: string | undefined;
-      await eventually(`the brokers describe ${topic}`, async () => {
+      await untilBrokersAgree(`the brokers describe ${topic}`, async () => {
         const { topics } = await probe.fetchTopicMetadata({ topics: [topic] });
         replicas = topics[0].partitions.map((p) => p.replicas.length);
         const { resources } = await probe.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['min.insync.replicas'] }] });
