@@ -122,6 +122,42 @@ describe('resuming with a bad `after`', () => {
   });
 });
 
+describe('a subscribe that does not parse, validate or name its operation', () => {
+  it('gets an `error` with the code HTTP would give, for that operation only; the socket stays usable', async () => {
+    const c = await connect(a.accessToken);
+    const refused = async (id: string, payload: Record<string, unknown>) => {
+      c.send({ id, type: 'subscribe', payload });
+      return (await c.next('error', id)).payload as { message: string; extensions?: Record<string, unknown> }[];
+    };
+    const registered = platform.gateway.hub!.registered;
+    c.send({ id: 'live', type: 'subscribe', payload: { query: CONTACT_EVENTS } });
+    await waitFor(() => platform.gateway.hub!.registered > registered, 'the first subscription');
+
+    const syntax = await refused('syntax', { query: 'subscription { contactEvents { type ' });
+    expect(syntax).toEqual([expect.objectContaining({ extensions: { code: 'GRAPHQL_PARSE_FAILED' } })]);
+    expect(syntax[0].message).toMatch(/Syntax Error/);
+    const unknownField = await refused('field', { query: 'subscription { contactEvents { nope } }' });
+    expect(unknownField[0]).toMatchObject({ message: expect.stringMatching(/Cannot query field "nope"/), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    const unknownName = await refused('name', { query: CONTACT_EVENTS.replace('subscription', 'subscription Live'), operationName: 'Other' });
+    expect(unknownName).toEqual([{ message: 'Unknown operation named "Other".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]);
+    const twoUnnamed = await refused('two', { query: `${CONTACT_EVENTS} ${CONTACT_EVENTS}` });
+    expect(twoUnnamed.every((e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED')).toBe(true);
+    // The HTTP limits, with their own code and what was measured.
+    const aliases = Array.from({ length: 31 }, (_, i) => `t${i}: type`).join(' ');
+    const tooManyAliases = await refused('aliases', { query: `subscription { contactEvents { ${aliases} } }` });
+    expect(tooManyAliases).toEqual([expect.objectContaining({ extensions: { code: 'QUERY_TOO_COMPLEX', aliases: 31, maxAliases: 30 } })]);
+    const tooManyTokens = await refused('tokens', { query: `subscription { contactEvents { ${'type '.repeat(6_000)}} }` });
+    expect(tooManyTokens).toEqual([expect.objectContaining({ extensions: { code: 'QUERY_TOO_COMPLEX', maxTokens: 5_000 } })]);
+
+    // The first subscription still delivers, on the same socket.
+    expect(c.closed).toBe(false);
+    await contactEventIdOf(a);
+    const live = await c.next('next', 'live');
+    expect(live.payload.data.contactEvents.type).toBe('created');
+    c.socket.close(1000);
+  });
+});
+
 describe('errors of a payload query', () => {
   it('reach graphql-ws as GraphQLErrors with their code, rooted at the client\'s field', () => {
     const [error] = clientErrors([{ message: 'Contact not found', path: ['bacbosEvent', 'contact', 'email'], extensions: { code: 'NOT_FOUND' } }], 'ev');

@@ -81,8 +81,6 @@ export function requestLimits(limits: RequestLimits = requestLimitsFromSettings(
     // Introspection (the playground's, codegen's) is deep by nature; the INTROSPECTION switch governs it.
     maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, propagateOnRejection: false, onReject: [refuse('levels deep', 'depth', limits.maxDepth)] }),
   ];
-  // graphql-js 16 spells it "more that".
-  const tokensExceeded = /Document contains more th(?:an|at) \d+ tokens/;
   const plugin: ApolloServerPlugin<object> = {
     async requestDidStart() {
       return {
@@ -92,10 +90,7 @@ export function requestLimits(limits: RequestLimits = requestLimitsFromSettings(
             // An operationName the document does not define, or several operations and no name: the
             // client's mistake, a request that does not validate (the contract's codes have no other
             // for it). Without this the gateway's executor threw it, and it came out as a 500.
-            const name = requestContext.request.operationName;
-            throw new GraphQLError(name ? `Unknown operation named "${name}".` : 'Must provide operation name if query contains multiple operations.', {
-              extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } },
-            });
+            throw unresolvableOperation(requestContext.request.operationName);
           }
           if (operation.operation === 'subscription') {
             throw new GraphQLError('Subscriptions run over WebSocket (graphql-transport-ws) on this same path', {
@@ -114,9 +109,12 @@ export function requestLimits(limits: RequestLimits = requestLimitsFromSettings(
             const extensions = error.extensions as Record<string, unknown>;
             if (error.originalError instanceof QueryTooComplexError) {
               Object.assign(extensions, error.originalError.measured, { code: 'QUERY_TOO_COMPLEX' });
-            } else if (extensions.code === 'GRAPHQL_PARSE_FAILED' && tokensExceeded.test(error.message)) {
-              Object.assign(extensions, { code: 'QUERY_TOO_COMPLEX', maxTokens: limits.maxTokens });
-              error.message = `Query too complex: more than ${limits.maxTokens} tokens (parsing stopped there)`;
+            } else if (extensions.code === 'GRAPHQL_PARSE_FAILED') {
+              const tooLong = tokenLimitError(error.message, limits.maxTokens);
+              if (tooLong) {
+                Object.assign(extensions, tooLong.measured, { code: 'QUERY_TOO_COMPLEX' });
+                error.message = tooLong.message;
+              }
             }
             if (!limits.suggestions) error.message = error.message.replace(/\s*Did you mean [^?]*\?/g, '');
           }
@@ -130,4 +128,18 @@ export function requestLimits(limits: RequestLimits = requestLimitsFromSettings(
 /** JSON bodies up to GRAPHQL_MAX_BODY_BYTES; a larger one is refused (413, JSON) by the app's error handler before it is read whole. */
 export function bodyLimit(limits: RequestLimits = requestLimitsFromSettings()): express.RequestHandler {
   return express.json({ limit: limits.maxBodyBytes });
+}
+
+/** The error for an operationName the document does not define (or several operations, none named). */
+export function unresolvableOperation(name: string | null | undefined): GraphQLError {
+  return new GraphQLError(name ? `Unknown operation named "${name}".` : 'Must provide operation name if query contains multiple operations.', {
+    extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } },
+  });
+}
+
+/** A parse error that is GRAPHQL_MAX_TOKENS stopping the parser, as the limit's own error (else undefined). */
+export function tokenLimitError(parseErrorMessage: string, maxTokens: number): QueryTooComplexError | undefined {
+  // graphql-js 16 spells it "more that".
+  if (!/Document contains more th(?:an|at) \d+ tokens/.test(parseErrorMessage)) return undefined;
+  return new QueryTooComplexError(`Query too complex: more than ${maxTokens} tokens (parsing stopped there)`, { maxTokens });
 }

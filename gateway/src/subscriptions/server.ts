@@ -5,7 +5,7 @@
 // The gateway's own limits (limits.ts): 1009 a message too large, 4429 too many sockets for the
 // tenant or subscriptions on the socket, 1006 a socket that stops answering pings.
 import type { IncomingHttpHeaders, Server } from 'node:http';
-import { GraphQLError, specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import { GraphQLError, getOperationAST, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type GraphQLSchema, type ParseOptions, type ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { REQUEST_ID_HEADER, acceptRequestId, isUnavailable, revokedCallers, setting, shutdownTimeoutMs, websocketConnections, withIncomingSpan, type CallerIdentity, type Logger } from '@bacbos/common';
@@ -13,7 +13,7 @@ import type { Credentials } from '../auth';
 import { deriveSubscription, SubscriptionShapeError } from './derive';
 import type { SubscriptionHub } from './hub';
 import type { SubscriptionRoute } from './routes';
-import { requestLimits } from '../limits';
+import { requestLimits, tokenLimitError, unresolvableOperation } from '../limits';
 import { persistedManifest, persistedOperationsRequired, sha256 } from '../persisted';
 import { logSocketErrors, SocketLimits } from './limits';
 
@@ -33,8 +33,9 @@ const FORBIDDEN = 4403;
 export function attachSubscriptionServer(options: SubscriptionServerOptions): { close(): Promise<void> } {
   const limits = new SocketLimits();
   const wss = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: limits.maxMessageBytes });
-  // The same aliases, directives and depth limits as over HTTP (the message size bounds the tokens).
-  const rules = [...specifiedRules, ...requestLimits().validationRules];
+  // The same token, alias, directive and depth limits as over HTTP.
+  const { parseOptions, validationRules } = requestLimits();
+  const rules = [...specifiedRules, ...validationRules];
   const manifestOnly = persistedOperationsRequired() ? persistedManifest() : undefined;
   const callers = new Map<WebSocket, CallerIdentity>();
   wss.on('connection', (socket) => {
@@ -84,7 +85,6 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): { 
         callers.delete(ctx.extra.socket);
       },
       context: (ctx) => ({ caller: ctx.extra.caller, headers: ctx.extra.request.headers }),
-      validate: (schema, document) => validate(schema, document, rules),
       onSubscribe: (ctx, _id, payload) => {
         if (!limits.admitSubscription(ctx.extra.socket, Object.keys(ctx.subscriptions).length)) {
           return [new GraphQLError('Too many subscriptions on this socket', { extensions: { code: 'RATE_LIMITED' } })];
@@ -92,7 +92,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): { 
         if (manifestOnly && !manifestOnly.has(sha256(payload.query))) {
           return [new GraphQLError('This deployment runs persisted operations only: subscribe with an operation of the manifest', { extensions: { code: 'PERSISTED_QUERY_REQUIRED' } })];
         }
-        return undefined;
+        return prepareOperation(options.schema, payload, parseOptions, rules);
       },
       subscribe: async (args) => {
         const { caller, headers } = args.contextValue as { caller: CallerIdentity; headers: IncomingHttpHeaders };
@@ -126,4 +126,34 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): { 
       }
     },
   };
+}
+
+/**
+ * Parses, validates and picks the operation as over HTTP, with the same codes. graphql-ws's own
+ * preparation would close the whole socket (4500) on a syntax error and send validation errors
+ * and an unknown `operationName` without a code; these go back on the one operation instead.
+ */
+export function prepareOperation(
+  schema: GraphQLSchema,
+  payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null },
+  parseOptions: ParseOptions,
+  rules: readonly ValidationRule[],
+): ExecutionArgs | GraphQLError[] {
+  let document: DocumentNode;
+  try {
+    document = parse(payload.query, parseOptions);
+  } catch (error) {
+    const message = error instanceof GraphQLError ? error.message : 'The document could not be parsed';
+    return [forSocket(tokenLimitError(message, parseOptions.maxTokens ?? Infinity) ?? new GraphQLError(message), 'GRAPHQL_PARSE_FAILED')];
+  }
+  const invalid = validate(schema, document, rules);
+  if (invalid.length) return invalid.map((e) => forSocket(e, 'GRAPHQL_VALIDATION_FAILED'));
+  if (!getOperationAST(document, payload.operationName)) return [forSocket(unresolvableOperation(payload.operationName), 'GRAPHQL_VALIDATION_FAILED')];
+  return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
+}
+
+/** The error with its code (the limits' own, else `code`), without the HTTP status Apollo would strip. */
+function forSocket(error: GraphQLError, code: string): GraphQLError {
+  const { http: _http, ...extensions } = error.extensions as Record<string, unknown>;
+  return new GraphQLError(error.message, { nodes: error.nodes, extensions: { code, ...extensions } });
 }
