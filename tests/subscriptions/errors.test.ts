@@ -123,7 +123,7 @@ describe('resuming with a bad `after`', () => {
 });
 
 describe('a subscribe that does not parse, validate or name its operation', () => {
-  it('gets an `error` with the code HTTP would give, for that operation only; the socket stays usable', async () => {
+  it('gets an `error` with the code HTTP would give (variables too), for that operation only; the socket stays usable', async () => {
     const c = await connect(a.accessToken);
     const refused = async (id: string, payload: Record<string, unknown>) => {
       c.send({ id, type: 'subscribe', payload });
@@ -142,6 +142,14 @@ describe('a subscribe that does not parse, validate or name its operation', () =
     expect(unknownName).toEqual([{ message: 'Unknown operation named "Other".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]);
     const twoUnnamed = await refused('two', { query: `${CONTACT_EVENTS} ${CONTACT_EVENTS}` });
     expect(twoUnnamed.every((e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED')).toBe(true);
+    // Variables are checked before anything is registered (they used to be dropped without a word).
+    const wrongType = await refused('type', { query: CONTACT_EVENTS, variables: { after: { $gt: 1 } } });
+    expect(wrongType[0]).toMatchObject({ message: expect.stringMatching(/\$after/), extensions: { code: 'BAD_USER_INPUT' } });
+    // `after: 5` is the ID "5" (coerced as over HTTP): an unknown event id, not a silent fresh start.
+    c.send({ id: 'five', type: 'subscribe', payload: { query: CONTACT_EVENTS, variables: { after: 5 } } });
+    expect((await c.next('next', 'five')).payload.errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'after' } });
+    const missing = await refused('missing', { query: 'subscription ($roomId: ID!) { roomEvents(roomId: $roomId) { type } }' });
+    expect(missing[0]).toMatchObject({ message: expect.stringMatching(/\$roomId.*was not provided/), extensions: { code: 'BAD_USER_INPUT' } });
     // The HTTP limits, with their own code and what was measured.
     const aliases = Array.from({ length: 31 }, (_, i) => `t${i}: type`).join(' ');
     const tooManyAliases = await refused('aliases', { query: `subscription { contactEvents { ${aliases} } }` });

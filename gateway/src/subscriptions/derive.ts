@@ -5,7 +5,7 @@
 //   query ($bacbosEventId: ID!) { bacbosEvent: contactEvent(eventId: $bacbosEventId) { type actor { email } } }
 // so every field of the payload, whichever subgraph owns it, is planned and batched by the gateway.
 import {
-  Kind, print, visit, valueFromAST,
+  Kind, getVariableValues, print, visit, valueFromAST,
   type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
   type VariableDefinitionNode,
 } from 'graphql';
@@ -51,11 +51,15 @@ export function deriveSubscription(
   if (!route) throw new SubscriptionShapeError(`Subscription ${root.name.value} is not served`);
   if (!root.selectionSet) throw new SubscriptionShapeError('Select fields of the event');
 
+  // The root field's arguments from the coerced variables (`after: 5` is the ID "5"); the payload
+  // queries get the client's own values, which the gateway coerces again when it runs them.
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variableValues, { maxErrors: 1 });
+  if (coerced.errors) throw new SubscriptionShapeError(coerced.errors[0].message);
   const fieldDef = schema.getSubscriptionType()?.getFields()[root.name.value];
   const args: Record<string, unknown> = {};
   for (const arg of root.arguments ?? []) {
     const type = fieldDef?.args.find((a) => a.name === arg.name.value)?.type;
-    if (type) args[arg.name.value] = valueFromAST(arg.value, type, variableValues);
+    if (type) args[arg.name.value] = valueFromAST(arg.value, type, coerced.coerced);
   }
 
   const fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);

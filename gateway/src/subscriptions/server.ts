@@ -5,7 +5,7 @@
 // The gateway's own limits (limits.ts): 1009 a message too large, 4429 too many sockets for the
 // tenant or subscriptions on the socket, 1006 a socket that stops answering pings.
 import type { IncomingHttpHeaders, Server } from 'node:http';
-import { GraphQLError, getOperationAST, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type GraphQLSchema, type ParseOptions, type ValidationRule } from 'graphql';
+import { GraphQLError, getOperationAST, getVariableValues, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type GraphQLSchema, type ParseOptions, type ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { REQUEST_ID_HEADER, acceptRequestId, isUnavailable, revokedCallers, setting, shutdownTimeoutMs, websocketConnections, withIncomingSpan, type CallerIdentity, type Logger } from '@bacbos/common';
@@ -129,7 +129,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): { 
 }
 
 /**
- * Parses, validates and picks the operation as over HTTP, with the same codes. graphql-ws's own
+ * Parses, validates, picks the operation and checks its variables as over HTTP, with the same codes. graphql-ws's own
  * preparation would close the whole socket (4500) on a syntax error and send validation errors
  * and an unknown `operationName` without a code; these go back on the one operation instead.
  */
@@ -148,7 +148,12 @@ export function prepareOperation(
   }
   const invalid = validate(schema, document, rules);
   if (invalid.length) return invalid.map((e) => forSocket(e, 'GRAPHQL_VALIDATION_FAILED'));
-  if (!getOperationAST(document, payload.operationName)) return [forSocket(unresolvableOperation(payload.operationName), 'GRAPHQL_VALIDATION_FAILED')];
+  const operation = getOperationAST(document, payload.operationName);
+  if (!operation) return [forSocket(unresolvableOperation(payload.operationName), 'GRAPHQL_VALIDATION_FAILED')];
+  // Checked here because the hub derives the event's arguments from the raw values: a missing
+  // required variable or an `after` of the wrong type would otherwise be dropped without a word.
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 25 });
+  if (coerced.errors) return coerced.errors.map((e) => forSocket(e, 'BAD_USER_INPUT'));
   return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
 }
 
