@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { DEFAULT_PORTS } from '@bacbos/common';
 
 export const repoRoot = join(__dirname, '..', '..');
 
@@ -75,9 +76,7 @@ export function freePort(): Promise<number> {
 }
 
 /** Ports 0 (chosen by the OS) for the gateway and every subgraph of `npm start`. */
-export const EPHEMERAL_PORTS = {
-  GATEWAY_PORT: '0', PLATFORM_PORT: '0', CRM_PORT: '0', OFFICE_PORT: '0', IDENTITY_PORT: '0', HR_PORT: '0',
-};
+export const EPHEMERAL_PORTS: Record<string, string> = Object.fromEntries(Object.keys(DEFAULT_PORTS).map((name) => [`${name.toUpperCase()}_PORT`, '0']));
 
 /** A stack trace line ("    at fn (file:line:col)"). */
 export const STACK_LINE = /\n\s+at .+:\d+:\d+\)?/;
