@@ -81,6 +81,10 @@ async function main(): Promise<() => Promise<void>> {
     host: process.env.HOST ?? '127.0.0.1',
     log: (line) => console.log(line),
     onPhase: report,
+  }).catch(async (error: unknown) => {
+    // The embedded database runs in its own process group: stop it rather than leave it behind.
+    await embedded?.stop();
+    throw error;
   });
   const queried = Date.now();
   await firstQuery(platform.gatewayUrl);

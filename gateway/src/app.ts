@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { Supergraph } from '@apollo/federation-internals';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import {
-  ALL_TOPICS, CONTEXT_HEADER, REQUEST_ID_HEADER, busReadiness, createHttpServer, createKeyValueStore, disableApolloTelemetry, kvReadiness, maskError, observeGraphQLRequests,
+  ALL_TOPICS, CONTEXT_HEADER, REQUEST_ID_HEADER, busReadiness, createHttpServer, createKeyValueStore, listenHttp, disableApolloTelemetry, kvReadiness, maskError, observeGraphQLRequests,
   operationalRoutes, operationRecorderPlugin, operationSpan, operationSpanPlugin, requestIdMiddleware, resumeRequestContext, rootLogger,
   setInternalErrorReporter, setting, shutdownTimeoutMs, unavailable, useJsonErrors, type CallerIdentity, type EventBus, type KeyValueStore,
 } from '@bacbos/common';
@@ -298,7 +298,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   useJsonErrors(app);
 
-  await new Promise<void>((resolve) => httpServer.listen(options.port, options.host ?? '127.0.0.1', resolve));
+  await listenHttp(httpServer, options.port, options.host ?? '127.0.0.1', 'GATEWAY_PORT');
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}/graphql`;
   log.info({ url, subscriptions: Boolean(hub) }, 'gateway listening');

@@ -25,3 +25,22 @@ export function createHttpServer(listener: http.RequestListener): http.Server {
   server.headersTimeout = Math.max(server.headersTimeout, keepAliveTimeoutMs() + 1_000);
   return server;
 }
+
+/**
+ * Listens on `host:port`. A port another process holds is an error that names it and the variable
+ * that moves it (`npm start` prints it as one line), not an unhandled 'error' event and a stack.
+ */
+export function listenHttp(server: http.Server, port: number, host: string, portVariable: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const failed = (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE' || error.code === 'EACCES'
+        ? new Error(`port ${host}:${port} is ${error.code === 'EADDRINUSE' ? 'in use' : 'not allowed'}: stop the other server or set ${portVariable}`)
+        : error);
+    };
+    server.once('error', failed);
+    server.listen(port, host, () => {
+      server.off('error', failed);
+      resolve();
+    });
+  });
+}

@@ -14,7 +14,7 @@ import { databaseUrlFor, internalContextSecret, outboxRetentionMs, type Subgraph
 import { OutboxRelay, type EventBus } from './events';
 import { maskError, setInternalErrorReporter } from './errors';
 import { useJsonErrors } from './http-errors';
-import { createHttpServer } from './http-server';
+import { createHttpServer, listenHttp } from './http-server';
 import { shutdownTimeoutMs } from './lifecycle';
 import { SubgraphExecutor } from './graphql-executor';
 import { apolloRequest, graphqlMiddleware, writeApolloResponse } from './graphql-http';
@@ -202,7 +202,7 @@ export async function startSubgraph<Context extends object>(
   useJsonErrors(app);
 
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve) => httpServer.listen(options.port, host, resolve));
+  await listenHttp(httpServer, options.port, host, `${definition.name.toUpperCase()}_PORT`);
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://${host}:${port}/graphql`;
   let relay: OutboxRelay | undefined;
