@@ -116,7 +116,7 @@ export function requestLimits(limits: RequestLimits = requestLimitsFromSettings(
                 error.message = tooLong.message;
               }
             }
-            if (!limits.suggestions) error.message = error.message.replace(/\s*Did you mean [^?]*\?/g, '');
+            if (!limits.suggestions) error.message = withoutSuggestions(error.message);
           }
         },
       };
@@ -142,4 +142,9 @@ export function tokenLimitError(parseErrorMessage: string, maxTokens: number): Q
   // graphql-js 16 spells it "more that".
   if (!/Document contains more th(?:an|at) \d+ tokens/.test(parseErrorMessage)) return undefined;
   return new QueryTooComplexError(`Query too complex: more than ${maxTokens} tokens (parsing stopped there)`, { maxTokens });
+}
+
+/** The message without graphql-js's field suggestions ("Did you mean …?"), which reveal the schema. */
+export function withoutSuggestions(message: string): string {
+  return message.replace(/\s*Did you mean [^?]*\?/g, '');
 }

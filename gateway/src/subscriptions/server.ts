@@ -13,7 +13,7 @@ import type { Credentials } from '../auth';
 import { deriveSubscription, SubscriptionShapeError } from './derive';
 import type { SubscriptionHub } from './hub';
 import type { SubscriptionRoute } from './routes';
-import { requestLimits, tokenLimitError, unresolvableOperation } from '../limits';
+import { requestLimits, requestLimitsFromSettings, tokenLimitError, unresolvableOperation, withoutSuggestions } from '../limits';
 import { persistedManifest, persistedOperationsRequired, sha256 } from '../persisted';
 import { logSocketErrors, SocketLimits } from './limits';
 
@@ -33,9 +33,9 @@ const FORBIDDEN = 4403;
 export function attachSubscriptionServer(options: SubscriptionServerOptions): { close(): Promise<void> } {
   const limits = new SocketLimits();
   const wss = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: limits.maxMessageBytes });
-  // The same token, alias, directive and depth limits as over HTTP.
+  // The same token, alias, directive and depth limits as over HTTP, and suggestions only with introspection.
   const { parseOptions, validationRules } = requestLimits();
-  const rules = [...specifiedRules, ...validationRules];
+  const checks: OperationChecks = { parseOptions, rules: [...specifiedRules, ...validationRules], suggestions: requestLimitsFromSettings().suggestions };
   const manifestOnly = persistedOperationsRequired() ? persistedManifest() : undefined;
   const callers = new Map<WebSocket, CallerIdentity>();
   wss.on('connection', (socket) => {
@@ -92,7 +92,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): { 
         if (manifestOnly && !manifestOnly.has(sha256(payload.query))) {
           return [new GraphQLError('This deployment runs persisted operations only: subscribe with an operation of the manifest', { extensions: { code: 'PERSISTED_QUERY_REQUIRED' } })];
         }
-        return prepareOperation(options.schema, payload, parseOptions, rules);
+        return prepareOperation(options.schema, payload, checks);
       },
       subscribe: async (args) => {
         const { caller, headers } = args.contextValue as { caller: CallerIdentity; headers: IncomingHttpHeaders };
@@ -128,37 +128,44 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): { 
   };
 }
 
+export interface OperationChecks {
+  parseOptions: ParseOptions;
+  rules: readonly ValidationRule[];
+  /** Keep graphql-js's "Did you mean …?" (only where introspection is allowed). */
+  suggestions: boolean;
+}
+
 /**
- * Parses, validates, picks the operation and checks its variables as over HTTP, with the same codes. graphql-ws's own
- * preparation would close the whole socket (4500) on a syntax error and send validation errors
- * and an unknown `operationName` without a code; these go back on the one operation instead.
+ * Parses, validates, picks the operation and checks its variables as over HTTP, with the same
+ * codes. graphql-ws's own preparation closed the whole socket (4500) on a syntax error and sent
+ * validation errors and an unknown `operationName` without a code; these now go back on the one
+ * operation, and the socket's other subscriptions go on.
  */
 export function prepareOperation(
   schema: GraphQLSchema,
   payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null },
-  parseOptions: ParseOptions,
-  rules: readonly ValidationRule[],
+  checks: OperationChecks,
 ): ExecutionArgs | GraphQLError[] {
+  const refuse = (errors: readonly GraphQLError[], code: string) => errors.map((error) => {
+    // The limit's own code and measurements if it has them, never the HTTP status Apollo would strip.
+    const { http: _http, ...extensions } = error.extensions as Record<string, unknown>;
+    const message = checks.suggestions ? error.message : withoutSuggestions(error.message);
+    return new GraphQLError(message, { nodes: error.nodes, extensions: { code, ...extensions } });
+  });
   let document: DocumentNode;
   try {
-    document = parse(payload.query, parseOptions);
+    document = parse(payload.query, checks.parseOptions);
   } catch (error) {
     const message = error instanceof GraphQLError ? error.message : 'The document could not be parsed';
-    return [forSocket(tokenLimitError(message, parseOptions.maxTokens ?? Infinity) ?? new GraphQLError(message), 'GRAPHQL_PARSE_FAILED')];
+    return refuse([tokenLimitError(message, checks.parseOptions.maxTokens ?? Infinity) ?? new GraphQLError(message)], 'GRAPHQL_PARSE_FAILED');
   }
-  const invalid = validate(schema, document, rules);
-  if (invalid.length) return invalid.map((e) => forSocket(e, 'GRAPHQL_VALIDATION_FAILED'));
+  const invalid = validate(schema, document, checks.rules);
+  if (invalid.length) return refuse(invalid, 'GRAPHQL_VALIDATION_FAILED');
   const operation = getOperationAST(document, payload.operationName);
-  if (!operation) return [forSocket(unresolvableOperation(payload.operationName), 'GRAPHQL_VALIDATION_FAILED')];
-  // Checked here because the hub derives the event's arguments from the raw values: a missing
-  // required variable or an `after` of the wrong type would otherwise be dropped without a word.
+  if (!operation) return refuse([unresolvableOperation(payload.operationName)], 'GRAPHQL_VALIDATION_FAILED');
+  // Checked here because the hub derives the event's arguments from them: a missing required
+  // variable or an `after` of the wrong type would otherwise be dropped without a word.
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 25 });
-  if (coerced.errors) return coerced.errors.map((e) => forSocket(e, 'BAD_USER_INPUT'));
+  if (coerced.errors) return refuse(coerced.errors, 'BAD_USER_INPUT');
   return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
-}
-
-/** The error with its code (the limits' own, else `code`), without the HTTP status Apollo would strip. */
-function forSocket(error: GraphQLError, code: string): GraphQLError {
-  const { http: _http, ...extensions } = error.extensions as Record<string, unknown>;
-  return new GraphQLError(error.message, { nodes: error.nodes, extensions: { code, ...extensions } });
 }
