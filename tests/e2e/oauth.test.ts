@@ -330,6 +330,11 @@ describe('POST /oauth/token (client credentials)', () => {
     expectError(await requestToken({ grant_type: 'client_credentials' }, auth, `${tokenUrl}?client_secret=${crm.clientSecret}`), 400, {
       error: 'invalid_request', error_description: 'Client credentials must not be sent in the URL',
     });
+    // A NUL character, which PostgreSQL cannot take, anywhere (it was a 500 from the client look-up).
+    const malformed = { error: 'invalid_request', error_description: 'Malformed token request' };
+    expectError(await requestToken({ grant_type: 'client_credentials', client_id: 'a\u0000b', client_secret: 'c' }), 400, malformed);
+    expectError(await requestToken({ grant_type: 'client_credentials' }, basic(`${crm.clientId}\u0000`, crm.clientSecret)), 400, malformed);
+    expectError(await requestToken({ grant_type: 'client_credentials', scope: 'crm:read\u0000' }, auth), 400, malformed);
     // Unknown parameters are ignored (section 3.2).
     expect((await requestToken({ grant_type: 'client_credentials', audience: 'x', resource: 'y' }, auth)).status).toBe(200);
     // POST only.

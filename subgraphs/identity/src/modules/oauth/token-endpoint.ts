@@ -3,7 +3,7 @@
 // secret matches, which scopes, and issues and records the token. Answers are the RFC's: errors
 // per section 5.2, success per section 5.1, never cached.
 import { z } from 'zod';
-import { CLIENT_TOKEN_TTL_SECONDS, hasPermission, issueClientAccessToken, PERMISSION_PATTERN, withTenant, type CallerIdentity } from '@bacbos/common';
+import { CLIENT_TOKEN_TTL_SECONDS, hasPermission, issueClientAccessToken, PERMISSION_PATTERN, textProblem, withTenant, type CallerIdentity } from '@bacbos/common';
 import type { IdentityDb } from '../../db';
 import { secretMatches, sha256 } from './credentials';
 
@@ -17,11 +17,13 @@ export interface TokenRequest {
   client_auth: 'client_secret_basic' | 'client_secret_post' | 'none';
 }
 
+// Text PostgreSQL can take (no NUL): a client_id of "a%00b" was a 500 from the look-up.
+const param = (max: number) => z.string().max(max).refine((text) => !textProblem(text)).optional();
 const requestSchema = z.object({
-  grant_type: z.string().max(200).optional(),
-  scope: z.string().max(4000).optional(),
-  client_id: z.string().max(1000).optional(),
-  client_secret: z.string().max(1000).optional(),
+  grant_type: param(200),
+  scope: param(4000),
+  client_id: param(1000),
+  client_secret: param(1000),
   client_auth: z.enum(['client_secret_basic', 'client_secret_post', 'none']),
 });
 
