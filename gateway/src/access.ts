@@ -7,7 +7,7 @@
 // are verified by the platform subgraph against Postgres on every request.
 import { GraphQLError } from 'graphql';
 import {
-  OAUTH_CLIENT_STATE_TTL_SECONDS, REQUEST_ID_HEADER, SESSION_STATE_TTL_SECONDS, anonymousCaller, cacheCredentialStatus, oauthClientStateKey, sessionStateKey,
+  API_KEY_SECRET, OAUTH_CLIENT_STATE_TTL_SECONDS, REQUEST_ID_HEADER, SESSION_STATE_TTL_SECONDS, anonymousCaller, cacheCredentialStatus, oauthClientStateKey, sessionStateKey,
   unavailable, signCallerIdentity, type CallerIdentity, type CredentialStatus, type KeyValueStore,
 } from '@bacbos/common';
 import type { Credentials } from './auth';
@@ -77,6 +77,8 @@ export class AccessControl {
       return this.withTenant({ ...base, kind: 'oauth_client', tenantId: token.tenantId, oauthClientId: token.oauthClientId, permissions: token.scopes }, tenant);
     }
     if (credentials.apiKey) {
+      // A malformed key is refused here: no platform call, and one too long for the platform's body limit was a 503.
+      if (!API_KEY_SECRET.test(credentials.apiKey)) throw unauthenticated('Invalid or revoked API key');
       const key = await this.internal<{ apiKeyId: string; tenantId: string; scopes: string[]; rateLimit: number }>('POST', '/api-keys/verify', { secret: credentials.apiKey });
       if (!key) throw unauthenticated('Invalid or revoked API key');
       const window = await this.kv.hit(`rate:api-key:${key.apiKeyId}`, 60);

@@ -125,6 +125,11 @@ describe('API keys', () => {
     expect(codeOf(await gql(url, op('crm', 'CreateContact'), { input: { firstName: 'X', lastName: 'Y', email: 'x@y.example' } }, { 'x-api-key': secret }))).toBe('FORBIDDEN');
     expect(codeOf(await gql(url, op('platform', 'CreateApiKey'), { input: { name: 'escalate', scopes: ['*'] } }, { 'x-api-key': secret }))).toBe('FORBIDDEN');
     expect(codeOf(await gql(url, op('crm', 'Contacts'), {}, { 'x-api-key': `${secret.slice(0, -2)}xx` }))).toBe('UNAUTHENTICATED');
+    // A key of any other shape is refused as well, however long (5,000 characters was a 503 "unavailable").
+    for (const garbage of ['x', `${secret}x`, 'k'.repeat(5_000)]) {
+      const refused = await gql(url, op('crm', 'Contacts'), {}, { 'x-api-key': garbage });
+      expect(refused.errors).toEqual([{ message: 'Invalid or revoked API key', extensions: { code: 'UNAUTHENTICATED' } }]);
+    }
   });
 
   it('records usage and last use', async () => {

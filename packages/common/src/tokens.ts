@@ -101,3 +101,9 @@ export async function verifyBearerToken(token: string, secret: string): Promise<
     throw unauthenticated('Invalid or expired access token');
   }
 }
+
+/**
+ * An API key's secret: `bk_<12 hex>` (its visible prefix) `_<32 random bytes, base64url>`. The
+ * gateway refuses anything else before asking the platform, which reads the prefix from it.
+ */
+export const API_KEY_SECRET = /^(bk_[0-9a-f]{12})_[A-Za-z0-9_-]{43}$/;

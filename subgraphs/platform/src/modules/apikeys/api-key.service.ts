@@ -3,7 +3,7 @@
 // scopes, and a creator cannot grant scopes they do not hold.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { authorize, forbidden, hasPermission, isUuid, notFound, parseInput, recordChange, snapshot, withTenant } from '@bacbos/common';
+import { API_KEY_SECRET, authorize, forbidden, hasPermission, isUuid, notFound, parseInput, recordChange, snapshot, withTenant } from '@bacbos/common';
 import type { PlatformContext } from '../../context';
 import type { ApiKey } from '../../generated/prisma/client';
 import { permissionList } from './permissions';
@@ -80,7 +80,7 @@ export interface VerifiedApiKey {
 
 /** Finds the active key a secret belongs to, or null. Constant-time comparison of the hashes. */
 export async function verifyApiKeySecret(db: PlatformContext['db'], secret: string): Promise<VerifiedApiKey | null> {
-  const match = /^(bk_[0-9a-f]{12})_[A-Za-z0-9_-]{43}$/.exec(secret);
+  const match = API_KEY_SECRET.exec(secret);
   if (!match) return null;
   // The prefix names the tenant (through a SECURITY DEFINER look-up); the key is read under it.
   const [{ id: tenantId }] = await db.$queryRaw<{ id: string | null }[]>`SELECT platform.tenant_id_by_api_key_prefix(${match[1]}) AS id`;
