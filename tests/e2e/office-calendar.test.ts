@@ -65,6 +65,12 @@ describe('CreateEvent', () => {
     await failsCleanly(a.tenantId, () => createEvent({ title: 'R', startsAt: '2026-03-02T10:00:00Z', endsAt: '2026-03-02T11:00:00Z', recurrence: 'FREQ=SOMETIMES' }), 'BAD_USER_INPUT', 'recurrence');
     await failsCleanly(a.tenantId, () => createEvent({ title: 'R', startsAt: '2026-03-02T10:00:00Z', endsAt: '2026-03-02T11:00:00Z', recurrence: 'BYDAY=MO' }), 'BAD_USER_INPUT', 'recurrence');
     await failsCleanly(a.tenantId, () => createEvent({ title: 'R', startsAt: '2026-03-02T10:00:00Z', endsAt: '2026-03-02T11:00:00Z', recurrence: 'FREQ=WEEKLY;NONSENSE=1' }), 'BAD_USER_INPUT', 'recurrence');
+    // Rules that made one agenda query run for minutes (recurrence.ts): refused at once.
+    for (const recurrence of ['FREQ=SECONDLY', 'FREQ=HOURLY', 'FREQ=DAILY;BYHOUR=0,6,12,18', 'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30', 'FREQ=WEEKLY;COUNT=5001']) {
+      const started = Date.now();
+      await failsCleanly(a.tenantId, () => createEvent({ title: 'R', startsAt: '2016-03-02T10:00:00Z', endsAt: '2016-03-02T11:00:00Z', recurrence }), 'BAD_USER_INPUT', 'recurrence');
+      expect(Date.now() - started).toBeLessThan(5_000);
+    }
     await failsCleanly(a.tenantId, () => createEvent({ title: 'E', startsAt: '2026-03-02T10:00:00Z', endsAt: '2026-03-02T11:00:00Z', attendeeEmails: ['nope'] }), 'BAD_USER_INPUT', 'attendeeEmails.0');
     await failsCleanly(a.tenantId, () => createEvent({ title: 'C', calendarId: '00000000-0000-4000-8000-000000000000', startsAt: '2026-03-02T10:00:00Z', endsAt: '2026-03-02T11:00:00Z' }), 'BAD_USER_INPUT', 'calendarId');
   });
@@ -100,6 +106,25 @@ describe('Agenda', () => {
     expect(late.filter((i: any) => i.title === 'Standup').map((i: any) => i.startsAt)).toEqual(['2026-03-02T09:00:00.000Z', '2026-03-09T09:00:00.000Z']);
     const overlap = await agenda('2026-01-14T13:30:00Z', '2026-01-14T13:45:00Z', t.headers);
     expect(overlap.map((i: any) => i.title)).toEqual(['Review']);
+  });
+
+  it('expands a series from long ago at once, and leaves out a rule stored before the checks instead of running it for minutes', async () => {
+    await ok(createEvent({ title: 'Since 1990', startsAt: '1990-01-01T07:00:00Z', endsAt: '1990-01-01T07:10:00Z', recurrence: 'FREQ=DAILY' }, t.headers), 'createEvent');
+    // What a row written before the checks can hold: every second since 2016 (an agenda over it
+    // used to stop the office subgraph for every tenant).
+    const { rows: [calendar] } = await db.query('SELECT id, owner_id FROM office.calendars WHERE tenant_id = $1', [t.tenantId]);
+    await db.query(
+      `INSERT INTO office.events (tenant_id, calendar_id, organizer_id, title, starts_at, ends_at, recurrence) VALUES ($1, $2, $3, 'Legacy', '2016-01-01T00:00:00Z', '2016-01-01T00:00:01Z', 'FREQ=SECONDLY')`,
+      [t.tenantId, calendar.id, calendar.owner_id],
+    );
+    try {
+      const started = Date.now();
+      const items = await agenda('2026-01-20T00:00:00Z', '2026-01-21T00:00:00Z', t.headers);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(items.map((i: any) => [i.title, i.startsAt])).toEqual([['Since 1990', '2026-01-20T07:00:00.000Z'], ['Daily', '2026-01-20T08:00:00.000Z']]);
+    } finally {
+      await db.query("DELETE FROM office.events WHERE tenant_id = $1 AND title = 'Legacy'", [t.tenantId]);
+    }
   });
 
   it('rejects an inverted or too long range', async () => {

@@ -196,7 +196,7 @@ export type CreateEventInput = {
   /** Not before startsAt. */
   endsAt: Scalars['DateTime']['input'];
   location?: InputMaybe<Scalars['String']['input']>;
-  /** An RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO;COUNT=10 (the leading 'RRULE:' is optional). */
+  /** An RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO;COUNT=10 (the leading 'RRULE:' is optional): FREQ DAILY, WEEKLY, MONTHLY or YEARLY, no BYHOUR/BYMINUTE/BYSECOND (every occurrence starts at the time of startsAt), COUNT at most 5000, and at least one occurrence from startsAt on; otherwise BAD_USER_INPUT on recurrence. */
   recurrence?: InputMaybe<Scalars['String']['input']>;
   /** Reminders, in minutes before each occurrence. */
   reminderMinutes?: InputMaybe<Array<Scalars['Int']['input']>>;
