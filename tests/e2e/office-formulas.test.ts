@@ -120,6 +120,17 @@ describe('evaluation', () => {
     expect(await formulaAt(ws, 206, 7)).toBe('=1+');
   });
 
+  it('text is at most 50,000 characters: a formula that would build more is #VALUE!, at once (REPT("ab",100000000) took 33 s)', async () => {
+    const long = 'x'.repeat(50_000);
+    await ok(setCells(ws, [{ row: 400, column: 0, value: long }]), 'setCells');
+    const started = Date.now();
+    expect(await values([
+      '=REPT("ab",100000000)', '=REPT("ab",3)', '=LEN(REPT("a",50000))', '=LEN(REPT("a",50001))',
+      '=SUBSTITUTE(A401,"x","yy")', '=LEN(SUBSTITUTE(A401,"x",""))', '=TEXTJOIN(",",TRUE,A401,A401)', '=CONCAT(A401,"!")', `=A401${'&A401'.repeat(1_000)}`, '=LEN(A401)',
+    ])).toEqual(['#VALUE!', 'ababab', '50000', '#VALUE!', '#VALUE!', '0', '#VALUE!', '#VALUE!', '#VALUE!', '50000']);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it('ignores a value sent with a formula: the server computes it', async () => {
     const [cell] = await ok(setCells(ws, [{ row: 300, column: 7, formula: '=A1+1', value: '999' }]), 'setCells');
     expect(cell).toEqual({ row: 300, column: 7, value: '2', formula: '=A1+1' });

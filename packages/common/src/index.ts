@@ -27,6 +27,7 @@ export * from './operation-span';
 export * from './telemetry-off';
 export * from './standalone';
 export * from './input-guard';
+export * from './time-budget';
 export * from './directory';
 export * from './observability';
 export * from './manifest';

@@ -3,7 +3,7 @@
 // cut off by the budget when read (stored before the checks). The agenda over HTTP is in
 // tests/e2e/office-calendar.test.ts.
 import { RRule } from 'rrule';
-import { checkRecurrence, occurrencesBetween, parseRecurrence, restartedAt } from './recurrence';
+import { EXPANSION_BUDGET_MS, checkRecurrence, occurrencesBetween, parseRecurrence, restartedAt } from './recurrence';
 
 const DAY = 86_400_000;
 
@@ -63,10 +63,10 @@ describe('checkRecurrence', () => {
     ['FREQ=WEEKLY;BYDAY=MO;BYSETPOS=3', /has no occurrence/],
     ['FREQ=DAILY;COUNT=5001', /COUNT may be at most 5000/],
     ['FREQ=DAILY;UNTIL=20250101T000000Z', /has no occurrence/],
-  ])('refuses %s, quickly', (text, message) => {
+  ])('refuses %s, within the budget', (text, message) => {
     const started = process.hrtime.bigint();
     expect(() => checkRecurrence(text, startsAt)).toThrow(message);
-    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(1_000);
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(EXPANSION_BUDGET_MS + 2_000);
   });
 
   it('accepts what calendars offer, with the last occurrence of a rule that ends', () => {
@@ -95,7 +95,7 @@ describe('occurrencesBetween', () => {
     const secondly = occurrencesBetween({ recurrence: 'FREQ=SECONDLY', startsAt: new Date('2016-01-01T00:00:00Z'), lastOccurrenceAt: null }, new Date('2026-12-07'), new Date('2026-12-08'), 2_000);
     const never = occurrencesBetween({ recurrence: 'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30', startsAt: new Date('2026-01-01T00:00:00Z'), lastOccurrenceAt: null }, new Date('2026-12-07'), new Date('2026-12-08'), 2_000);
     expect([secondly, never]).toEqual([undefined, undefined]);
-    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(2_000);
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(2 * EXPANSION_BUDGET_MS + 2_000);
   });
 
   it('a daily rule from 1900 expands a week of 2026 at once', () => {

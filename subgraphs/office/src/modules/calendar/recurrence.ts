@@ -13,12 +13,18 @@
 //   same INTERVAL phase, and the defaults rrule takes from DTSTART made explicit), so it produces
 //   exactly the original's occurrences from there on; COUNT becomes the last occurrence, found
 //   once when the rule was written;
-// - every expansion runs under EXPANSION_BUDGET_MS of CPU (node:vm's timeout), so a rule stored
-//   before these checks cannot stop the process either: the caller leaves it out and logs it.
-import vm from 'node:vm';
+// - every check and expansion runs under EXPANSION_BUDGET_MS (common's withinTimeBudget), so a
+//   rule stored before these checks cannot stop the process either: the caller leaves it out and
+//   logs it.
 import { RRule, type Options as RRuleOptions } from 'rrule';
+import { TimeBudgetExceeded, withinTimeBudget } from '@bacbos/common';
 
-export const EXPANSION_BUDGET_MS = 50;
+/**
+ * Wall-clock time one expansion or check may take. A rule that passed the checks needs at most a
+ * few ms (at worst the 400-year Gregorian cycle, ~0.3 s, for a rule that matches that rarely);
+ * a rule that never matches needs until the year 9999 (8 s for a daily one).
+ */
+export const EXPANSION_BUDGET_MS = 1_000;
 export const MAX_COUNT = 5_000;
 const DAY_MS = 86_400_000;
 
@@ -36,18 +42,13 @@ export function parseRecurrence(text: string): { normalized: string; options: Ru
   return { normalized, options };
 }
 
-/** Runs `job` with at most EXPANSION_BUDGET_MS of CPU; undefined when it needed more. */
-const budget = vm.createContext({});
-const runJob = new vm.Script('job()');
+/** `job()`, or undefined when it needs more than EXPANSION_BUDGET_MS. */
 function withinBudget<T>(job: () => T): T | undefined {
-  budget.job = job;
   try {
-    return runJob.runInContext(budget, { timeout: EXPANSION_BUDGET_MS }) as T;
+    return withinTimeBudget(EXPANSION_BUDGET_MS, job);
   } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return undefined;
+    if (error instanceof TimeBudgetExceeded) return undefined;
     throw error;
-  } finally {
-    budget.job = undefined;
   }
 }
 

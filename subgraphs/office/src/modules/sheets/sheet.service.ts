@@ -9,7 +9,7 @@ import {
 } from '@bacbos/common';
 import type { OfficeContext } from '../../context';
 import type { Cell, NamedRange, Spreadsheet, Worksheet } from '../../generated/prisma/client';
-import { display, withoutReferences } from './formula';
+import { MAX_TEXT_LENGTH, display, withoutReferences } from './formula';
 import { SpreadsheetCommit, type CellEdit, type CellView } from './workbook';
 
 export type { CellView };
@@ -43,7 +43,7 @@ const createSchema = z.object({
 const cellSchema = z.object({
   row: z.number().int().min(0).max(MAX_ROW),
   column: z.number().int().min(0).max(MAX_COLUMN),
-  value: z.string().max(50_000).nullish(),
+  value: z.string().max(MAX_TEXT_LENGTH).nullish(),
   formula: z.string().trim().max(8_192).regex(/^=/, 'A formula starts with =').nullish(),
 });
 const cellsSchema = z.array(cellSchema).min(1).max(MAX_CELLS_PER_CALL)

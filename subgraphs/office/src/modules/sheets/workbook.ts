@@ -9,8 +9,7 @@
 // for 10,000), keeps no state in the process (any instance may take the next commit), and cannot
 // go stale: it is read under the spreadsheet's row lock, which every writer takes first.
 import { randomUUID } from 'node:crypto';
-import type { CallerIdentity } from '@bacbos/common';
-import { recordChange, type FieldChanges } from '@bacbos/common';
+import { TimeBudgetExceeded, badInput, recordChange, withinTimeBudget, type CallerIdentity, type FieldChanges } from '@bacbos/common';
 import type { Prisma } from '../../generated/prisma/client';
 import {
   CYCLE, Evaluator, display, fromStored, parseFormula, toStored,
@@ -37,6 +36,12 @@ export interface SpreadsheetSearchData { title: string; worksheets: string[]; ce
  * search:reindex's listing (search-listing.ts) both read it here. `worksheets`: the names when the
  * caller has them loaded, else read in their order.
  */
+/**
+ * How long one commit's recalculation may run (wall clock). A 10,000-formula chain takes well
+ * under a second; the limit is there for what no spreadsheet needs, so the transaction rolls back.
+ */
+export const RECALC_BUDGET_MS = 20_000;
+
 export async function spreadsheetSearchData(tx: Tx, tenantId: string, spreadsheetId: string, worksheets?: string[]): Promise<SpreadsheetSearchData> {
   const [row] = await tx.$queryRaw<Array<{ title: string; text: string | null; names: string[] | null }>>`
     SELECT s.title, (
@@ -244,15 +249,24 @@ export class SpreadsheetCommit {
       get: (ws, row, column) => values.get(cellKey(ws, row, column)) ?? null,
       extent: (ws) => extents.get(ws) ?? { rows: 0, columns: 0 },
     });
-    for (const n of plan.order) {
-      const f = nodes[n];
-      const key = cellKey(f.worksheetId, f.row, f.column);
-      const result = plan.cyclic.has(n) ? CYCLE : evaluator.evaluate(f.formula, this.sheetName(f.worksheetId), f.row, f.column, f.invalid);
-      values.set(key, result);
-      const stored = toStored(result);
-      if (this.written.has(key) || stored.value !== f.value || stored.type !== f.valueType || f.reindex) {
-        this.outcomes.set(key, { worksheetId: f.worksheetId, row: f.row, column: f.column, stored, formula: f.formula });
+    const evaluateAll = () => {
+      for (const n of plan.order) {
+        const f = nodes[n];
+        const key = cellKey(f.worksheetId, f.row, f.column);
+        const result = plan.cyclic.has(n) ? CYCLE : evaluator.evaluate(f.formula, this.sheetName(f.worksheetId), f.row, f.column, f.invalid);
+        values.set(key, result);
+        const stored = toStored(result);
+        if (this.written.has(key) || stored.value !== f.value || stored.type !== f.valueType || f.reindex) {
+          this.outcomes.set(key, { worksheetId: f.worksheetId, row: f.row, column: f.column, stored, formula: f.formula });
+        }
       }
+    };
+    try {
+      // The one thread of the subgraph serves every tenant: a recalculation has a limit.
+      withinTimeBudget(RECALC_BUDGET_MS, evaluateAll);
+    } catch (error) {
+      if (!(error instanceof TimeBudgetExceeded)) throw error;
+      throw badInput(`The formulas this change recalculates (${plan.order.length}) need more than ${RECALC_BUDGET_MS / 1000} s; nothing was written`);
     }
   }
 
