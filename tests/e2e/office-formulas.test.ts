@@ -131,6 +131,18 @@ describe('evaluation', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it('wildcards match the whole text, ignoring case, without regular expressions (a pattern over a long text ran for minutes)', async () => {
+    await ok(setCells(ws, [{ row: 401, column: 0, value: 'a.c' }, { row: 402, column: 0, value: '*' }, { row: 403, column: 0, value: 'APPLE pie' }]), 'setCells');
+    const started = Date.now();
+    expect(await values([
+      '=COUNTIF(C1:C3,"*AN*")', '=COUNTIF(C1:C3,"?pple")', '=COUNTIF(C1:C3,"an*")', '=MATCH("B*",C1:C3,0)', '=MATCH("CHERRY",C1:C3,0)',
+      '=MATCH("a?c",A402:A404,0)', '=MATCH("x|.*",A402:A404,0)', '=MATCH("~*",A402:A404,0)', '=VLOOKUP("apple*",A402:A404,1,FALSE)',
+      // A 50,000-character cell (A401) against patterns that backtrack as regular expressions.
+      '=COUNTIF(A401,"*x*x*x*x*x*x*x*x*x*x*y")', '=MATCH("*x*x*x*x*x*x*x*x*y",A401:A401,0)', '=VLOOKUP("*x*x*x*x*x*x*x*y",A401:A401,1,FALSE)', '=COUNTIF(A401,"*x*x*x*x*x*x*x*x*x*x*x")',
+    ])).toEqual(['1', '1', '0', '2', '3', '1', '#N/A', '2', 'APPLE pie', '0', '#N/A', '#N/A', '1']);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it('ignores a value sent with a formula: the server computes it', async () => {
     const [cell] = await ok(setCells(ws, [{ row: 300, column: 7, formula: '=A1+1', value: '999' }]), 'setCells');
     expect(cell).toEqual({ row: 300, column: 7, value: '2', formula: '=A1+1' });

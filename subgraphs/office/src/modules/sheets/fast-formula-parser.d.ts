@@ -51,3 +51,8 @@ declare module 'fast-formula-parser/grammar/lexing' {
   export interface Token { image: string; startOffset: number; endOffset: number; tokenType: { name: string } }
   export function lex(text: string): { tokens: Token[]; errors: unknown[] };
 }
+
+declare module 'fast-formula-parser/formulas/helpers' {
+  /** Criteria and lookups build their wildcard matchers here (only `test` is used of them). */
+  export const WildCard: { toRegex: (lookupText: string, flags?: string) => { test(value: unknown): boolean } };
+}

@@ -12,7 +12,9 @@
 /// <reference path="./fast-formula-parser.d.ts" />
 import * as formulajs from '@formulajs/formulajs';
 import FormulaParser, { type CellRef, type FormulaFunction, type FunctionArg, type RangeRef } from 'fast-formula-parser';
+import { WildCard } from 'fast-formula-parser/formulas/helpers';
 import { lex } from 'fast-formula-parser/grammar/lexing';
+import { wildcardMatcher } from './wildcard';
 
 const { FormulaError, DepParser } = FormulaParser;
 type FormulaErrorT = InstanceType<typeof FormulaError>;
@@ -189,6 +191,17 @@ function boundText(name: string, fn: FormulaFunction): FormulaFunction {
   };
 }
 
+/** MATCH(text, range, 0): the first cell the text (with wildcards) matches, ignoring case; else `match`. */
+function textMatchWithoutRegex(match: FormulaFunction): FormulaFunction {
+  return (...args) => {
+    const [lookup, range, type] = args;
+    if (typeof lookup?.value !== 'string' || !range || !type || type.omitted || Number(type.value) !== 0) return match(...args);
+    const matcher = wildcardMatcher(lookup.value);
+    const index = flat([range]).findIndex((v) => typeof v === 'string' && matcher.test(v));
+    return index < 0 ? FormulaError.NA : index + 1;
+  };
+}
+
 function buildFunctions(): Record<string, FormulaFunction> {
   const base = new FormulaParser();
   const builtIn = base.functions;
@@ -200,6 +213,10 @@ function buildFunctions(): Record<string, FormulaFunction> {
     // and TRIM, whose spreadsheet meaning (inner runs of spaces become one) only formulajs has.
     if (typeof fn === 'function' && (!implemented.has(name) || name === 'TRIM')) functions[name] = fromFormulajs(fn as (...args: unknown[]) => unknown);
   }
+  // Wildcards without regular expressions (wildcard.ts): criteria, VLOOKUP and HLOOKUP build
+  // theirs through WildCard.toRegex; formulajs's MATCH builds its own for any text it looks up.
+  WildCard.toRegex = (lookupText) => wildcardMatcher(lookupText);
+  functions.MATCH = textMatchWithoutRegex(functions.MATCH);
   for (const [name, fn] of Object.entries({ ...builtIn, ...functions })) {
     if (!CONTEXT.has(name)) functions[name] = boundText(name, ERROR_AWARE.has(name) ? fn : passErrors(name, fn));
   }
