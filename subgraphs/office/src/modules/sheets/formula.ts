@@ -14,7 +14,7 @@ import * as formulajs from '@formulajs/formulajs';
 import FormulaParser, { type CellRef, type FormulaFunction, type FunctionArg, type RangeRef } from 'fast-formula-parser';
 import { WildCard } from 'fast-formula-parser/formulas/helpers';
 import { lex } from 'fast-formula-parser/grammar/lexing';
-import { wildcardMatcher } from './wildcard';
+import { wildcardMatcher, wildcardSearch } from './wildcard';
 
 const { FormulaError, DepParser } = FormulaParser;
 type FormulaErrorT = InstanceType<typeof FormulaError>;
@@ -217,6 +217,14 @@ function buildFunctions(): Record<string, FormulaFunction> {
   // theirs through WildCard.toRegex; formulajs's MATCH builds its own for any text it looks up.
   WildCard.toRegex = (lookupText) => wildcardMatcher(lookupText);
   functions.MATCH = textMatchWithoutRegex(functions.MATCH);
+  // The parser's SEARCH handed the text it looks for to String.prototype.search, as a regular expression.
+  functions.SEARCH = functions.SEARCHB = (find, within, start) => {
+    const text = String(within?.value ?? '');
+    const from = start === undefined || start.omitted ? 1 : Math.trunc(Number(start.value));
+    if (!(from >= 1 && from <= text.length)) return FormulaError.VALUE;
+    const found = wildcardSearch(String(find?.value ?? ''), text, from - 1);
+    return found < 0 ? FormulaError.VALUE : found + 1;
+  };
   for (const [name, fn] of Object.entries({ ...builtIn, ...functions })) {
     if (!CONTEXT.has(name)) functions[name] = boundText(name, ERROR_AWARE.has(name) ? fn : passErrors(name, fn));
   }

@@ -55,3 +55,32 @@ export function wildcardMatcher(pattern: string): { test(value: unknown): boolea
   return { test: (value) => wildcardMatches(compiled, String(value ?? '')) };
 }
 
+
+/**
+ * Where `pattern` first matches in `text` from `from` on (SEARCH: the match may end anywhere), or
+ * -1. The pattern is cut at its `*`s into segments of characters and `?`s; each segment is taken
+ * at its leftmost place after the previous one, which finds a match if there is one, and the
+ * leftmost: O(text × pattern) steps.
+ */
+export function wildcardSearch(pattern: string, text: string, from = 0): number {
+  const s = text.toLowerCase();
+  const segments: Token[][] = [[]];
+  for (const t of tokens(pattern)) {
+    if ('any' in t) segments.push([]);
+    else segments[segments.length - 1].push(t);
+  }
+  const at = (segment: Token[], i: number) => segment.every((t, k) => i + k < s.length && ('one' in t || ('char' in t && t.char === s[i + k])));
+  const leftmost = (segment: Token[], i: number) => {
+    for (let p = i; p + segment.length <= s.length; p += 1) if (at(segment, p)) return p;
+    return -1;
+  };
+  const start = leftmost(segments[0], from);
+  if (start < 0) return -1;
+  let i = start + segments[0].length;
+  for (const segment of segments.slice(1)) {
+    const p = leftmost(segment, i);
+    if (p < 0) return -1;
+    i = p + segment.length;
+  }
+  return start;
+}
