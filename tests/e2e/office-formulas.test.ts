@@ -125,9 +125,9 @@ describe('evaluation', () => {
     await ok(setCells(ws, [{ row: 400, column: 0, value: long }]), 'setCells');
     const started = Date.now();
     expect(await values([
-      '=REPT("ab",100000000)', '=REPT("ab",3)', '=LEN(REPT("a",50000))', '=LEN(REPT("a",50001))',
+      '=REPT("ab",100000000)', '=REPT("ab",3)', '=LEN(REPT("a",50000))', '=LEN(REPT("a",50001))', '=LEN(REPT("",1E+12))', '=REPT(TRUE,2)', '=REPT("a",-1)',
       '=SUBSTITUTE(A401,"x","yy")', '=LEN(SUBSTITUTE(A401,"x",""))', '=TEXTJOIN(",",TRUE,A401,A401)', '=CONCAT(A401,"!")', `=A401${'&A401'.repeat(1_000)}`, '=LEN(A401)',
-    ])).toEqual(['#VALUE!', 'ababab', '50000', '#VALUE!', '#VALUE!', '0', '#VALUE!', '#VALUE!', '#VALUE!', '50000']);
+    ])).toEqual(['#VALUE!', 'ababab', '50000', '#VALUE!', '0', 'TRUETRUE', '#VALUE!', '#VALUE!', '0', '#VALUE!', '#VALUE!', '#VALUE!', '50000']);
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 

@@ -217,6 +217,13 @@ function buildFunctions(): Record<string, FormulaFunction> {
   // theirs through WildCard.toRegex; formulajs's MATCH builds its own for any text it looks up.
   WildCard.toRegex = (lookupText) => wildcardMatcher(lookupText);
   functions.MATCH = textMatchWithoutRegex(functions.MATCH);
+  // The parser's REPT appended the text once per repetition: REPT("",1E+12) looped for hours.
+  functions.REPT = (text, times) => {
+    const count = Math.trunc(Number(times?.value));
+    if (!(count >= 0)) return FormulaError.VALUE;
+    const value = text?.value;
+    return (typeof value === 'boolean' ? (value ? 'TRUE' : 'FALSE') : String(value ?? '')).repeat(count);
+  };
   // The parser's SEARCH handed the text it looks for to String.prototype.search, as a regular expression.
   functions.SEARCH = functions.SEARCHB = (find, within, start) => {
     const text = String(within?.value ?? '');
