@@ -304,3 +304,18 @@ describe('bulk writes', () => {
     expect((await db.query('SELECT count(*)::int AS n FROM office.cells WHERE worksheet_id = $1', [s])).rows[0].n).toBe(0);
   });
 });
+
+describe('recalculation limit', () => {
+  it('refuses a change whose formulas run past 1 s and 2 ms a formula (a loop over a huge argument), writing nothing', async () => {
+    const [s] = await spreadsheet('Slow', ['Sheet1']);
+    // NETWORKDAYS walks day by day from 1900 to 9999 and compares each day with 1,200 holidays.
+    const holidays = `{${Array.from({ length: 1_200 }, (_, i) => 40_000 + i).join(',')}}`;
+    const started = Date.now();
+    const res = await failsCleanly(a.tenantId, () => setCells(s, [{ row: 0, column: 0, value: 'kept?' }, { row: 0, column: 1, formula: `=NETWORKDAYS(1,2958465,${holidays})` }]), 'BAD_USER_INPUT');
+    expect(res.errors![0].message).toBe('The formulas this change recalculates (1) need more than 1.002 s; nothing was written');
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect((await db.query('SELECT count(*)::int AS n FROM office.cells WHERE worksheet_id = $1', [s])).rows[0].n).toBe(0);
+    // The spreadsheet takes the next change.
+    expect(await ok(setCells(s, [{ row: 1, column: 0, formula: '=NETWORKDAYS(DATE(2026,12,1),DATE(2026,12,31))' }]), 'setCells')).toEqual([{ row: 1, column: 0, value: '23', formula: '=NETWORKDAYS(DATE(2026,12,1),DATE(2026,12,31))' }]);
+  });
+});
