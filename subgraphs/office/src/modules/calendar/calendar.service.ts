@@ -23,15 +23,18 @@ const createSchema = z.object({
   attendeeEmails: z.array(z.string().trim().toLowerCase().email().max(255)).max(500).nullish(),
   recurrence: z.string().max(1000).nullish(),
   reminderMinutes: z.array(z.number().int().min(0).max(40_320)).max(10).nullish(),
-}).superRefine((v, ctx) => {
+}).transform((v, ctx) => {
   if (v.endsAt.getTime() < v.startsAt.getTime()) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'must not be before startsAt' });
+  // Checked once, here; the rule and its last occurrence travel with the input.
+  let rule: ReturnType<typeof checkRecurrence> | null = null;
   if (v.recurrence) {
     try {
-      checkRecurrence(v.recurrence, v.startsAt);
+      rule = checkRecurrence(v.recurrence, v.startsAt);
     } catch (error) {
       ctx.addIssue({ code: 'custom', path: ['recurrence'], message: `is not a valid RRULE: ${(error as Error).message}` });
     }
   }
+  return { ...v, rule };
 });
 
 export interface AgendaItem {
@@ -176,7 +179,7 @@ export class CalendarService {
     const tenantId = this.tenant('office:write');
     const user = this.requireUser();
     const data = parseInput(createSchema, input);
-    const recurrence = data.recurrence ? checkRecurrence(data.recurrence, data.startsAt) : null;
+    const recurrence = data.rule;
     const emails = [...new Set(data.attendeeEmails ?? [])];
     const users = await this.directory.byEmails(tenantId, emails);
     return this.ctx.db.$transaction(async (tx) => {
